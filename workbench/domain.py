@@ -1,0 +1,238 @@
+"""The tender's domain objects: plain dataclasses, no behaviour beyond simple look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+CRITERION_KINDS = ("group", "scored", "pass_fail", "price", "quantitative")
+NORMALISE_MODES = ("max", "best")
+PRICE_FORMULAS = ("lowest_over_bid", "linear_deduction", "fixed")
+DIRECTIONS = ("higher_is_better", "lower_is_better")
+ROUNDING_MODES = ("half_up", "half_even")
+ROUNDING_STAGES = ("final", "each_step")
+ORGANISATION_TYPES = ("SME", "VCSE", "large", "public body")
+CONFLICT_STATUSES = ("none", "declared")
+GATEWAY_RESULTS = ("pass", "fail")
+SCORE_STATUSES = ("draft", "submitted")
+TENDER_STATUSES = ("setup", "sealed", "scoring", "moderation", "award_recommended", "locked")
+
+#: The UK Government Social Value Model themes (Open Government Licence; titles only).
+SOCIAL_VALUE_THEMES = (
+    "COVID-19 recovery",
+    "Tackling economic inequality",
+    "Fighting climate change",
+    "Equal opportunity",
+    "Wellbeing",
+)
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """How totals are rounded: decimals, mode (half_up/half_even), stage (final/each_step)."""
+
+    decimals: int = 2
+    mode: str = "half_up"
+    stage: str = "final"
+
+
+@dataclass
+class Tender:
+    """One procurement; the header of a tender file."""
+
+    title: str
+    reference: str = ""
+    authority: str = ""
+    currency: str = "GBP"
+    estimated_value: Decimal | None = None
+    total_points: Decimal = Decimal(100)
+    social_value_minimum_weight: Decimal = Decimal(10)
+    rounding: Rounding = field(default_factory=Rounding)
+    procedure: str = ""
+    status: str = "setup"
+
+
+@dataclass
+class ScaleLevel:
+    value: Decimal
+    label: str
+    descriptor: str = ""
+
+
+@dataclass
+class Scale:
+    """Either discrete levels (value, label, descriptor) or a numeric range (min, max, step)."""
+
+    id: str
+    name: str
+    levels: list[ScaleLevel] = field(default_factory=list)
+    min: Decimal | None = None
+    max: Decimal | None = None
+    step: Decimal | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return not self.levels
+
+    @property
+    def lowest(self) -> Decimal:
+        if self.levels:
+            return min(level.value for level in self.levels)
+        assert self.min is not None
+        return self.min
+
+    @property
+    def highest(self) -> Decimal:
+        if self.levels:
+            return max(level.value for level in self.levels)
+        assert self.max is not None
+        return self.max
+
+    def allows(self, value: Decimal) -> bool:
+        """True when `value` is a level of the scale, or inside the range on a step."""
+        if self.levels:
+            return any(level.value == value for level in self.levels)
+        if self.min is None or self.max is None or not self.min <= value <= self.max:
+            return False
+        return not self.step or (value - self.min) % self.step == 0
+
+    def level(self, value: Decimal) -> ScaleLevel | None:
+        return next((level for level in self.levels if level.value == value), None)
+
+
+@dataclass
+class Criterion:
+    """A node of the evaluation model. `weight` is its share among its siblings, in percent."""
+
+    id: str
+    title: str
+    kind: str = "scored"
+    weight: Decimal | None = None
+    children: list[Criterion] = field(default_factory=list)
+    scale: str | None = None
+    minimum: Decimal | None = None
+    normalise: str = "max"
+    formula: str = "lowest_over_bid"
+    direction: str = "higher_is_better"
+    theme: str | None = None
+    unit: str = ""
+    question: str = ""
+    guidance: str = ""
+    good_answer: str = ""
+
+    def walk(self) -> Iterator[Criterion]:
+        """This criterion and every descendant, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Bidder:
+    id: str
+    name: str
+    organisation_type: str = "SME"
+    price: Decimal | None = None
+    values: dict[str, Decimal] = field(default_factory=dict)
+    anonymous_code: str = ""
+    withdrawn: bool = False
+    withdrawn_reason: str = ""
+
+
+@dataclass
+class Conflict:
+    """A conflict-of-interest declaration: none, or declared with its nature and mitigation."""
+
+    status: str = "none"
+    declared_on: str | None = None
+    nature: str = ""
+    mitigation: str = ""
+
+
+@dataclass
+class Evaluator:
+    id: str
+    name: str
+    role: str = ""
+    conflict: Conflict = field(default_factory=Conflict)
+
+
+@dataclass
+class Assignment:
+    evaluator: str
+    criteria: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Score:
+    """One evaluator's score of one bidder on one criterion. Never overwritten by moderation."""
+
+    evaluator: str
+    bidder: str
+    criterion: str
+    score: Decimal
+    rationale: str = ""
+    status: str = "submitted"
+
+
+@dataclass
+class ModeratedScore:
+    """The consensus score agreed at moderation, with why, who and when."""
+
+    bidder: str
+    criterion: str
+    score: Decimal
+    rationale: str = ""
+    agreed_by: str = ""
+    agreed_at: str = ""
+    attendees: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GatewayResult:
+    bidder: str
+    criterion: str
+    result: str
+    rationale: str = ""
+
+
+@dataclass
+class Lot:
+    id: str
+    title: str
+    criteria: list[Criterion] = field(default_factory=list)
+    bidders: list[Bidder] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    scores: list[Score] = field(default_factory=list)
+    moderated: list[ModeratedScore] = field(default_factory=list)
+    gateways: list[GatewayResult] = field(default_factory=list)
+
+    def all_criteria(self) -> Iterator[Criterion]:
+        for root in self.criteria:
+            yield from root.walk()
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.all_criteria() if c.id == criterion_id), None)
+
+    def bidder(self, bidder_id: str) -> Bidder | None:
+        return next((b for b in self.bidders if b.id == bidder_id), None)
+
+
+@dataclass
+class TenderData:
+    """A whole tender in memory: what the file holds, in domain terms."""
+
+    tender: Tender
+    scales: list[Scale] = field(default_factory=list)
+    evaluators: list[Evaluator] = field(default_factory=list)
+    lots: list[Lot] = field(default_factory=list)
+
+    def scale(self, scale_id: str | None) -> Scale | None:
+        return next((s for s in self.scales if s.id == scale_id), None)
+
+    def lot(self, lot_id: str) -> Lot | None:
+        return next((lot for lot in self.lots if lot.id == lot_id), None)
+
+    def evaluator(self, evaluator_id: str) -> Evaluator | None:
+        return next((e for e in self.evaluators if e.id == evaluator_id), None)

@@ -1,0 +1,1 @@
+"""Getting tenders in and out: interchange JSON, workbooks, scoring packs, OCDS."""

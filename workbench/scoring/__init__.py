@@ -1,0 +1,1 @@
+"""Every number the product shows: weights, formulas, rounding, ranking, sensitivity."""

@@ -1,0 +1,323 @@
+"""The tender file: open, validate, lock, migrate, and write every change as one audited action.
+
+Only this package writes SQL. Area modules change the file through `TenderFile.action()`,
+inside which `put()` and `delete()` write rows by table and key; each changed row is appended
+to the audit chain in the same transaction, so a crash keeps both or neither.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from workbench import __version__
+from workbench.domain import TenderData
+from workbench.errors import ReadOnlyError, StorageError, ValidationError
+from workbench.storage import audit, backup
+from workbench.storage.lock import FileLock
+from workbench.storage.records import Row, data_of, rows_of
+from workbench.storage.schema import APPLICATION_ID, PROTECTED, SCHEMA_VERSION, migrations
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def now() -> str:
+    """The time recorded with every change: UTC, ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (some containers, services)
+        return "unknown user"
+
+
+def check_header(path: Path) -> int:
+    """Refuse anything that is not a tender file of a version we read, without writing to it.
+
+    Returns the file's schema version. Reads only the 100-byte SQLite header.
+    """
+    name = path.name
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        raise StorageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise StorageError(f"{name} is a folder, not a tender file") from None
+    except OSError as exc:
+        raise StorageError(f"{name} cannot be read: {exc.strerror}") from None
+    if not header:
+        raise StorageError(f"{name} is empty, not a tender file")
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        raise StorageError(f"{name} is not a tender file")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise StorageError(f"{name} is an SQLite database but not a tender file")
+    version = int.from_bytes(header[60:64], "big")
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"{name} was saved by a newer version of the workbench (file format {version}; "
+            f"this version reads up to {SCHEMA_VERSION}); please update the workbench"
+        )
+    return version
+
+
+class TenderFile:
+    """An open tender file. Use `open()` or `create()`; close it (or use `with`)."""
+
+    def __init__(self, path: Path, db: Database, lock: FileLock | None, user: str,
+                 read_only_reason: str = "") -> None:
+        self.path = path
+        self.db = db
+        self.user = user
+        self._lock = lock
+        #: Why the file is read-only ("" when writable): held by someone, damaged audit...
+        self.read_only_reason = read_only_reason
+        #: The first audit problem found on open ("" when the chain and content verify).
+        self.integrity_problem = ""
+        self._pending: list[dict[str, Any]] | None = None
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, user: str | None = None,
+             read_only: bool = False) -> TenderFile:
+        """Open an existing tender file; read-only if asked, or if another process holds it."""
+        path = Path(path)
+        version = check_header(path)
+        user = user or default_user()
+        reason = "opened read-only" if read_only else ""
+        lock: FileLock | None = None
+        if not read_only:
+            if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+                reason = "the file (or its folder) is read-only on disk"
+            else:
+                lock = FileLock(path)
+                if not lock.acquire(user):
+                    reason = f"it is open for writing by {lock.holder()}"
+                    lock = None
+        try:
+            db = _connect(path, writable=lock is not None)
+            _quick_check(db, path.name)
+            tf = cls(path, db, lock, user, reason)
+            if lock is not None and version < SCHEMA_VERSION:
+                backup.snapshot(db, path, "before-migration")
+                tf._migrate()
+            tf._require_schema()
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        problem = audit.verify(db)
+        if problem is not None:
+            tf.integrity_problem = problem.message
+            tf.read_only_reason = f"its audit trail is broken: {problem.message}"
+        return tf
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], data: TenderData, *,
+               user: str | None = None, action: str = "Create tender") -> TenderFile:
+        """Write a new tender file holding `data`, all or nothing, and open it."""
+        path = Path(path)
+        if path.exists():
+            raise StorageError(f"{path.name} already exists; choose another name")
+        if not path.parent.is_dir():
+            raise StorageError(f"folder {path.parent} does not exist")
+        user = user or default_user()
+        part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        try:
+            db = Database(sqlite3.connect(part))
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute("PRAGMA journal_mode = WAL")
+            tf = cls(part, db, None, user)
+            tf._migrate()
+            db.execute("INSERT INTO meta (key, value) VALUES ('created_by', ?)",
+                       [f"workbench {__version__}"])
+            tf.write_all(data, action)
+            db.close()
+            os.replace(part, path)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot write {path.name}: {exc}") from None
+        except OSError as exc:
+            raise StorageError(f"cannot write {path.name}: {exc.strerror}") from None
+        finally:
+            for leftover in (part, Path(f"{part}-wal"), Path(f"{part}-shm")):
+                leftover.unlink(missing_ok=True)
+        return cls.open(path, user=user)
+
+    def close(self) -> None:
+        self.db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> TenderFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
+
+    def _migrate(self) -> None:
+        migrations.apply(self.db)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _require_schema(self) -> None:
+        missing = set(PROTECTED) - set(self.db.table_names())
+        if missing or not self.db["audit"].exists():
+            raise StorageError(f"{self.path.name} is not a complete tender file")
+
+    # -- reading -------------------------------------------------------------------------
+
+    def rows(self, table: str, where: str = "", params: list[Any] | None = None) -> list[Row]:
+        """Rows of a protected table in key order, optionally filtered."""
+        order = ", ".join(PROTECTED[table])
+        sql = f"SELECT * FROM [{table}]" + (f" WHERE {where}" if where else "")
+        return list(self.db.query(f"{sql} ORDER BY {order}", params or []))
+
+    def load(self) -> TenderData:
+        """The whole tender as domain objects."""
+        try:
+            return data_of({table: self.rows(table) for table in PROTECTED})
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{self.path.name} cannot be read: {exc}") from None
+
+    @property
+    def uid(self) -> str:
+        return str(self.rows("tender")[0]["uid"])
+
+    def meta(self, key: str, default: str = "") -> str:
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
+        return str(rows[0]["value"]) if rows else default
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def action(self, description: str, reason: str = "") -> Iterator[TenderFile]:
+        """One user action: one transaction, its changes appended to the audit chain."""
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path.name} is read-only: {self.read_only_reason}")
+        if self._pending is not None:  # nested: part of the enclosing action
+            yield self
+            return
+        self._pending = []
+        try:
+            with self.db.atomic():
+                yield self
+                if self._pending:
+                    audit.append(self.db, self._pending, action_id=audit.last_hash(self.db)[0] + 1,
+                                 at=now(), user=self.user, action=description, reason=reason)
+        except sqlite3.IntegrityError as exc:
+            raise ValidationError(f"{description}: refused, it would break the file's rules "
+                                  f"({exc})") from None
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"{description}: could not save to {self.path.name} ({exc})") \
+                from None
+        finally:
+            self._pending = None
+
+    def put(self, table: str, row: Mapping[str, Any]) -> None:
+        """Insert or replace the row with this key; audited only if it really changed."""
+        pending = self._require_action()
+        keys = PROTECTED[table]
+        before = self._get(table, row)
+        columns = list(row)
+        updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in keys)
+        self.db.execute(
+            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT ({', '.join(keys)}) "
+            + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"),
+            list(row.values()),
+        )
+        after = self._get(table, row)
+        assert after is not None
+        if before != after:
+            pending.append(self._entry(table, after, before, after))
+
+    def update(self, table: str, key: Mapping[str, Any], **changes: Any) -> None:
+        """Change some columns of an existing row."""
+        current = self._get(table, key)
+        if current is None:
+            raise ValidationError(f"{table}: no row {audit.key_text(table, key)}")
+        self.put(table, {**current, **changes})
+
+    def delete(self, table: str, key: Mapping[str, Any]) -> None:
+        pending = self._require_action()
+        before = self._get(table, key)
+        if before is None:
+            return
+        where = " AND ".join(f"[{c}] = ?" for c in PROTECTED[table])
+        self.db.execute(f"DELETE FROM [{table}] WHERE {where}", [key[c] for c in PROTECTED[table]])
+        pending.append(self._entry(table, before, before, None))
+
+    def write_all(self, data: TenderData, description: str) -> None:
+        """Store a whole tender into an empty file (creation, import, demo)."""
+        uid = str(uuid.uuid4())
+        with self.action(description):
+            for table, rows in rows_of(data, uid).items():
+                for row in rows:
+                    self.put(table, row)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """File bookkeeping outside the domain (pack identity and the like); not audited."""
+        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                        "SET value = excluded.value", [key, value])
+
+    def _require_action(self) -> list[dict[str, Any]]:
+        if self._pending is None:
+            raise RuntimeError("writes must happen inside TenderFile.action()")
+        return self._pending
+
+    def _get(self, table: str, key: Mapping[str, Any]) -> Row | None:
+        where = " AND ".join(f"[{c}] = ?" for c in PROTECTED[table])
+        found = list(self.db.query(f"SELECT * FROM [{table}] WHERE {where}",
+                                   [key[c] for c in PROTECTED[table]]))
+        return found[0] if found else None
+
+    @staticmethod
+    def _entry(table: str, row: Row, before: Row | None, after: Row | None) -> dict[str, Any]:
+        return {
+            "entity": table, "entity_key": audit.key_text(table, row),
+            "before": None if before is None else audit.content(before),
+            "after": None if after is None else audit.content(after),
+        }
+
+
+def _connect(path: Path, *, writable: bool) -> Database:
+    try:
+        if writable:
+            conn = sqlite3.connect(path, timeout=5)
+        else:
+            conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
+                                   timeout=5)
+        db = Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path.name} cannot be opened: {exc}") from None
+
+
+def _quick_check(db: Database, name: str) -> None:
+    """A damaged or truncated file fails here, before anything is written to it."""
+    try:
+        result = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise StorageError(f"{name} is damaged and cannot be opened ({exc})") from None
+    if result != ["ok"]:
+        db.close()
+        raise StorageError(f"{name} is damaged and cannot be opened ({result[0]})")

@@ -53,6 +53,8 @@ class _Obj:
     def __init__(self, value: object, path: str, allowed: Iterable[str]) -> None:
         if not isinstance(value, dict):
             raise InterchangeError(f"{path}: expected an object")
+        if isinstance(value.get("id"), str) and path.endswith("]"):
+            path = f"{path[: path.rindex('[')]}[{value['id']}]"  # name items by id, not index
         unknown = [k for k in value if k not in set(allowed)]
         if unknown:
             raise InterchangeError(f"{path}: unknown key '{unknown[0]}'")
@@ -174,8 +176,7 @@ def _tender(value: object) -> Tender:
 
 def _scale(value: object, path: str) -> Scale:
     s = _Obj(value, path, ("id", "name", "levels", "min", "max", "step"))
-    if isinstance(s.value.get("id"), str):
-        s.path = path = f"scales[{s.value['id']}]"
+    path = s.path
     levels = []
     for i, item in enumerate(s.items("levels")):
         lv = _Obj(item, f"{path}.levels[{i}]", ("value", "label", "descriptor"))
@@ -212,8 +213,6 @@ _CRITERION_KEYS = ("id", "title", "weight", "type", "children", "scale", "minimu
 
 def _criterion(value: object, prefix: str, index: int) -> Criterion:
     c = _Obj(value, f"{prefix}[{index}]", _CRITERION_KEYS)
-    if isinstance(c.value.get("id"), str):
-        c.path = f"{prefix}[{c.value['id']}]"
     children = [_criterion(v, f"{c.path}.children", i) for i, v in enumerate(c.items("children"))]
     kind = c.text("type", "group" if children else None)
     return Criterion(
@@ -229,8 +228,7 @@ def _criterion(value: object, prefix: str, index: int) -> Criterion:
 def _lot(value: object, path: str) -> Lot:
     lot = _Obj(value, path, ("id", "title", "criteria", "bidders", "assignments", "scores",
                              "moderated", "gateways"))
-    if isinstance(lot.value.get("id"), str):
-        lot.path = path = f"lots[{lot.value['id']}]"
+    path = lot.path
     bidders = []
     for i, item in enumerate(lot.items("bidders")):
         b = _Obj(item, f"{path}.bidders[{i}]", ("id", "name", "organisation_type", "price",

@@ -24,7 +24,7 @@ class FileLock:
     def acquire(self, user: str) -> bool:
         """Take the lock without waiting; False (and nothing held) when another process has it."""
         try:
-            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held while open
+            handle = open(self.path, "a+", encoding="utf-8")
         except OSError:
             return False
         if not _try_lock(handle):

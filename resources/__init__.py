@@ -1,0 +1,1 @@
+"""Plain files shipped with the workbench: the demo tender, templates, fonts, icons, styles."""

@@ -1,0 +1,70 @@
+"""The main window shell: start page, opening a file, views, editing details with undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from workbench.storage import TenderFile
+
+from ui import errors, settings
+from ui.app import main
+from ui.views import VIEW_NAMES
+
+
+def test_start_page_shows_when_nothing_is_open(window) -> None:
+    assert window.doc is None
+    assert window.centralWidget().currentWidget() is window.start_page
+
+
+def test_opening_a_file_shows_every_view(open_window, small_tender: Path) -> None:
+    assert open_window.doc is not None
+    assert list(open_window.views) == VIEW_NAMES
+    assert str(small_tender.resolve()) in settings.get(settings.RECENT_FILES)
+    for name in VIEW_NAMES:
+        assert open_window.show_view(name).isVisible()
+
+
+def test_bad_file_gives_one_line_message(window, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tender"
+    bad.write_bytes(b"not a tender")
+    assert not window.open_path(str(bad))
+    assert errors.last_message == "bad.tender is not a tender file"
+    assert window.doc is None
+
+
+def test_edit_title_by_keyboard_then_undo_redo(open_window, qtbot, small_tender: Path) -> None:
+    view = open_window.show_view("overview")
+    edit = view.edits["title"]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Community wellbeing service")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert open_window.doc.data.tender.title == "Community wellbeing service"
+    assert "Community wellbeing service" in open_window.windowTitle()
+    open_window.doc.undo_stack.undo()
+    assert open_window.doc.data.tender.title == "T"
+    assert edit.text() == "T"
+    open_window.doc.undo_stack.redo()
+    open_window.close_document()
+    with TenderFile.open(small_tender) as tf:
+        assert tf.load().tender.title == "Community wellbeing service"
+        assert tf.integrity_problem == ""
+
+
+def test_invalid_detail_is_refused_and_file_unchanged(open_window, qtbot) -> None:
+    edit = open_window.show_view("overview").edits["total_points"]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "lots")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert "total points must be a number" in errors.last_message
+    assert open_window.doc.data.tender.total_points == 100
+    assert edit.text() == "100"
+
+
+def test_screenshot_command_writes_png(small_tender: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.png"
+    assert main([str(small_tender), "--view", "overview", "--screenshot", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,1 @@
+"""The workbench's Qt user interface: thin views over the `workbench` core."""

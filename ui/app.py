@@ -1,0 +1,110 @@
+"""Start the desktop app: `workbench [FILE] [--view NAME] [--screenshot OUT.png]`."""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import os
+import platform
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from workbench import __version__
+from workbench.crashlog import crash_log_path
+
+SCREENSHOT_SIZE = (1280, 800)
+_fault_file = None  # kept open for faulthandler for the life of the process
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    from ui.views import VIEW_NAMES
+
+    parser = argparse.ArgumentParser(prog="workbench", description="Tender Evaluation Workbench")
+    parser.add_argument("file", nargs="?", help="a .tender file to open")
+    parser.add_argument("--view", choices=VIEW_NAMES, default="overview",
+                        help="the view to show first")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="render the window to a PNG and exit")
+    parser.add_argument("--size", default="1280x800",
+                        help="window size for --screenshot, e.g. 1366x768")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser.parse_args(argv)
+
+
+def install_crash_handlers() -> None:
+    """Log unexpected errors with their traceback and tell the user where, in one dialog."""
+    global _fault_file
+    log = crash_log_path()
+    try:
+        _fault_file = open(log, "a", encoding="utf-8")
+        faulthandler.enable(_fault_file)
+    except OSError:
+        pass
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        from PySide6 import __version__ as qt_version
+        text = "".join(traceback.format_exception(kind, value, tb))
+        try:
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(f"--- workbench {__version__}, Python {platform.python_version()}, "
+                             f"PySide6 {qt_version}, {platform.platform()}\n{text}\n")
+        except OSError:
+            pass
+        if sys.stderr is not None:  # None under a Windows gui-script
+            sys.stderr.write(text)
+        from ui import errors
+        errors.show_error(None, f"Something went wrong inside the workbench ({kind.__name__}: "
+                          f"{value}). Your tender file is safe: every change is saved as it "
+                          f"is made. Details were written to {log}.", "Unexpected error")
+
+    sys.excepthook = hook
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    if args.screenshot and not os.environ.get("DISPLAY") and not os.environ.get(
+            "WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    install_crash_handlers()
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui import settings
+    from ui.main_window import MainWindow
+    from ui.style import apply_style
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(settings.ORGANISATION)
+    app.setApplicationName(settings.APPLICATION)
+    apply_style(app)
+    window = MainWindow(user=settings.get(settings.USER_NAME))
+    if args.file and not window.open_path(args.file) and args.screenshot:
+        return 1
+    if window.doc is not None:
+        window.show_view(args.view)
+    if args.screenshot:
+        return _screenshot(app, window, args.screenshot, args.size)
+    geometry = settings.get(settings.WINDOW_GEOMETRY)
+    if not geometry or not window.restoreGeometry(geometry):
+        window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    return app.exec()
+
+
+def _screenshot(app, window, out: str, size: str) -> int:
+    width, height = (int(n) for n in size.lower().split("x"))
+    window.resize(width, height)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    ok = window.grab().save(str(Path(out)))
+    window.close()
+    if not ok:
+        print(f"workbench: could not write {out}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,27 @@
+"""The one way the UI tells a user something went wrong (tests switch the dialog off)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+#: Tests set this to False and read `last_message` instead of clicking a dialog away.
+dialogs_enabled = True
+last_message = ""
+
+
+def show_error(parent: QWidget | None, message: str, title: str = "Cannot do that") -> None:
+    global last_message
+    last_message = message
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(message, 8000)
+    if dialogs_enabled:
+        QMessageBox.warning(parent, title, message)
+
+
+def ask(parent: QWidget | None, question: str, title: str = "Please confirm") -> bool:
+    """Yes/No question; tests monkeypatch `ask` where they need an answer."""
+    if not dialogs_enabled:
+        return True
+    answer = QMessageBox.question(parent, title, question)
+    return answer == QMessageBox.StandardButton.Yes

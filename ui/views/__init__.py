@@ -1,0 +1,27 @@
+"""The sidebar's views, in order: (name used by --view, title, "module:Class")."""
+
+from __future__ import annotations
+
+import importlib
+
+from ui.views.base import View
+
+VIEWS: list[tuple[str, str, str]] = [
+    ("overview", "Overview", "ui.views.overview:OverviewView"),
+    ("model", "Model", "ui.views.placeholder:ModelPlaceholder"),
+    ("bidders", "Bidders", "ui.views.placeholder:BiddersPlaceholder"),
+    ("panel", "Panel", "ui.views.placeholder:PanelPlaceholder"),
+    ("scoring", "Scoring", "ui.views.placeholder:ScoringPlaceholder"),
+    ("moderation", "Moderation", "ui.views.placeholder:ModerationPlaceholder"),
+    ("results", "Results", "ui.views.placeholder:ResultsPlaceholder"),
+    ("export", "Export", "ui.views.placeholder:ExportPlaceholder"),
+    ("audit", "Audit", "ui.views.placeholder:AuditPlaceholder"),
+]
+
+VIEW_NAMES = [name for name, _title, _where in VIEWS]
+
+
+def view_class(where: str) -> type[View]:
+    module, name = where.split(":")
+    cls: type[View] = getattr(importlib.import_module(module), name)
+    return cls

@@ -1,0 +1,49 @@
+"""What is left to do on a tender: the Overview's checklist, computed from the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.domain import TenderData
+from workbench.model_rules import errors
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    done: bool
+    detail: str
+
+
+def checklist(data: TenderData) -> list[Item]:
+    broken = errors(data)
+    undeclared = [e.name for e in data.evaluators if not e.conflict.declared_on]
+    expected = submitted = 0
+    to_moderate = moderated = 0
+    for lot in data.lots:
+        active = [b.id for b in lot.bidders if not b.withdrawn]
+        got = {(s.evaluator, s.bidder, s.criterion) for s in lot.scores if s.status == "submitted"}
+        for a in lot.assignments:
+            for cid in a.criteria:
+                for bid in active:
+                    expected += 1
+                    submitted += (a.evaluator, bid, cid) in got
+        scored = [c.id for c in lot.all_criteria() if c.kind == "scored"]
+        agreed = {(m.bidder, m.criterion) for m in lot.moderated}
+        to_moderate += len(scored) * len(active)
+        moderated += sum((bid, cid) in agreed for bid in active for cid in scored)
+    return [
+        Item("Evaluation model is valid", not broken and any(lot.criteria for lot in data.lots),
+             f"{len(broken)} problem(s): {broken[0]}" if broken else "weights add up"),
+        Item("Evaluation plan sealed", data.tender.status != "setup",
+             "seal the plan before scoring starts" if data.tender.status == "setup"
+             else "model frozen"),
+        Item("Panel declared conflicts", bool(data.evaluators) and not undeclared,
+             ("no evaluators yet" if not data.evaluators else
+              f"waiting for {', '.join(undeclared)}" if undeclared else
+              f"{len(data.evaluators)} evaluator(s) declared")),
+        Item("Scores are in", expected > 0 and submitted == expected,
+             f"{submitted} of {expected} assigned scores submitted"),
+        Item("Moderation done", to_moderate > 0 and moderated == to_moderate,
+             f"{moderated} of {to_moderate} consensus scores agreed"),
+    ]

@@ -1,0 +1,133 @@
+"""`workbench-cli`: the tender file from the command line (exit 0 ok, 1 user error, 2 usage).
+
+Each command is a function `cmd_<name>(args) -> int` registered in `_parser()`. Expected
+failures are `WorkbenchError`s and print one line; anything else is a bug, logged with its
+traceback to the crash log and reported in one line too, so a user never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from workbench import __version__
+from workbench.crashlog import crash_log_path
+from workbench.domain import TenderData
+from workbench.errors import StorageError, WorkbenchError
+from workbench.exchange import interchange
+from workbench.model_rules import problems
+from workbench.resources import read_text
+from workbench.storage import TenderFile
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _load(path: str) -> TenderData:
+    with TenderFile.open(path, read_only=True) as tf:
+        return tf.load()
+
+
+def _write_text(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    data = interchange.loads(read_text("demo", "demo.json"))
+    TenderFile.create(args.out, data, action="Create demo tender").close()
+    print(f"wrote the demo tender to {args.out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        text = Path(args.json).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"cannot read {args.json}: {exc}") from None
+    try:
+        data = interchange.loads(text)
+    except WorkbenchError as exc:
+        raise type(exc)(f"{args.json}: {exc}") from None
+    TenderFile.create(args.out, data, action=f"Import {Path(args.json).name}").close()
+    print(f"imported {args.json} into {args.out}")
+    return 0
+
+
+def cmd_export_json(args: argparse.Namespace) -> int:
+    text = interchange.dumps(_load(args.tender))
+    if args.output:
+        _write_text(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with TenderFile.open(args.tender, read_only=True) as tf:
+        broken = tf.integrity_problem
+        data = tf.load()
+    found = problems(data)
+    for problem in found:
+        print(f"{problem.severity}: {problem}")
+    if broken:
+        print(f"{args.tender}: FAILED: {broken}", file=sys.stderr)
+        return 1
+    errors = sum(p.severity == "error" for p in found)
+    warnings = len(found) - errors
+    print(f"{args.tender}: file intact, audit trail verified; "
+          f"{errors} model error(s), {warnings} warning(s)")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench-cli", description="Tender Evaluation Workbench on the command line.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    command("demo", cmd_demo, "write the bundled demo tender").add_argument("out")
+    p = command("import", cmd_import, "create a tender file from interchange JSON")
+    p.add_argument("json")
+    p.add_argument("out")
+    p = command("export-json", cmd_export_json, "write a tender file as interchange JSON")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p = command("check", cmd_check, "verify the file, its audit trail and its model")
+    p.add_argument("tender")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except WorkbenchError as exc:
+        print(f"workbench-cli: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("workbench-cli: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: keep the details, show one line
+        log = crash_log_path()
+        try:
+            with open(log, "a", encoding="utf-8") as handle:
+                traceback.print_exc(file=handle)
+        except OSError:
+            pass
+        print(f"workbench-cli: unexpected error ({type(exc).__name__}: {exc}); "
+              f"details in {log}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

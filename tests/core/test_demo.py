@@ -4,6 +4,7 @@ stay a complete, valid, realistic tender."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from workbench.exchange.interchange import dumps, loads
 from workbench.model_rules import problems
 from workbench.resources import read_text
 from workbench.scoring.weights import social_value_percent
+from workbench.storage import TenderFile
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +61,14 @@ def test_demo_round_trips_identically(text: str, demo: TenderData) -> None:
     assert dumps(loads(once)) == once
     # the bundled file is stored in the canonical form the exporter writes
     assert once == text
+
+
+def test_demo_survives_the_tender_file_identically(tmp_path: Path, text: str,
+                                                  demo: TenderData) -> None:
+    path = tmp_path / "demo.tender"
+    TenderFile.create(path, demo, action="Create demo tender").close()
+    with TenderFile.open(path, read_only=True) as tf:
+        assert dumps(tf.load()) == text
 
 
 def test_every_assigned_score_is_present_with_a_rationale(demo: TenderData) -> None:

@@ -28,7 +28,16 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "scores": ("lot_id", "evaluator_id", "bidder_id", "criterion_id"),
     "moderated": ("lot_id", "bidder_id", "criterion_id"),
     "gateways": ("lot_id", "bidder_id", "criterion_id"),
+    "lot_conflicts": ("lot_id", "evaluator_id"),
+    "packs": ("id",),
+    "meetings": ("id",),
+    "parked": ("lot_id", "bidder_id", "criterion_id"),
 }
+
+#: Keys of the `meta` table (file bookkeeping, not audited): "kind" is "tender" for a lead's
+#: file and "pack" for one evaluator's scoring pack; a pack also records "pack_id",
+#: "pack_evaluator", "pack_tender_uid" and "pack_submitted" ("0"/"1").
+META_KIND = "kind"
 
 migrations = Migrations("workbench")
 
@@ -58,7 +67,12 @@ CREATE TABLE tender (
     procedure TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL DEFAULT 'setup',
     sealed_at TEXT,
-    seal_hash TEXT
+    seal_hash TEXT,
+    blind_scoring INTEGER NOT NULL DEFAULT 0,
+    min_evaluators INTEGER NOT NULL DEFAULT 2,
+    rationale_min_length INTEGER NOT NULL DEFAULT 20,
+    spread_threshold TEXT NOT NULL DEFAULT '2',
+    spread_threshold_unit TEXT NOT NULL DEFAULT 'points'
 );
 CREATE TABLE scales (
     id TEXT PRIMARY KEY,
@@ -167,6 +181,43 @@ CREATE TABLE gateways (
     criterion_id TEXT NOT NULL,
     result TEXT NOT NULL CHECK (result IN ('pass', 'fail')),
     rationale TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (lot_id, bidder_id, criterion_id),
+    FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id),
+    FOREIGN KEY (lot_id, criterion_id) REFERENCES criteria(lot_id, id)
+);
+CREATE TABLE lot_conflicts (
+    lot_id TEXT NOT NULL REFERENCES lots(id),
+    evaluator_id TEXT NOT NULL REFERENCES evaluators(id),
+    status TEXT NOT NULL DEFAULT 'none' CHECK (status IN ('none', 'declared')),
+    declared_on TEXT,
+    nature TEXT NOT NULL DEFAULT '',
+    mitigation TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (lot_id, evaluator_id)
+);
+CREATE TABLE packs (
+    id TEXT PRIMARY KEY,
+    evaluator_id TEXT NOT NULL REFERENCES evaluators(id),
+    format TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    returned_at TEXT,
+    submitted INTEGER NOT NULL DEFAULT 0,
+    superseded_by TEXT,
+    checksum TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE meetings (
+    id TEXT PRIMARY KEY,
+    lot_id TEXT NOT NULL REFERENCES lots(id),
+    chair TEXT NOT NULL DEFAULT '',
+    attendees TEXT NOT NULL DEFAULT '[]',
+    started_at TEXT NOT NULL,
+    ended_at TEXT
+);
+CREATE TABLE parked (
+    lot_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    parked_at TEXT NOT NULL,
     PRIMARY KEY (lot_id, bidder_id, criterion_id),
     FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id),
     FOREIGN KEY (lot_id, criterion_id) REFERENCES criteria(lot_id, id)

@@ -26,7 +26,13 @@ from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup
 from workbench.storage.lock import FileLock
 from workbench.storage.records import Row, data_of, rows_of
-from workbench.storage.schema import APPLICATION_ID, PROTECTED, SCHEMA_VERSION, migrations
+from workbench.storage.schema import (
+    APPLICATION_ID,
+    META_KIND,
+    PROTECTED,
+    SCHEMA_VERSION,
+    migrations,
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -142,8 +148,8 @@ class TenderFile:
             db.execute("PRAGMA journal_mode = WAL")
             tf = cls(part, db, None, user)
             tf._migrate()
-            db.execute("INSERT INTO meta (key, value) VALUES ('created_by', ?)",
-                       [f"workbench {__version__}"])
+            tf.set_meta("created_by", f"workbench {__version__}")
+            tf.set_meta(META_KIND, "tender")
             tf.write_all(data, action)
             db.close()
             os.replace(part, path)

@@ -1,0 +1,174 @@
+"""Results of a lot: points per criterion, totals, exclusions and ranks — every number shown.
+
+`compute_lot` is the one place a total is made. The UI, the reports, the exports and the
+command line all read a `LotResult`; none of them adds points up on its own.
+
+How a lot is scored, in order:
+
+1. The score used for each bidder × scored criterion is the moderated score if there is one,
+   else the mean of the evaluators' *submitted* scores (drafts are ignored) and the cell is
+   provisional, else nothing: "not yet scored", 0 points, provisional.
+2. A bidder is excluded when withdrawn, when any gateway result is "fail", or when the score
+   used on a criterion with a `minimum` is below it. Excluded bidders get no points, no total
+   and no rank; `reasons` says why in sentences. A gateway not yet assessed excludes nobody
+   but keeps the lot provisional.
+3. "Lowest", "highest" and "best" are taken over the bidders still in the competition, then
+   each leaf criterion's points come from its formula (see `formulas`).
+4. A group's points are the sum of its children's; the total is the sum of the top level.
+   Rounding stage `final` keeps every sum exact and rounds only what is shown; `each_step`
+   rounds each leaf's points first, then adds the rounded figures. With n leaves the two
+   totals are at most n × ½ unit in the last place apart before the final total is rounded,
+   and at most (n + 1) × ½ unit apart as shown.
+5. Bidders are ranked on their totals as shown (see `ranking.rank`): equal shown totals share
+   a rank and are flagged `tied`.
+
+The lot is provisional unless every bidder still in contention has a moderated score on every
+scored criterion and a recorded result on every gateway. Bidders out for a recorded reason
+(withdrawn, a failed gateway, a moderated score below a minimum) cannot change the outcome,
+so their unmoderated cells do not hold the lot back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from workbench.domain import Bidder, Lot, Rounding, TenderData
+from workbench.numbers import fmt_points, round_to
+from workbench.scoring import ranking
+from workbench.scoring.cells import Cells, CriterionResult
+from workbench.scoring.formulas import ZERO, exact
+
+__all__ = ["BidderResult", "CriterionResult", "LotResult", "compute", "compute_lot", "to_json"]
+
+
+@dataclass(frozen=True)
+class BidderResult:
+    """A bidder's total, place and cells. Excluded bidders have no total and no rank.
+
+    `excluded_by` holds the criterion ids behind the exclusion ("withdrawn" for a withdrawal),
+    in the same order as `reasons`, so a screen can point at the cell concerned.
+    """
+
+    bidder: Bidder
+    total: Decimal | None
+    total_text: str | None
+    rank: int | None
+    tied: bool
+    excluded: bool
+    reasons: list[str]
+    criteria: dict[str, CriterionResult]
+    excluded_by: list[str]
+
+    @property
+    def id(self) -> str:
+        return self.bidder.id
+
+    @property
+    def name(self) -> str:
+        return self.bidder.name
+
+
+@dataclass(frozen=True)
+class LotResult:
+    """A lot's results: bidders by rank (excluded last), and why the lot is provisional.
+
+    `top_level` maps each ranked bidder's id to its points per top-level weighted criterion
+    (for the stacked bar chart); `available` is W, the points available per criterion.
+    """
+
+    lot_id: str
+    title: str
+    provisional: bool
+    bidders: list[BidderResult]
+    rounding: Rounding
+    top_level: dict[str, dict[str, Decimal]]
+    available: dict[str, Decimal]
+    notes: list[str]
+
+    def bidder(self, bidder_id: str) -> BidderResult | None:
+        return next((b for b in self.bidders if b.bidder.id == bidder_id), None)
+
+    @property
+    def ranked(self) -> list[BidderResult]:
+        return [b for b in self.bidders if b.rank is not None]
+
+    @property
+    def winners(self) -> list[BidderResult]:
+        """The bidder(s) ranked first: more than one when first place is tied."""
+        return [b for b in self.bidders if b.rank == 1]
+
+
+def compute(data: TenderData) -> list[LotResult]:
+    """Results of every lot of the tender, in lot order."""
+    return [compute_lot(data, lot) for lot in data.lots]
+
+
+def compute_lot(data: TenderData, lot: Lot) -> LotResult:
+    """Score, total, exclude and rank every bidder of `lot` (see the module docstring)."""
+    with exact():
+        return _compute(data, lot)
+
+
+def _compute(data: TenderData, lot: Lot) -> LotResult:
+    rounding = data.tender.rounding
+    cells = Cells(data, lot)
+    tops = [c for c in lot.criteria if c.kind != "pass_fail"]
+    step = rounding.stage == "each_step"
+    rows: list[tuple[int, Bidder, dict[str, CriterionResult], Decimal | None]] = []
+    for index, bidder in enumerate(lot.bidders):
+        out = cells.bidder_cells(bidder, step)
+        total: Decimal | None = None
+        if not cells.exclusions[bidder.id]:
+            total = sum((_points(out[c.id]) for c in tops), ZERO)
+        rows.append((index, bidder, out, total))
+
+    shown = {b.id: round_to(t, rounding) for _, b, _, t in rows if t is not None}
+    places = ranking.rank(shown)
+    results: list[tuple[tuple[int, int], BidderResult]] = []
+    top_level: dict[str, dict[str, Decimal]] = {}
+    for index, bidder, out, total in rows:
+        place = places.get(bidder.id)
+        found = cells.exclusions[bidder.id]
+        results.append(((place.rank if place else len(rows) + 1, index), BidderResult(
+            bidder=bidder, total=total,
+            total_text=None if total is None else fmt_points(total, rounding),
+            rank=place.rank if place else None, tied=place.tied if place else False,
+            excluded=bool(found), reasons=[f.reason for f in found],
+            criteria=out, excluded_by=[f.criterion for f in found])))
+        if total is not None:
+            top_level[bidder.id] = {c.id: _points(out[c.id]) for c in tops}
+    results.sort(key=lambda pair: pair[0])
+    return LotResult(
+        lot_id=lot.id, title=lot.title, provisional=bool(cells.notes()),
+        bidders=[r for _, r in results], rounding=rounding, top_level=top_level,
+        available=cells.available, notes=cells.notes())
+
+
+def _points(cell: CriterionResult) -> Decimal:
+    return cell.points if cell.points is not None else ZERO
+
+
+def to_json(results: list[LotResult]) -> dict[str, Any]:
+    """DESIGN.md's `results --json` shape, with a few extra keys (title, tied, notes, result).
+
+    Totals and points are strings in the tender's rounding ("87.12"); a score is its exact
+    text ("3", "980000.5"), a mean to the shown decimals ("3.67"), or null.
+    """
+    return {"lots": [{
+        "id": lot.lot_id, "title": lot.title, "provisional": lot.provisional,
+        "notes": list(lot.notes),
+        "bidders": [{
+            "id": b.bidder.id, "name": b.bidder.name, "total": b.total_text, "rank": b.rank,
+            "tied": b.tied, "excluded": b.excluded, "reasons": list(b.reasons),
+            "criteria": {cid: _cell_json(cell) for cid, cell in b.criteria.items()},
+        } for b in lot.bidders],
+    } for lot in results]}
+
+
+def _cell_json(cell: CriterionResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"score": cell.score_text, "points": cell.points_text}
+    if cell.kind == "pass_fail":
+        out["result"] = cell.result
+    return out

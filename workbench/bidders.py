@@ -1,0 +1,306 @@
+"""Bidders of a lot: add, edit, price, quantitative values, withdrawal, gateways, removal.
+
+Each public function is one user action: it checks its input, then writes in one audited
+`tf.action`. Bad input raises a `ValidationError` naming the bidder and the field, and nothing
+is written. While the tender is locked every change is refused.
+
+Undo restores what was stored before (`state` then `restore`) instead of replaying the inverse
+edit: an imported file may hold a state the forward checks would refuse to write (a gateway
+result without a rationale, say), and undo must put exactly that back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from workbench.domain import GATEWAY_RESULTS, ORGANISATION_TYPES, Bidder, GatewayResult, Lot
+from workbench.errors import ReadOnlyError, ValidationError
+from workbench.numbers import dec_str, to_decimal
+from workbench.storage import TenderFile
+from workbench.storage.records import Row, bidder_row, gateway_row, value_row
+
+#: Fields a user edits as text or a choice (`update_bidder`).
+EDITABLE = ("name", "organisation_type", "anonymous_code")
+#: What people type around an amount: "£684,000" is 684000.
+_DECORATION = str.maketrans("", "", "£€$, \u00a0")
+
+
+@dataclass(frozen=True)
+class BidderState:
+    """Everything stored about one bidder (None: no such bidder): what undo puts back."""
+
+    bidder: Row | None
+    values: tuple[Row, ...] = ()
+    gateways: tuple[Row, ...] = ()
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def state(tf: TenderFile, lot_id: str, bidder_id: str) -> BidderState:
+    """The stored rows of one bidder, to hand to `restore` later."""
+    found = tf.rows("bidders", "lot_id = ? AND id = ?", [lot_id, bidder_id])
+    if not found:
+        return BidderState(None)
+    mine = "lot_id = ? AND bidder_id = ?"
+    return BidderState(found[0], tuple(tf.rows("bidder_values", mine, [lot_id, bidder_id])),
+                       tuple(tf.rows("gateways", mine, [lot_id, bidder_id])))
+
+
+def next_bidder_id(lot: Lot) -> str:
+    """The first free code of the form B1, B2, … in the lot."""
+    taken = {b.id for b in lot.bidders}
+    n = len(taken) + 1
+    while f"B{n}" in taken:
+        n += 1
+    return f"B{n}"
+
+
+# -- changing -----------------------------------------------------------------------------
+
+
+def add_bidder(tf: TenderFile, lot_id: str, name: str, organisation_type: str = "SME",
+               anonymous_code: str = "", bidder_id: str | None = None) -> str:
+    """Add a bidder at the end of the lot; returns its code (chosen if not given)."""
+    _require_unlocked(tf)
+    lot = _lot(tf, lot_id)
+    new_id = bidder_id or next_bidder_id(lot)
+    if lot.bidder(new_id) is not None:
+        raise ValidationError(f"lot {lot_id} already has a bidder with the code {new_id}")
+    bidder = Bidder(new_id, "", organisation_type, anonymous_code=anonymous_code)
+    _apply(lot, bidder, {"name": name, "organisation_type": organisation_type,
+                         "anonymous_code": anonymous_code})
+    position = max((r["position"] for r in tf.rows("bidders", "lot_id = ?", [lot_id])),
+                   default=-1) + 1
+    with tf.action(f"Add bidder {new_id} to lot {lot_id}"):
+        tf.put("bidders", bidder_row(lot_id, bidder, position))
+    return new_id
+
+
+def update_bidder(tf: TenderFile, lot_id: str, bidder_id: str, **changes: str) -> None:
+    """Change a bidder's name, organisation type or anonymous code."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ValidationError(f"a bidder has no field '{unknown[0]}'")
+    _require_unlocked(tf)
+    lot = _lot(tf, lot_id)
+    bidder = _bidder(lot, bidder_id)
+    _apply(lot, bidder, changes)
+    fields = ", ".join(f.replace("_", " ") for f in changes)
+    with tf.action(f"Edit bidder {bidder_id} ({fields}) in lot {lot_id}"):
+        tf.update("bidders", _key(lot_id, bidder_id),
+                  **{f: getattr(bidder, f) for f in changes})
+
+
+def set_price(tf: TenderFile, lot_id: str, bidder_id: str, price: object) -> None:
+    """Record the bid price (a number ≥ 0, pence at most; "£684,000" is read as 684000).
+
+    None or blank clears it.
+    """
+    _require_unlocked(tf)
+    bidder = _bidder(_lot(tf, lot_id), bidder_id)
+    amount = _amount(price, f"the price of {_label(bidder)}")
+    if amount is not None and _places(amount) > 2:
+        raise ValidationError(f"the price of {_label(bidder)} can have at most 2 decimal "
+                              f"places (pence), not {price}")
+    with tf.action(f"Set the price of bidder {bidder_id} in lot {lot_id}"):
+        tf.update("bidders", _key(lot_id, bidder_id),
+                  price=None if amount is None else dec_str(amount))
+
+
+def set_value(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
+              value: object) -> None:
+    """Record a bidder's figure on a quantitative criterion (≥ 0); None or blank clears it."""
+    _require_unlocked(tf)
+    lot = _lot(tf, lot_id)
+    bidder = _bidder(lot, bidder_id)
+    criterion = lot.criterion(criterion_id)
+    if criterion is None or criterion.kind != "quantitative":
+        raise ValidationError(f"lot {lot_id} has no quantitative criterion {criterion_id}")
+    amount = _amount(value, f"{criterion_id} {criterion.title} for {_label(bidder)}")
+    with tf.action(f"Set {criterion_id} for bidder {bidder_id} in lot {lot_id}"):
+        key = {"lot_id": lot_id, "bidder_id": bidder_id, "criterion_id": criterion_id}
+        if amount is None:
+            tf.delete("bidder_values", key)
+        else:
+            tf.put("bidder_values", value_row(lot_id, bidder_id, criterion_id, amount))
+
+
+def withdraw(tf: TenderFile, lot_id: str, bidder_id: str, reason: str) -> None:
+    """Withdraw a bidder from the competition; it keeps its record and scores."""
+    _require_unlocked(tf)
+    bidder = _bidder(_lot(tf, lot_id), bidder_id)
+    if bidder.withdrawn:
+        raise ValidationError(f"{_label(bidder)} is already withdrawn")
+    why = _required(reason, f"say why {_label(bidder)} is withdrawn")
+    with tf.action(f"Withdraw bidder {bidder_id} from lot {lot_id}", reason=why):
+        tf.update("bidders", _key(lot_id, bidder_id), withdrawn=1, withdrawn_reason=why)
+
+
+def reinstate(tf: TenderFile, lot_id: str, bidder_id: str, reason: str) -> None:
+    """Bring a withdrawn bidder back into the competition."""
+    _require_unlocked(tf)
+    bidder = _bidder(_lot(tf, lot_id), bidder_id)
+    if not bidder.withdrawn:
+        raise ValidationError(f"{_label(bidder)} is not withdrawn")
+    why = _required(reason, f"say why {_label(bidder)} is reinstated")
+    with tf.action(f"Reinstate bidder {bidder_id} in lot {lot_id}", reason=why):
+        tf.update("bidders", _key(lot_id, bidder_id), withdrawn=0, withdrawn_reason="")
+
+
+def set_gateway(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
+                result: str | None, rationale: str = "") -> None:
+    """Record a pass/fail gateway result with its rationale; result None clears it."""
+    _require_unlocked(tf)
+    lot = _lot(tf, lot_id)
+    bidder = _bidder(lot, bidder_id)
+    gate = lot.criterion(criterion_id)
+    if gate is None or gate.kind != "pass_fail":
+        raise ValidationError(f"lot {lot_id} has no pass/fail gateway {criterion_id}")
+    key = {"lot_id": lot_id, "bidder_id": bidder_id, "criterion_id": criterion_id}
+    if result is None:
+        with tf.action(f"Clear gateway {criterion_id} for bidder {bidder_id} in lot {lot_id}"):
+            tf.delete("gateways", key)
+        return
+    if result not in GATEWAY_RESULTS:
+        raise ValidationError(f"a gateway result is pass or fail, not '{result}'")
+    verdict = "passed" if result == "pass" else "failed"
+    why = _required(rationale, f"give the reason {_label(bidder)} {verdict} "
+                               f"{criterion_id} {gate.title}")
+    with tf.action(f"Gateway {criterion_id}: bidder {bidder_id} {verdict} in lot {lot_id}",
+                   reason=why):
+        tf.put("gateways", gateway_row(lot_id, GatewayResult(bidder_id, criterion_id, result,
+                                                             why)))
+
+
+def remove_bidder(tf: TenderFile, lot_id: str, bidder_id: str) -> None:
+    """Delete a bidder entered by mistake; refused once it has scores (withdraw it instead)."""
+    _require_unlocked(tf)
+    bidder = _bidder(_lot(tf, lot_id), bidder_id)
+    _refuse_if_scored(tf, lot_id, bidder)
+    with tf.action(f"Remove bidder {bidder_id} from lot {lot_id}"):
+        _delete_all(tf, lot_id, bidder_id)
+
+
+def restore(tf: TenderFile, lot_id: str, bidder_id: str, saved: BidderState,
+            description: str) -> None:
+    """Put a bidder back exactly as `state` found it (removing it if it did not exist)."""
+    _require_unlocked(tf)
+    if saved.bidder is None:
+        current = _lot(tf, lot_id).bidder(bidder_id)
+        if current is not None:
+            _refuse_if_scored(tf, lot_id, current)
+    with tf.action(description):
+        if saved.bidder is None:
+            _delete_all(tf, lot_id, bidder_id)
+            return
+        tf.put("bidders", saved.bidder)
+        for table, rows in (("bidder_values", saved.values), ("gateways", saved.gateways)):
+            keep = {r["criterion_id"] for r in rows}
+            for row in tf.rows(table, "lot_id = ? AND bidder_id = ?", [lot_id, bidder_id]):
+                if row["criterion_id"] not in keep:
+                    tf.delete(table, row)
+            for row in rows:
+                tf.put(table, row)
+
+
+# -- checks -------------------------------------------------------------------------------
+
+
+def _require_unlocked(tf: TenderFile) -> None:
+    if tf.rows("tender")[0]["status"] == "locked":
+        raise ReadOnlyError("the tender is locked: bidders cannot change until it is unlocked "
+                            "(unlocking asks for a reason and is audited)")
+
+
+def _lot(tf: TenderFile, lot_id: str) -> Lot:
+    lot = tf.load().lot(lot_id)
+    if lot is None:
+        raise ValidationError(f"there is no lot {lot_id}")
+    return lot
+
+
+def _bidder(lot: Lot, bidder_id: str) -> Bidder:
+    bidder = lot.bidder(bidder_id)
+    if bidder is None:
+        raise ValidationError(f"lot {lot.id} has no bidder {bidder_id}")
+    return bidder
+
+
+def _label(bidder: Bidder) -> str:
+    return f"{bidder.name} ({bidder.id})" if bidder.name else bidder.id
+
+
+def _key(lot_id: str, bidder_id: str) -> dict[str, str]:
+    return {"lot_id": lot_id, "id": bidder_id}
+
+
+def _required(text: str, ask: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValidationError(f"please {ask}: the reason is kept in the audit record")
+    return cleaned
+
+
+def _apply(lot: Lot, bidder: Bidder, changes: dict[str, str]) -> None:
+    """Check name, type and code changes against the rest of the lot, then set them."""
+    others = [b for b in lot.bidders if b.id != bidder.id]
+    who = f"bidder {bidder.id} in lot {lot.id}"
+    if "name" in changes:
+        name = changes["name"].strip()
+        if not name:
+            raise ValidationError(f"{who} needs a name")
+        if any(b.name.casefold() == name.casefold() for b in others):
+            raise ValidationError(f"lot {lot.id} already has a bidder called {name}")
+        bidder.name = name
+    if "organisation_type" in changes:
+        kind = changes["organisation_type"]
+        if kind not in ORGANISATION_TYPES:
+            raise ValidationError(f"organisation type of {who} must be one of "
+                                  f"{', '.join(ORGANISATION_TYPES)}, not '{kind}'")
+        bidder.organisation_type = kind
+    if "anonymous_code" in changes:
+        code = changes["anonymous_code"].strip()
+        clash = next((b for b in others if code and b.anonymous_code.casefold() ==
+                      code.casefold()), None)
+        if clash is not None:
+            raise ValidationError(f"the anonymous code {code} is already used by {clash.id} in "
+                                  f"lot {lot.id}; blind scoring needs one code per bidder")
+        bidder.anonymous_code = code
+
+
+def _amount(value: object, what: str) -> Decimal | None:
+    """A number ≥ 0 from what a person typed; None for a blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = value.translate(_DECORATION) if isinstance(value, str) else value
+    try:
+        amount = to_decimal(text, what)
+    except ValueError:
+        raise ValidationError(f"{what} must be a number, not '{value}'") from None
+    if amount < 0:
+        raise ValidationError(f"{what} must be 0 or more, not {value}")
+    return amount
+
+
+def _places(amount: Decimal) -> int:
+    """Decimal places that matter (684000.50 has 1)."""
+    exponent = amount.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _refuse_if_scored(tf: TenderFile, lot_id: str, bidder: Bidder) -> None:
+    mine = "lot_id = ? AND bidder_id = ?"
+    if any(tf.rows(table, mine, [lot_id, bidder.id]) for table in ("scores", "moderated",
+                                                                   "parked")):
+        raise ValidationError(f"{_label(bidder)} already has scores in lot {lot_id}, so it "
+                              "cannot be removed; withdraw it instead (with a reason), which "
+                              "keeps its record")
+
+
+def _delete_all(tf: TenderFile, lot_id: str, bidder_id: str) -> None:
+    for table in ("bidder_values", "gateways"):
+        for row in tf.rows(table, "lot_id = ? AND bidder_id = ?", [lot_id, bidder_id]):
+            tf.delete(table, row)
+    tf.delete("bidders", _key(lot_id, bidder_id))

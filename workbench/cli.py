@@ -8,6 +8,7 @@ traceback to the crash log and reported in one line too, so a user never sees a 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -84,6 +85,37 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_results(args: argparse.Namespace) -> int:
+    from workbench.scoring.results import compute_lot, to_json
+    from workbench.scoring.text import results_text
+
+    data = _load(args.tender)
+    lots = data.lots
+    if args.lot is not None:
+        lots = [lot for lot in data.lots if lot.id == args.lot]
+        if not lots:
+            known = ", ".join(lot.id for lot in data.lots) or "none"
+            raise WorkbenchError(f"{args.tender} has no lot '{args.lot}' (lots: {known})")
+    results = [compute_lot(data, lot) for lot in lots]
+    if args.json:
+        print(json.dumps(to_json(results), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(results_text(data, results))
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from workbench.scoring.sensitivity import sensitivity_all, to_json
+    from workbench.scoring.text import sensitivity_text
+
+    calls = sensitivity_all(_load(args.tender))
+    if args.json:
+        print(json.dumps(to_json(calls), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(sensitivity_text(calls))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench-cli", description="Tender Evaluation Workbench on the command line.")
@@ -104,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p = command("check", cmd_check, "verify the file, its audit trail and its model")
     p.add_argument("tender")
+    p = command("results", cmd_results, "ranking, totals, points per criterion, exclusions")
+    p.add_argument("tender")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--lot", metavar="ID", help="only this lot")
+    p = command("sensitivity", cmd_sensitivity, "close-call report: how near a different winner")
+    p.add_argument("tender")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 

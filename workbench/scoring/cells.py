@@ -13,7 +13,7 @@ from functools import cached_property, partial
 from typing import NamedTuple
 
 from workbench.domain import Bidder, Criterion, Lot, Rounding, TenderData
-from workbench.numbers import dec_str, fmt_points, round_to
+from workbench.numbers import dec_str, fmt_money, fmt_points, round_to
 from workbench.scoring import formulas, working
 from workbench.scoring.formulas import ZERO
 from workbench.scoring.weights import points_available
@@ -215,16 +215,24 @@ class Cells:
         score, provisional, points, explain = self._points(c, bidder)
         if excluded:
             return CriterionResult(c.id, c.kind, score, None, provisional, None, self.rounding,
-                                   partial(self._excluded_text, score))
+                                   partial(self._excluded_text, c, bidder, score))
         if step:
             points = round_to(points, self.rounding)
         return CriterionResult(c.id, c.kind, score, points, provisional, None, self.rounding,
                                explain)
 
-    def _excluded_text(self, score: Decimal | None) -> str:
+    def _excluded_text(self, c: Criterion, bidder: Bidder, score: Decimal | None) -> str:
+        """What an excluded bidder offered on `c`, and that it earns nothing."""
         if score is None:
             return working.excluded("")
-        return working.excluded(f"score {working.score_text(score, self.rounding)}")
+        if c.kind == "price":
+            return working.excluded(f"bid {fmt_money(score, self.currency)}")
+        if c.kind == "quantitative":
+            unit = f" {c.unit}" if c.unit else ""
+            return working.excluded(f"value {working.number(score)}{unit}")
+        used = self.used[(bidder.id, c.id)]
+        how = "moderated" if used.moderated else "mean"
+        return working.excluded(f"{how} {working.score_text(score, self.rounding)}")
 
     def _points(self, c: Criterion,
                 b: Bidder) -> tuple[Decimal | None, bool, Decimal, Callable[[], str]]:

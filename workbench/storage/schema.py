@@ -72,7 +72,8 @@ CREATE TABLE tender (
     min_evaluators INTEGER NOT NULL DEFAULT 2,
     rationale_min_length INTEGER NOT NULL DEFAULT 20,
     spread_threshold TEXT NOT NULL DEFAULT '2',
-    spread_threshold_unit TEXT NOT NULL DEFAULT 'points'
+    spread_threshold_unit TEXT NOT NULL DEFAULT 'points',
+    shared_model INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE scales (
     id TEXT PRIMARY KEY,

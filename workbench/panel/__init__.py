@@ -1,0 +1,1 @@
+"""The evaluation panel: evaluators, conflicts, assignments, scores and scoring packs."""

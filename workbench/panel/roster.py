@@ -282,7 +282,7 @@ def _summarise_conflicts(tf: TenderFile, recorder: _Recorder, evaluator_id: str)
     def joined(column: str) -> str:
         texts = {r[column] for r in declared}
         if len(texts) == 1 and len(declared) == len(titles):  # the same for every lot
-            return texts.pop()
+            return str(texts.pop())
         return "\n".join(f"{titles[r['lot_id']]}: {r[column]}" for r in declared if r[column])
 
     recorder.update(

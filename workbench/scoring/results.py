@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from workbench.domain import Bidder, Lot, Rounding, TenderData
@@ -87,8 +88,18 @@ class LotResult:
     available: dict[str, Decimal]
     notes: list[str]
 
+    @property
+    def id(self) -> str:
+        return self.lot_id
+
     def bidder(self, bidder_id: str) -> BidderResult | None:
-        return next((b for b in self.bidders if b.bidder.id == bidder_id), None)
+        """The result of one bidder of the lot, by id (None if it is not a bidder here)."""
+        return self._by_id.get(bidder_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, BidderResult]:
+        # Screens and the close-call search look bidders up thousands of times per lot.
+        return {b.bidder.id: b for b in self.bidders}
 
     @property
     def ranked(self) -> list[BidderResult]:

@@ -69,19 +69,46 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from workbench.storage import audit
+
     with TenderFile.open(args.tender, read_only=True) as tf:
-        broken = tf.integrity_problem
-        data = tf.load()
+        broken = audit.problems(tf.db)
+        if args.anchor:
+            seq, _, digest = args.anchor.partition(":")
+            if not seq.isdigit() or not digest:
+                raise WorkbenchError(f"--anchor takes ENTRY:HASH as shown by check, not "
+                                     f"'{args.anchor}'")
+            broken += [p for p in [audit.verify_anchor(tf.db, int(seq), digest)] if p]
+        seq, digest = audit.last_hash(tf.db)
+        data = None if broken else tf.load()  # a tampered file's data proves nothing
+    for failure in broken:
+        print(f"{args.tender}: FAILED: {failure.message}", file=sys.stderr)
+    if data is None:
+        return 1
     found = problems(data)
     for problem in found:
         print(f"{problem.severity}: {problem}")
-    if broken:
-        print(f"{args.tender}: FAILED: {broken}", file=sys.stderr)
-        return 1
     errors = sum(p.severity == "error" for p in found)
     warnings = len(found) - errors
-    print(f"{args.tender}: file intact, audit trail verified; "
-          f"{errors} model error(s), {warnings} warning(s)")
+    print(f"{args.tender}: file intact, audit trail verified ({seq} entries, fingerprint "
+          f"{seq}:{digest[:16]}); {errors} model error(s), {warnings} warning(s)")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from workbench.audit_trail import entries, export_csv, export_xlsx
+
+    with TenderFile.open(args.tender, read_only=True) as tf:
+        found = entries(tf)
+        title = tf.load().tender.title
+    out = Path(args.output)
+    if out.suffix.lower() == ".xlsx":
+        export_xlsx(found, out, title)
+    elif out.suffix.lower() == ".csv":
+        export_csv(found, out)
+    else:
+        raise WorkbenchError(f"{out.name}: the audit trail exports to .csv or .xlsx")
+    print(f"wrote {len(found)} audit entries to {out}")
     return 0
 
 
@@ -136,6 +163,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p = command("check", cmd_check, "verify the file, its audit trail and its model")
     p.add_argument("tender")
+    p.add_argument("--anchor", metavar="ENTRY:HASH",
+                   help="also prove the trail still holds this fingerprint, noted earlier")
+    p = command("audit", cmd_audit, "export the audit trail to CSV or Excel")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", required=True, help="OUT.csv or OUT.xlsx")
     p = command("results", cmd_results, "ranking, totals, points per criterion, exclusions")
     p.add_argument("tender")
     p.add_argument("--json", action="store_true", help="print the results as JSON")

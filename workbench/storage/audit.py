@@ -5,6 +5,14 @@ the row before and after (canonical JSON), and the reason where one was asked. I
 all of that and the previous row's hash, so editing, inserting or deleting an audit row breaks
 the chain. Because every protected row's current content must equal the `after` of its latest
 audit row, a change made to the data outside the app (say with an SQLite tool) is found too.
+
+The newest row's number and hash (the "head") are also written to the `meta` table by every
+action, so removing the last entries and putting the data back as it was is found as well.
+
+What this cannot catch: someone who rewrites data, recomputes every later hash and updates the
+head, all by hand. Against that, note the head shown by `workbench-cli check` (or the Audit
+view) somewhere outside the file, e.g. in the award report; `check --anchor SEQ:HASH` then
+proves the trail up to that entry is the one that was noted.
 """
 
 from __future__ import annotations
@@ -20,6 +28,10 @@ from sqlite_utils import Database
 from workbench.storage.schema import PROTECTED
 
 GENESIS = "0" * 64
+#: `meta` key holding "seq:hash" of the newest audit row, rewritten by every action.
+HEAD_KEY = "audit_head"
+#: Entity of audit rows about the file itself (a restored backup), not about a table row.
+FILE_ENTITY = "file"
 
 
 def canonical(value: Any) -> str:
@@ -41,7 +53,11 @@ _HASHED = (
 
 @dataclass(frozen=True)
 class AuditProblem:
-    """The first thing found wrong: a broken link, or a row changed outside the app."""
+    """Something found wrong: a broken link, a moved head, or a row changed outside the app.
+
+    `seq` is the audit entry concerned (None when the problem is in a data table), `table`
+    the table concerned ("audit" for the trail itself).
+    """
 
     message: str
     seq: int | None = None
@@ -54,11 +70,33 @@ def last_hash(db: Database) -> tuple[int, str]:
     return (rows[0]["seq"], rows[0]["hash"]) if rows else (0, GENESIS)
 
 
+def recorded_head(db: Database) -> tuple[int, str] | None:
+    """The head written by the last action, or None if the file has none."""
+    rows = list(db.query("SELECT value FROM meta WHERE key = ?", [HEAD_KEY]))
+    if not rows:
+        return None
+    seq, _, digest = str(rows[0]["value"]).partition(":")
+    return (int(seq), digest) if seq.isdigit() else (-1, digest)
+
+
 def key_text(table: str, row: Mapping[str, Any]) -> str:
+    """How the audit trail names a row: its key columns' values as canonical JSON."""
     return canonical([row[column] for column in PROTECTED[table]])
 
 
+def key_label(entity_key: str) -> str:
+    """A stored key made readable: '["L1","B2"]' -> 'L1 / B2'."""
+    try:
+        parts = json.loads(entity_key)
+    except ValueError:
+        return entity_key
+    if not isinstance(parts, list):
+        return str(parts)
+    return " / ".join(str(part) for part in parts)
+
+
 def content(row: Mapping[str, Any]) -> str:
+    """A row's content as stored in the trail's `before`/`after`."""
     return canonical(dict(row))
 
 
@@ -68,66 +106,118 @@ def verify_chain(db: Database) -> AuditProblem | None:
     expected_seq = 1
     for row in db.query(f"SELECT {', '.join(_HASHED)}, prev_hash, hash FROM audit ORDER BY seq"):
         if row["seq"] != expected_seq:
-            return AuditProblem(f"audit row {expected_seq} is missing", expected_seq)
+            return AuditProblem(f"table 'audit': entry {expected_seq} was deleted",
+                                expected_seq, "audit")
         if row["prev_hash"] != prev or row_hash(prev, row) != row["hash"]:
-            return AuditProblem(
-                f"audit row {row['seq']} was altered (its hash does not match)", row["seq"]
-            )
+            return AuditProblem(f"table 'audit': entry {row['seq']} was altered (its hash does "
+                                "not match its content)", row["seq"], "audit")
         prev = row["hash"]
         expected_seq += 1
     return None
 
 
-def verify_content(db: Database) -> AuditProblem | None:
-    """Check every protected row against the latest audit record of it, table by table."""
+def verify_head(db: Database) -> AuditProblem | None:
+    """Compare the newest audit row with the head the last action recorded."""
+    seq, digest = last_hash(db)
+    head = recorded_head(db)
+    if head is None:
+        if seq == 0:
+            return None
+        return AuditProblem("table 'meta': the record of the audit trail's last entry was "
+                            "removed", seq, "meta")
+    if head[0] > seq:
+        return AuditProblem(f"table 'audit': the last {head[0] - seq} entr"
+                            f"{'y was' if head[0] - seq == 1 else 'ies were'} deleted (the trail "
+                            f"ends at entry {seq}, entry {head[0]} was recorded)", seq + 1, "audit")
+    if head[0] < seq:
+        return AuditProblem(f"table 'audit': entries after {head[0]} were added outside the "
+                            "workbench", head[0] + 1, "audit")
+    if head[1] != digest:
+        return AuditProblem(f"table 'audit': entry {seq} was replaced outside the workbench",
+                            seq, "audit")
+    return None
+
+
+def verify_content(db: Database) -> list[AuditProblem]:
+    """Check every protected row against the latest audit record of it: the first problem
+    of each table."""
     latest: dict[tuple[str, str], str | None] = {}
     for row in db.query(
         "SELECT entity, entity_key, after FROM audit WHERE seq IN "
         "(SELECT max(seq) FROM audit GROUP BY entity, entity_key)"
     ):
         latest[(row["entity"], row["entity_key"])] = row["after"]
+    found = []
     for table in PROTECTED:
-        seen: set[str] = set()
-        for row in db.query(f"SELECT * FROM [{table}]"):
-            key = key_text(table, row)
-            seen.add(key)
-            recorded = latest.get((table, key))
-            if recorded is None:
-                return AuditProblem(
-                    f"table '{table}' has a row the audit trail never recorded (key {key})",
-                    table=table,
-                )
-            if recorded != content(row):
-                return AuditProblem(
-                    f"table '{table}' was changed outside the workbench (key {key})",
-                    table=table,
-                )
-        for (entity, key), after in latest.items():
-            if entity == table and after is not None and key not in seen:
-                return AuditProblem(
-                    f"table '{table}' lost a row outside the workbench (key {key})",
-                    table=table,
-                )
+        problem = _table_problem(db, table, latest)
+        if problem is not None:
+            found.append(problem)
+    return found
+
+
+def _table_problem(db: Database, table: str,
+                   latest: Mapping[tuple[str, str], str | None]) -> AuditProblem | None:
+    seen: set[str] = set()
+    for row in db.query(f"SELECT * FROM [{table}]"):
+        key = key_text(table, row)
+        seen.add(key)
+        recorded = latest.get((table, key))
+        if recorded is None:
+            return AuditProblem(f"table '{table}': row {key_label(key)} was added outside the "
+                                "workbench (the audit trail never recorded it)", table=table)
+        if recorded != content(row):
+            return AuditProblem(f"table '{table}': row {key_label(key)} was changed outside the "
+                                "workbench (it differs from its last audited content)",
+                                table=table)
+    for (entity, key), after in latest.items():
+        if entity == table and after is not None and key not in seen:
+            return AuditProblem(f"table '{table}': row {key_label(key)} was deleted outside the "
+                                "workbench", table=table)
     return None
 
 
+def problems(db: Database) -> list[AuditProblem]:
+    """Everything found wrong, the trail itself first, then the first problem of each table."""
+    trail = verify_chain(db) or verify_head(db)
+    return ([trail] if trail else []) + verify_content(db)
+
+
 def verify(db: Database) -> AuditProblem | None:
-    return verify_chain(db) or verify_content(db)
+    """The first problem found, or None when the trail and every protected row check out."""
+    found = problems(db)
+    return found[0] if found else None
+
+
+def verify_anchor(db: Database, seq: int, digest: str) -> AuditProblem | None:
+    """Check that entry `seq` still has the hash noted down outside the file."""
+    rows = list(db.query("SELECT hash FROM audit WHERE seq = ?", [seq]))
+    if not rows:
+        return AuditProblem(f"table 'audit': entry {seq}, noted outside the file, is missing",
+                            seq, "audit")
+    if len(digest) < 8 or not rows[0]["hash"].startswith(digest.lower()):
+        return AuditProblem(f"table 'audit': entry {seq} does not match the fingerprint noted "
+                            "outside the file; the trail was rewritten", seq, "audit")
+    return None
+
+
+def entries(db: Database) -> list[dict[str, Any]]:
+    """Every audit row, oldest first (for the Audit view and exports)."""
+    return list(db.query(f"SELECT {', '.join(_HASHED)}, hash FROM audit ORDER BY seq"))
 
 
 def reaudit_table(db: Database, table: str, *, at: str, user: str, action: str) -> None:
     """Record the current content of every row of `table` (for migrations that change rows)."""
     action_id = last_hash(db)[0] + 1
-    entries = [
+    rows = [
         {"before": None, "after": content(row), "entity": table, "entity_key": key_text(table, row)}
         for row in db.query(f"SELECT * FROM [{table}]")
     ]
-    append(db, entries, action_id=action_id, at=at, user=user, action=action, reason="")
+    append(db, rows, action_id=action_id, at=at, user=user, action=action, reason="")
 
 
 def append(
     db: Database,
-    entries: Iterable[Mapping[str, Any]],
+    changes: Iterable[Mapping[str, Any]],
     *,
     action_id: int,
     at: str,
@@ -135,14 +225,15 @@ def append(
     action: str,
     reason: str,
 ) -> None:
-    """Append audit rows (each: entity, entity_key, before, after) to the chain."""
+    """Append audit rows (each: entity, entity_key, before, after) to the chain, and record
+    the new head. Call inside the action's transaction so both land or neither does."""
     seq, prev = last_hash(db)
-    for entry in entries:
+    for change in changes:
         seq += 1
         fields = {
             "seq": seq, "action_id": action_id, "at": at, "user": user, "action": action,
-            "entity": entry["entity"], "entity_key": entry["entity_key"],
-            "before": entry["before"], "after": entry["after"], "reason": reason,
+            "entity": change["entity"], "entity_key": change["entity_key"],
+            "before": change["before"], "after": change["after"], "reason": reason,
         }
         digest = row_hash(prev, fields)
         db.execute(
@@ -151,3 +242,5 @@ def append(
             [*(fields[name] for name in _HASHED), prev, digest],
         )
         prev = digest
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+               "SET value = excluded.value", [HEAD_KEY, f"{seq}:{prev}"])

@@ -8,6 +8,7 @@ to the audit chain in the same transaction, so a crash keeps both or neither.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sqlite3
 import uuid
@@ -35,6 +36,8 @@ from workbench.storage.schema import (
 )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Why a locked tender refuses changes; unlocking it (with a reason) is the one action allowed.
+LOCKED_REASON = "the tender is locked; unlock it, giving a reason, to change anything"
 
 
 def now() -> str:
@@ -47,6 +50,13 @@ def default_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name (some containers, services)
         return "unknown user"
+
+
+def who(name: str) -> str:
+    """The "who" recorded in the audit trail: 'Jane Smith (jsmith)', or the login alone."""
+    login = default_user()
+    name = name.strip()
+    return f"{name} ({login})" if name and name != login else login
 
 
 def check_header(path: Path) -> int:
@@ -129,6 +139,8 @@ class TenderFile:
         if problem is not None:
             tf.integrity_problem = problem.message
             tf.read_only_reason = f"its audit trail is broken: {problem.message}"
+        elif not tf.read_only and tf._status() == "locked":
+            tf.read_only_reason = LOCKED_REASON
         return tf
 
     @classmethod
@@ -178,6 +190,11 @@ class TenderFile:
     def read_only(self) -> bool:
         return bool(self.read_only_reason)
 
+    @property
+    def holds_lock(self) -> bool:
+        """True when this process is the file's one writer (even if it refuses changes)."""
+        return self._lock is not None
+
     def _migrate(self) -> None:
         migrations.apply(self.db)
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -214,16 +231,23 @@ class TenderFile:
 
     @contextmanager
     def action(self, description: str, reason: str = "") -> Iterator[TenderFile]:
-        """One user action: one transaction, its changes appended to the audit chain."""
-        if self.read_only:
+        """One user action: one transaction, its changes appended to the audit chain.
+
+        A locked tender accepts one action only: the unlock (its status, and nothing else,
+        changed away from "locked", with a reason). Anything else is undone and refused.
+        """
+        if self.read_only and self.read_only_reason != LOCKED_REASON:
             raise ReadOnlyError(f"{self.path.name} is read-only: {self.read_only_reason}")
         if self._pending is not None:  # nested: part of the enclosing action
             yield self
             return
         self._pending = []
+        locked = self._status() == "locked"
         try:
             with self.db.atomic():
                 yield self
+                if locked:
+                    self._refuse_unless_unlock(reason)
                 if self._pending:
                     audit.append(self.db, self._pending, action_id=audit.last_hash(self.db)[0] + 1,
                                  at=now(), user=self.user, action=description, reason=reason)
@@ -235,6 +259,29 @@ class TenderFile:
                 from None
         finally:
             self._pending = None
+        if self._status() == "locked":
+            self.read_only_reason = self.read_only_reason or LOCKED_REASON
+        elif self.read_only_reason == LOCKED_REASON:
+            self.read_only_reason = ""
+
+    def _status(self) -> str:
+        rows = list(self.db.query("SELECT status FROM tender WHERE id = 1"))
+        return str(rows[0]["status"]) if rows else ""
+
+    def _refuse_unless_unlock(self, reason: str) -> None:
+        """Inside an action on a locked tender: let only the unlock through, with its reason."""
+        changes = self._pending or []
+        if not changes:
+            return
+        unlock = False
+        if len(changes) == 1 and changes[0]["entity"] == "tender" and changes[0]["before"] \
+                and changes[0]["after"]:
+            before, after = json.loads(changes[0]["before"]), json.loads(changes[0]["after"])
+            unlock = {k for k in after if after[k] != before.get(k)} == {"status"}
+        if not unlock:
+            raise ReadOnlyError(f"{self.path.name} is read-only: {LOCKED_REASON}")
+        if not reason.strip():
+            raise ReadOnlyError("unlocking the tender needs a written reason")
 
     def put(self, table: str, row: Mapping[str, Any]) -> None:
         """Insert or replace the row with this key; audited only if it really changed."""
@@ -307,6 +354,9 @@ def _connect(path: Path, *, writable: bool) -> Database:
     try:
         if writable:
             conn = sqlite3.connect(path, timeout=5)
+            # FULL, not WAL's usual NORMAL: a commit reaches the disk before the action
+            # returns, so a power cut cannot take back a score the evaluator saw saved.
+            conn.execute("PRAGMA synchronous = FULL")
         else:
             conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
                                    timeout=5)

@@ -1,0 +1,387 @@
+"""Scoring packs as Excel workbooks, for evaluators who score without the app.
+
+Sheets: "Instructions" (with the "scores are final" cell), "Scores" (one row per bidder ×
+question: lot, code, question, bidder, score, rationale, what the scores mean), "Scale", and a
+very hidden "_identity" holding the tender, pack and evaluator ids, every row as issued and a
+checksum over them. Everything is protected except the cells an evaluator fills; the reader
+still trusts nothing: it compares every protected cell with the identity sheet, names each
+problem by sheet and cell, and refuses formulas and text where a score belongs. Every string
+from a user is written as text, so a bidder called "=HYPERLINK(...)" never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zlib
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workbench.domain import Scale, TenderData
+from workbench.errors import InterchangeError, StorageError
+from workbench.numbers import dec_str, to_decimal
+from workbench.panel.packs import (
+    PackContent,
+    PackEntry,
+    PackIdentity,
+    PackItem,
+    PackReturn,
+    pack_checksum,
+    printable,
+)
+
+SCORES, INSTRUCTIONS, SCALE, IDENTITY = "Scores", "Instructions", "Scale", "_identity"
+#: The cell an evaluator sets to "Yes" when the scores are final (like Submit in the app).
+FINAL_CELL = "B12"
+HEADERS = ("Lot", "Code", "Question", "Bidder", "Score", "Rationale (your reasons)",
+           "What the scores mean")
+WIDTHS = (24, 8, 60, 28, 9, 60, 70)
+_ITEM_FIELDS = ("lot_id", "lot_title", "criterion_id", "criterion_title", "bidder_id",
+                "bidder_label")
+_FILL = PatternFill("solid", start_color="FFF6D5")  # the cells to fill, as in the app
+_HEADER = PatternFill("solid", start_color="DDE4EE")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_OPEN = Protection(locked=False)
+
+
+def _text(cell: Cell, value: str) -> None:
+    """Write user text as text: never a formula, and kept as text if the cell is edited."""
+    cell.value = printable(value)
+    cell.data_type = "s"
+    if value[:1] in ("=", "+", "-", "@"):
+        cell.quotePrefix = True
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+def write_workbook(path: Path, content: PackContent) -> None:
+    """Write the pack as an .xlsx workbook at `path` (complete or not at all)."""
+    wb = Workbook()
+    wb.properties.creator = "Tender Evaluation Workbench"
+    intro = wb.active
+    assert intro is not None
+    intro.title = INSTRUCTIONS
+    _instructions(intro, content)
+    _scores(wb.create_sheet(SCORES), content)
+    _scales(wb.create_sheet(SCALE), content.data)
+    hidden = wb.create_sheet(IDENTITY)
+    _identity(hidden, content)
+    hidden.sheet_state = "veryHidden"
+    for ws in wb.worksheets:
+        # No password: it would only stop honest fixes; the reader detects any edit anyway.
+        ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
+    wb.security = WorkbookProtection(lockStructure=True)
+    # Saved in a private folder beside `path` and moved into place: never half a workbook.
+    try:
+        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".pack-") as scratch:
+            part = Path(scratch) / path.name
+            wb.save(part)
+            os.replace(part, path)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path.name}: {exc.strerror}") from None
+
+
+def _instructions(ws: Worksheet, content: PackContent) -> None:
+    tender = content.data.tender
+    evaluator = content.data.evaluators[0]
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 90
+    _text(ws["A1"], f"Scoring pack: {tender.title}")
+    ws["A1"].font = Font(bold=True, size=14)
+    for row, (label, value) in enumerate((
+        ("Reference", tender.reference), ("Evaluator", evaluator.name),
+        ("Issued", content.issued_at[:10]),
+    ), start=3):
+        _text(ws.cell(row, 1), label)
+        _text(ws.cell(row, 2), value)
+    steps = (
+        f"Score each row of the {SCORES} sheet: choose a score in column E from the drop-down. "
+        f"The {SCALE} sheet and column G say what each score means.",
+        f"Write your reasons in column F for every score: at least "
+        f"{content.rationale_min_length} characters, citing the bid.",
+        "Score on your own: do not discuss scores with other evaluators before moderation.",
+        "Do not add, delete, copy or move rows, and do not rename sheets: the workbench checks "
+        "the workbook and refuses one that was changed outside the score and reason cells.",
+        f"When every score is final, set cell {FINAL_CELL} below to Yes, save, and return this "
+        "workbook to the procurement lead.",
+    )
+    for row, step in enumerate(steps, start=7):
+        _text(ws.cell(row, 1), f"Step {row - 6}")
+        _text(ws.cell(row, 2), step)
+        ws.cell(row, 2).alignment = _WRAP
+    final_row = int(FINAL_CELL[1:])
+    _text(ws.cell(final_row, 1), "Scores are final")
+    ws.cell(final_row, 1).font = Font(bold=True)
+    final = ws[FINAL_CELL]
+    _text(final, "No")
+    final.fill, final.protection = _FILL, _OPEN
+    choice = DataValidation(type="list", formula1='"Yes,No"', showErrorMessage=True,
+                            error="Choose Yes or No.", errorTitle="Scores are final")
+    choice.add(FINAL_CELL)
+    ws.add_data_validation(choice)
+
+
+def _scores(ws: Worksheet, content: PackContent) -> None:
+    data = content.data
+    for column, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
+        _text(ws.cell(1, column), header)
+        ws.cell(1, column).font = Font(bold=True)
+        ws.cell(1, column).fill = _HEADER
+        ws.column_dimensions[chr(64 + column)].width = width
+    ws.freeze_panes = "E2"
+    earlier = {(lot.id, s.criterion, s.bidder): s for lot in data.lots for s in lot.scores}
+    rows_by_scale: dict[str, list[int]] = {}
+    for row, item in enumerate(content.items, start=2):
+        lot = data.lot(item.lot_id)
+        criterion = lot.criterion(item.criterion_id) if lot else None
+        assert criterion is not None
+        scale = data.scale(criterion.scale)
+        assert scale is not None
+        _text(ws.cell(row, 1), item.lot_title)
+        _text(ws.cell(row, 2), item.criterion_id)
+        question = f"{criterion.title}\n{criterion.question}".strip()
+        _text(ws.cell(row, 3), question)
+        _text(ws.cell(row, 4), item.bidder_label)
+        _text(ws.cell(row, 7), _meanings(scale))
+        score, rationale = ws.cell(row, 5), ws.cell(row, 6)
+        found = earlier.get((item.lot_id, item.criterion_id, item.bidder_id))
+        if found is not None:
+            score.value = int(found.score) if found.score == found.score.to_integral() \
+                else float(found.score)
+            _text(rationale, found.rationale)
+        for cell in (score, rationale):
+            cell.fill, cell.protection = _FILL, _OPEN
+        for column in (3, 6, 7):
+            ws.cell(row, column).alignment = _WRAP
+        rows_by_scale.setdefault(scale.id, []).append(row)
+    for scale_id, rows in rows_by_scale.items():
+        scale = data.scale(scale_id)
+        assert scale is not None
+        ws.add_data_validation(_score_validation(scale, rows))
+
+
+def _score_validation(scale: Scale, rows: list[int]) -> DataValidation:
+    """A drop-down of the scale's levels, or a whole/decimal range for a range scale."""
+    low, high = dec_str(scale.lowest), dec_str(scale.highest)
+    message = f"Choose a score on the {scale.name} scale ({low} to {high})."
+    levels = ",".join(dec_str(level.value) for level in scale.levels)
+    if scale.levels and len(levels) <= 250:  # Excel's limit for a typed list
+        rule = DataValidation(type="list", formula1=f'"{levels}"')
+    else:
+        whole = all(v == v.to_integral() for v in (scale.lowest, scale.highest,
+                                                      scale.step or Decimal(1)))
+        rule = DataValidation(type="whole" if whole else "decimal", operator="between",
+                              formula1=low, formula2=high)
+    rule.showErrorMessage, rule.error, rule.errorTitle = True, message, "Score"
+    rule.allow_blank = True
+    for first, last in _runs(rows):
+        rule.add(f"E{first}:E{last}")
+    return rule
+
+
+def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive row numbers as (first, last) ranges, to keep the validation small."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _meanings(scale: Scale) -> str:
+    if scale.is_range:
+        step = f" in steps of {dec_str(scale.step)}" if scale.step else ""
+        return f"Any score from {dec_str(scale.lowest)} to {dec_str(scale.highest)}{step}."
+    return "\n".join(f"{dec_str(level.value)} {level.label}: {level.descriptor}".strip()
+                     for level in scale.levels)
+
+
+def _scales(ws: Worksheet, data: TenderData) -> None:
+    ws.column_dimensions["A"].width = 10
+    ws.column_dimensions["B"].width = 18
+    ws.column_dimensions["C"].width = 100
+    row = 1
+    for scale in data.scales:
+        _text(ws.cell(row, 1), scale.name)
+        ws.cell(row, 1).font = Font(bold=True)
+        row += 1
+        if scale.is_range:
+            _text(ws.cell(row, 1), _meanings(scale))
+            row += 2
+            continue
+        for column, header in enumerate(("Score", "Label", "What it means"), start=1):
+            _text(ws.cell(row, column), header)
+            ws.cell(row, column).fill = _HEADER
+        for level in scale.levels:
+            row += 1
+            ws.cell(row, 1).value = dec_str(level.value)
+            _text(ws.cell(row, 2), level.label)
+            _text(ws.cell(row, 3), level.descriptor)
+            ws.cell(row, 3).alignment = _WRAP
+        row += 2
+
+
+def _identity(ws: Worksheet, content: PackContent) -> None:
+    identity = content.identity
+    for row, (key, value) in enumerate((
+        ("tender_uid", identity.tender_uid), ("pack_id", identity.pack_id),
+        ("evaluator_id", identity.evaluator_id), ("blind", "1" if identity.blind else "0"),
+        ("checksum", content.checksum),
+    ), start=1):
+        _text(ws.cell(row, 1), key)
+        _text(ws.cell(row, 2), value)
+    for column, name in enumerate(_ITEM_FIELDS, start=1):
+        _text(ws.cell(7, column), name)
+    for row, item in enumerate(content.items, start=8):
+        for column, name in enumerate(_ITEM_FIELDS, start=1):
+            _text(ws.cell(row, column), getattr(item, name))
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+#: What a damaged or foreign file raises somewhere inside openpyxl or zipfile.
+_DAMAGED = (BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError,
+            ParseError, ValueError, TypeError)
+
+
+def read_workbook(path: Path) -> PackReturn:
+    """Read a returned workbook (without changing it) for merging."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except _DAMAGED:
+        raise InterchangeError(f"{path.name} is damaged or is not an Excel workbook") from None
+    try:
+        return _read(path, wb)
+    except _DAMAGED:
+        raise InterchangeError(f"{path.name} is damaged and cannot be read") from None
+    finally:
+        wb.close()
+
+
+def _read(path: Path, wb: Any) -> PackReturn:
+    for sheet in (INSTRUCTIONS, SCORES, IDENTITY):
+        if sheet not in wb.sheetnames:
+            found = ", ".join(f"'{s}'" for s in wb.sheetnames if s != IDENTITY)
+            raise InterchangeError(f"{path.name}: sheet '{sheet}' is missing (renamed or "
+                                   f"deleted?); the workbook has {found}")
+    identity, checksum, items = _read_identity(path, wb[IDENTITY])
+    if pack_checksum(identity, items) != checksum:
+        raise InterchangeError(f"{path.name}: {IDENTITY}: the hidden pack identity was edited "
+                               "(its checksum does not match); ask for a new pack")
+    problems: list[str] = []
+    final = _cell_text(next(wb[INSTRUCTIONS].iter_rows(
+        min_row=int(FINAL_CELL[1:]), max_row=int(FINAL_CELL[1:]), min_col=2, max_col=2,
+        values_only=True))[0]).strip().casefold()
+    if final not in ("yes", "no", ""):
+        problems.append(f"{INSTRUCTIONS}!{FINAL_CELL}: choose Yes or No")
+    entries = _read_scores(wb[SCORES], items, problems)
+    return PackReturn(path, "xlsx", identity, final == "yes", items, entries, checksum, problems)
+
+
+def _read_identity(path: Path, ws: Any) -> tuple[PackIdentity, str, list[PackItem]]:
+    rows = [tuple(_cell_text(v) for v in row) for row in ws.iter_rows(values_only=True)]
+    fields = {row[0]: row[1] for row in rows[:5] if len(row) >= 2}
+    try:
+        identity = PackIdentity(fields["tender_uid"], fields["pack_id"], fields["evaluator_id"],
+                                fields["blind"] == "1")
+        items = [PackItem(*row[:6]) for row in rows[7:] if any(row)]
+        return identity, fields["checksum"], items
+    except (KeyError, TypeError):
+        raise InterchangeError(f"{path.name}: {IDENTITY}: the hidden pack identity is "
+                               "incomplete; ask for a new pack") from None
+
+
+def _cell_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _read_scores(ws: Any, items: list[PackItem], problems: list[str]) -> list[PackEntry]:
+    """Entries for the rows of the Scores sheet, checking each protected cell against the
+    rows as issued: edits, duplicates and missing rows go to `problems`."""
+    issued = {(i.lot_title, i.criterion_id, i.bidder_label): n for n, i in enumerate(items)}
+    seen: dict[tuple[str, str, str], int] = {}
+    accounted: set[int] = set()
+    entries = []
+    for row, cells in enumerate(ws.iter_rows(min_row=2, max_col=6), start=2):
+        cells = (*cells, *([None] * (6 - len(cells))))
+        values = [getattr(c, "value", None) for c in cells]
+        key = (_cell_text(values[0]), _cell_text(values[1]), _cell_text(values[3]))
+        if not any(v not in (None, "") for v in values):
+            continue
+        if key in seen:
+            problems.append(f"{SCORES}!A{row}: {key[1]} for {key[2]} appears twice (rows "
+                            f"{seen[key]} and {row})")
+            continue
+        if key not in issued:
+            problems.append(_edited(row, key, items, accounted))
+            continue
+        seen[key] = row
+        item = items[issued[key]]
+        accounted.add(issued[key])
+        score = _score(cells[4], row, problems)
+        rationale = _rationale(cells[5], row, problems)
+        entries.append(PackEntry(item.lot_id, item.criterion_id, item.bidder_id, score,
+                                 rationale, f"{SCORES}!E{row}", f"{SCORES}!F{row}"))
+    for n, item in enumerate(items):
+        if n not in accounted:
+            problems.append(f"{SCORES}: the row for {item.criterion_id} and "
+                            f"{item.bidder_label} (row {n + 2} as issued) is missing")
+    return entries
+
+
+def _edited(row: int, key: tuple[str, str, str], items: list[PackItem],
+            accounted: set[int]) -> str:
+    """Name the protected cell changed in a row that matches no row as issued."""
+    n = row - 2
+    if n >= len(items):
+        return f"{SCORES}!A{row}: a row that was not in the pack as issued"
+    item = items[n]
+    accounted.add(n)
+    was = (item.lot_title, item.criterion_id, item.bidder_label)
+    column = next(col for col, old, new in zip("ABD", was, key, strict=True) if old != new)
+    index = "ABD".index(column)
+    return (f"{SCORES}!{column}{row}: this protected cell was changed from '{was[index]}' to "
+            f"'{key[index]}'")
+
+
+def _score(cell: Any, row: int, problems: list[str]) -> Decimal | None:
+    value = getattr(cell, "value", None)
+    where = f"{SCORES}!E{row}"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if getattr(cell, "data_type", "") == "f" or (isinstance(value, str) and
+                                                 value.startswith("=")):
+        problems.append(f"{where}: a formula is not allowed in a score cell; type the score")
+        return None
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        try:
+            return to_decimal(value)
+        except ValueError:
+            pass
+    problems.append(f"{where}: '{value}' is not a score; choose a number from the scale")
+    return None
+
+
+def _rationale(cell: Any, row: int, problems: list[str]) -> str:
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", "") == "f":
+        problems.append(f"{SCORES}!F{row}: a formula is not allowed in a rationale; type text")
+        return ""
+    return _cell_text(value)

@@ -281,7 +281,7 @@ class TenderFile:
         if not unlock:
             raise ReadOnlyError(f"{self.path.name} is read-only: {LOCKED_REASON}")
         if not reason.strip():
-            raise ReadOnlyError("unlocking the tender needs a written reason")
+            raise ReadOnlyError("the tender is locked: unlocking it needs a written reason")
 
     def put(self, table: str, row: Mapping[str, Any]) -> None:
         """Insert or replace the row with this key; audited only if it really changed."""

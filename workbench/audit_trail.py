@@ -1,0 +1,221 @@
+"""The audit trail as people read it: who did what, when, to which record, field by field.
+
+The chain itself (hashes, verification) lives in `workbench.storage.audit`; this module turns
+its rows into `AuditEntry` objects ("score: 3 → 4") for the Audit view, the command line and
+exports to CSV and Excel, where any text a spreadsheet would run as a formula stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from workbench.domain import TenderData
+from workbench.errors import StorageError
+from workbench.storage import TenderFile, audit
+from workbench.storage.schema import PROTECTED
+
+#: What each table's rows are called, singular.
+ENTITY_NAMES = {
+    "tender": "Tender details", "scales": "Scale", "scale_levels": "Scale level",
+    "evaluators": "Evaluator", "lots": "Lot", "criteria": "Criterion", "bidders": "Bidder",
+    "bidder_values": "Bidder value", "assignments": "Assignment", "scores": "Score",
+    "moderated": "Moderated score", "gateways": "Gateway result",
+    "lot_conflicts": "Conflict declaration", "packs": "Scoring pack",
+    "meetings": "Moderation meeting", "parked": "Parked question", audit.FILE_ENTITY: "File",
+}
+#: Columns not listed when a whole row is added or removed (screen order, internal ids).
+_QUIET = {"position", "uid"}
+#: Longest value shown in a one-line summary; exports and the detail pane show everything.
+SHORT = 60
+HEADERS = ("Entry", "When (UTC)", "Who", "Action", "Record", "Which", "Change", "Reason",
+           "Hash")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One column of one row: its value before and after (None when absent)."""
+
+    field: str
+    before: Any
+    after: Any
+
+    def text(self, limit: int | None = SHORT) -> str:
+        name = self.field.replace("_", " ")
+        return f"{name}: {show(self.before, limit)} → {show(self.after, limit)}"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit row made readable. `kind` is "added", "changed", "removed" or "file"."""
+
+    seq: int
+    action_id: int
+    at: str
+    user: str
+    action: str
+    entity: str
+    which: str
+    kind: str
+    changes: tuple[FieldChange, ...]
+    reason: str
+    hash: str
+
+    @property
+    def record(self) -> str:
+        return ENTITY_NAMES.get(self.entity, self.entity)
+
+    def change_text(self, limit: int | None = SHORT) -> str:
+        """'score: 3 → 4; rationale: “ok” → “clear plan”', or 'added: …' / 'removed: …'."""
+        if self.kind in ("added", "removed"):
+            side = "after" if self.kind == "added" else "before"
+            values = "; ".join(f"{c.field.replace('_', ' ')} {show(getattr(c, side), limit)}"
+                               for c in self.changes)
+            return f"{self.kind}: {values}" if values else self.kind
+        return "; ".join(c.text(limit) for c in self.changes) or "no visible change"
+
+    def local_time(self) -> str:
+        """When, in this computer's time zone: '25 Nov 2026 10:14'."""
+        try:
+            return datetime.fromisoformat(self.at).astimezone().strftime("%d %b %Y %H:%M")
+        except ValueError:
+            return self.at
+
+
+def show(value: Any, limit: int | None = SHORT) -> str:
+    """A stored value as a person reads it: '—' for nothing, quotes around text with spaces."""
+    if value is None or value == "":
+        return "—"
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"“{text}”" if " " in text else text
+
+
+def entries(tf: TenderFile) -> list[AuditEntry]:
+    """The whole trail, oldest first, with evaluators and bidders named as they are now."""
+    names = _names(tf.load())
+    order = {table: [column.name for column in tf.db[table].columns] for table in PROTECTED}
+    return [entry_of(row, names, order) for row in audit.entries(tf.db)]
+
+
+def entry_of(row: Mapping[str, Any], names: Mapping[str, str] | None = None,
+             order: Mapping[str, list[str]] | None = None) -> AuditEntry:
+    """One raw audit row as an `AuditEntry`; `order` lists each table's columns as the
+    schema has them (the stored JSON is sorted by name), so fields read in a natural order."""
+    before = _parse(row["before"])
+    after = _parse(row["after"])
+    entity = row["entity"]
+    if entity == audit.FILE_ENTITY:
+        kind = "file"
+        changes = tuple(FieldChange(k, before.get(k), after.get(k))
+                        for k in sorted(set(before) | set(after)))
+    else:
+        kind = "added" if row["before"] is None else "removed" if row["after"] is None \
+            else "changed"
+        hidden = set(PROTECTED.get(entity, ())) | (_QUIET if kind != "changed" else set())
+        columns = (order or {}).get(entity, [])
+        fields = sorted((f for f in {**before, **after} if f not in hidden),
+                        key=lambda f: columns.index(f) if f in columns else len(columns))
+        changes = tuple(FieldChange(f, before.get(f), after.get(f)) for f in fields
+                        if kind != "changed" or before.get(f) != after.get(f))
+    return AuditEntry(
+        seq=row["seq"], action_id=row["action_id"], at=row["at"], user=row["user"],
+        action=row["action"], entity=entity, which=_which(entity, row["entity_key"], names or {}),
+        kind=kind, changes=changes, reason=row["reason"], hash=row["hash"])
+
+
+def _parse(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def _names(data: TenderData) -> dict[str, str]:
+    """'evaluator_id=E1' -> 'Eve Smith', 'bidder_id=L1/B1' -> 'Acme' (for naming keys)."""
+    names = {f"evaluator_id={e.id}": e.name for e in data.evaluators}
+    for lot in data.lots:
+        names.update({f"bidder_id={lot.id}/{b.id}": b.name for b in lot.bidders})
+    return names
+
+
+def _which(entity: str, entity_key: str, names: Mapping[str, str]) -> str:
+    """The row's key in words: 'L1 · Eve Smith (E1) · Acme (B1) · Q1'."""
+    if entity == "tender":
+        return "—"
+    try:
+        values = json.loads(entity_key)
+    except ValueError:
+        return entity_key
+    columns = PROTECTED.get(entity)
+    if not isinstance(values, list) or columns is None or len(columns) != len(values):
+        return audit.key_label(entity_key)
+    lot = values[columns.index("lot_id")] if "lot_id" in columns else ""
+    parts = []
+    for column, value in zip(columns, values, strict=True):
+        lookup = f"{column}={lot}/{value}" if column == "bidder_id" else f"{column}={value}"
+        name = names.get(lookup)
+        parts.append(f"{name} ({value})" if name else str(value))
+    return " · ".join(parts)
+
+
+def _row(entry: AuditEntry) -> list[Any]:
+    return [entry.seq, entry.at, entry.user, entry.action, entry.record, entry.which,
+            entry.change_text(limit=None), entry.reason, entry.hash]
+
+
+def safe_text(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (= + - @, tab, return) gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_csv(items: Iterable[AuditEntry], path: Path) -> None:
+    """Write entries to a UTF-8 CSV (with BOM, so Excel reads the accents right)."""
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADERS)
+            for entry in items:
+                writer.writerow([safe_text(v) for v in _row(entry)])
+    except OSError as exc:
+        raise StorageError(f"cannot write {path.name}: {exc.strerror}") from None
+
+
+def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> None:
+    """Write entries to an Excel workbook; every text cell is stored as text, never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Audit trail"
+    if title:
+        sheet.append([f"Audit trail: {title}"])
+        sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(list(HEADERS))
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    for entry in items:
+        sheet.append(_row(entry))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+                cell.quotePrefix = True
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEFGHI", (7, 26, 24, 34, 18, 30, 60, 40, 20), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    try:
+        book.save(path)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path.name}: {exc.strerror}") from None

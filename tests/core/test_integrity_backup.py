@@ -70,7 +70,7 @@ def test_bulk_change_backup_is_refused_on_a_read_only_file(demo_tender: Path) ->
 def test_snapshot_into_an_unwritable_place_is_a_one_line_error(demo_tender: Path) -> None:
     (demo_tender.parent / "backups").write_text("a file where the folder should be")
     with TenderFile.open(demo_tender) as tf, \
-            pytest.raises(StorageError, match="could not back up demo.tender before merge"):
+            pytest.raises(StorageError, match=r"could not back up demo\.tender before merge"):
         backup.before_bulk_change(tf, "before-merge")
 
 

@@ -40,7 +40,7 @@ def recommended(demo_tender: Path) -> Path:
 
 def test_recommendation_is_refused_while_results_are_provisional(demo_tender: Path) -> None:
     with TenderFile.open(demo_tender) as tf:
-        with pytest.raises(ValidationError, match="lot L2 .* provisional results"):
+        with pytest.raises(ValidationError, match=r"lot L2 .* provisional results"):
             recommend_award(tf)
         assert status(tf) == "moderation"
 

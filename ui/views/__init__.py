@@ -9,11 +9,11 @@ from ui.views.base import View
 VIEWS: list[tuple[str, str, str]] = [
     ("overview", "Overview", "ui.views.overview:OverviewView"),
     ("model", "Model", "ui.views.placeholder:ModelPlaceholder"),
-    ("bidders", "Bidders", "ui.views.placeholder:BiddersPlaceholder"),
+    ("bidders", "Bidders", "ui.views.bidders:BiddersView"),
     ("panel", "Panel", "ui.views.placeholder:PanelPlaceholder"),
     ("scoring", "Scoring", "ui.views.placeholder:ScoringPlaceholder"),
     ("moderation", "Moderation", "ui.views.placeholder:ModerationPlaceholder"),
-    ("results", "Results", "ui.views.placeholder:ResultsPlaceholder"),
+    ("results", "Results", "ui.views.results:ResultsView"),
     ("export", "Export", "ui.views.placeholder:ExportPlaceholder"),
     ("audit", "Audit", "ui.views.placeholder:AuditPlaceholder"),
 ]

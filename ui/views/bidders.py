@@ -1,0 +1,291 @@
+"""Bidders: per lot, who bid, at what price, their quantitative figures and gateway results.
+
+Every edit is one undoable command calling one function of `workbench.bidders`; undo puts the
+bidder's stored rows back exactly (`bidders.restore`). The Results view follows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from workbench import bidders
+from workbench.domain import Bidder, Lot
+from workbench.scoring.results import LotResult, compute_lot
+from workbench.storage import TenderFile
+
+from ui.document import CoreCommand, TenderDocument
+from ui.errors import ask
+from ui.views.base import View, heading, note, page_layout
+from ui.views.bidders_lots import LotPicker
+from ui.views.bidders_model import BiddersModel, OrganisationTypeDelegate
+from ui.views.bidders_panels import GatewayPanel, ReasonDialog
+
+
+class BiddersView(View):
+    def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
+        super().__init__(doc, parent)
+        self._snapshot: object = None
+        self._results: dict[str, LotResult] = {}
+        self._chosen: dict[str, str] = {}  # lot id -> the bidder last selected in it
+        layout = page_layout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading("Bidders"))
+        top.addStretch(1)
+        self.lots = LotPicker()
+        lot_label = QLabel("&Lot:")
+        lot_label.setBuddy(self.lots)
+        top.addWidget(lot_label)
+        top.addWidget(self.lots)
+        layout.addLayout(top)
+        self.status = note("")
+        layout.addWidget(self.status)
+
+        buttons = QHBoxLayout()
+        self.add_button = self._button("&Add bidder", "add_bidder", self.add_bidder,
+                                       "Add a bidder to this lot, then type its name (Insert)")
+        self.withdraw_button = self._button("&Withdraw…", "withdraw_bidder", self.withdraw,
+                                            "Take the selected bidder out of the competition, "
+                                            "saying why; its record and scores are kept")
+        self.reinstate_button = self._button("Re&instate…", "reinstate_bidder", self.reinstate,
+                                             "Bring a withdrawn bidder back into the "
+                                             "competition, saying why")
+        self.remove_button = self._button("&Remove", "remove_bidder", self.remove,
+                                          "Delete a bidder entered by mistake; only possible "
+                                          "before it has any scores (otherwise withdraw it)")
+        for button in (self.add_button, self.withdraw_button, self.reinstate_button,
+                       self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.model = BiddersModel(self._edit, self)
+        self.table = QTableView()
+        self.table.setObjectName("bidders_table")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        self.type_delegate = OrganisationTypeDelegate(self.table)
+        layout.addWidget(self.table, 3)
+        self.gateways = GatewayPanel()
+        self.gateways.record.connect(self.record_gateway)
+        layout.addWidget(self.gateways, 1)
+
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self.add_bidder)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove)
+        self.lots.lot_chosen.connect(lambda _lot: self._show_lot())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+    def _button(self, text: str, name: str, slot: Callable[[], None], tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    # -- filling -------------------------------------------------------------------------
+
+    @property
+    def editable(self) -> bool:
+        return not self.doc.read_only and self.doc.data.tender.status != "locked"
+
+    def lot(self) -> Lot | None:
+        return self.doc.data.lot(self.lots.lot_id() or "")
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.bidder_at(index.row()).id if index.isValid() else None
+
+    def result(self, lot: Lot) -> LotResult:
+        """Where each bidder stands now, computed once per snapshot of the tender."""
+        data = self.doc.data
+        if data is not self._snapshot:
+            self._snapshot, self._results = data, {}
+        if lot.id not in self._results:
+            self._results[lot.id] = compute_lot(data, lot)
+        return self._results[lot.id]
+
+    def refresh(self) -> None:
+        self.lots.fill(self.doc.data)
+        self._show_lot()
+
+    def _show_lot(self) -> None:
+        lot = self.lot()
+        keep_column = max(self.table.currentIndex().column(), 1)
+        data = self.doc.data
+        self.model.set_rows(lot, self.result(lot) if lot else None, data.tender.currency,
+                            self.editable)
+        if lot is not None:
+            self.table.setItemDelegateForColumn(self.model.column_of("organisation_type"),
+                                                self.type_delegate)
+        self._size_columns()
+        self.status.setText(self._status_text(lot))
+        row = self.model.row_of(self._chosen.get(lot.id, "")) if lot else None
+        if self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row or 0, min(keep_column, self.model.columnCount() - 1)),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self._update_selection()
+
+    def _status_text(self, lot: Lot | None) -> str:
+        if lot is None:
+            return "This tender has no lots yet: add one in the Model view."
+        if not self.editable:
+            why = ("the tender is locked" if self.doc.data.tender.status == "locked"
+                   else f"the file is read-only ({self.doc.tf.read_only_reason})")
+            return f"Bidders cannot change: {why}."
+        count = len(lot.bidders)
+        gone = sum(b.withdrawn for b in lot.bidders)
+        return (f"{count} bidder{'s' if count != 1 else ''}" + (f", {gone} withdrawn" if gone
+                                                               else "")
+                + ". Double-click a cell or start typing to change it; Ctrl+Z undoes.")
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        if self.model.columnCount():
+            name = self.model.column_of("name")
+            header.setSectionResizeMode(name, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(self.model.columnCount() - 1,
+                                        QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+
+    def _row_changed(self, current, _previous) -> None:
+        lot_id = self.lots.lot_id()
+        if current.isValid() and lot_id is not None:
+            self._chosen[lot_id] = self.model.bidder_at(current.row()).id
+        self._update_selection()
+
+    def _update_selection(self) -> None:
+        lot, bidder_id = self.lot(), self.selected_id()
+        bidder = lot.bidder(bidder_id) if lot and bidder_id else None
+        editable = self.editable
+        self.add_button.setEnabled(editable and lot is not None)
+        self.withdraw_button.setEnabled(editable and bidder is not None and not bidder.withdrawn)
+        self.reinstate_button.setEnabled(editable and bidder is not None and bidder.withdrawn)
+        self.remove_button.setEnabled(editable and bidder is not None)
+        self.gateways.show_bidder(lot, bidder, editable)
+
+    # -- actions: each one undoable command ------------------------------------------------
+
+    def _push(self, text: str, bidder_id: str, change: Callable[[TenderFile], object]) -> bool:
+        """Apply `change`; undo restores the bidder's stored rows as they are now."""
+        lot_id = self.lots.lot_id()
+        assert lot_id is not None
+        saved = bidders.state(self.doc.tf, lot_id, bidder_id)
+        return self.doc.push(CoreCommand(
+            text, change,
+            lambda tf: bidders.restore(tf, lot_id, bidder_id, saved, f"Undo: {text}")))
+
+    def _edit(self, bidder_id: str, field: str, text: str) -> bool:
+        """A cell was edited: apply it once the editor has closed.
+
+        Applying reloads the table, and reloading while the table is still committing its
+        editor would pull the editor out from under it; so the command runs a moment later.
+        """
+        QTimer.singleShot(0, self, lambda: self._apply_edit(bidder_id, field, text))
+        return True
+
+    def _apply_edit(self, bidder_id: str, field: str, text: str) -> None:
+        lot = self.lot()
+        bidder = lot.bidder(bidder_id) if lot else None
+        if lot is None or bidder is None:
+            return
+        lot_id = lot.id
+        change: Callable[[TenderFile], object]
+        if field == "price":
+            what = "price"
+            change = lambda tf: bidders.set_price(tf, lot_id, bidder_id, text)  # noqa: E731
+        elif field.startswith("value:"):
+            criterion = field.split(":", 1)[1]
+            what = criterion
+            change = lambda tf: bidders.set_value(tf, lot_id, bidder_id,  # noqa: E731
+                                                  criterion, text)
+        else:
+            what = field.replace("_", " ")
+            change = lambda tf: bidders.update_bidder(  # noqa: E731
+                tf, lot_id, bidder_id, **{field: text})
+        if not self._push(f"Change {what} of {bidder.name}", bidder_id, change):
+            self._show_lot()  # refused: show the stored value again
+
+    def add_bidder(self) -> None:
+        lot = self.lot()
+        if lot is None or not self.editable:
+            return
+        new_id = bidders.next_bidder_id(lot)
+        name = f"New bidder {new_id}"
+        if not self._push(f"Add bidder {new_id}", new_id,
+                          lambda tf: bidders.add_bidder(tf, lot.id, name, bidder_id=new_id)):
+            return
+        self._chosen[lot.id] = new_id
+        self._show_lot()
+        row = self.model.row_of(new_id)
+        if row is not None:  # straight into typing the real name
+            index = self.model.index(row, self.model.column_of("name"))
+            self.table.setCurrentIndex(index)
+            self.table.edit(index)
+
+    def withdraw(self) -> None:
+        bidder = self._selected_bidder()
+        if bidder is None or bidder.withdrawn:
+            return
+        reason = ReasonDialog.ask(self, "Withdraw bidder",
+                                  f"Why is {bidder.name} withdrawn from this lot?")
+        if reason is not None:
+            lot_id = self.lots.lot_id() or ""
+            self._push(f"Withdraw {bidder.name}", bidder.id,
+                       lambda tf: bidders.withdraw(tf, lot_id, bidder.id, reason))
+
+    def reinstate(self) -> None:
+        bidder = self._selected_bidder()
+        if bidder is None or not bidder.withdrawn:
+            return
+        reason = ReasonDialog.ask(self, "Reinstate bidder",
+                                  f"Why is {bidder.name} back in the competition?")
+        if reason is not None:
+            lot_id = self.lots.lot_id() or ""
+            self._push(f"Reinstate {bidder.name}", bidder.id,
+                       lambda tf: bidders.reinstate(tf, lot_id, bidder.id, reason))
+
+    def remove(self) -> None:
+        bidder = self._selected_bidder()
+        if bidder is None or not ask(self, f"Remove {bidder.name} from this lot? Use this only "
+                                           "for a bidder entered by mistake."):
+            return
+        lot_id = self.lots.lot_id() or ""
+        self._push(f"Remove {bidder.name}", bidder.id,
+                   lambda tf: bidders.remove_bidder(tf, lot_id, bidder.id))
+
+    def record_gateway(self, criterion_id: str, result: str | None, rationale: str) -> None:
+        bidder = self._selected_bidder()
+        if bidder is None:
+            return
+        lot_id = self.lots.lot_id() or ""
+        verdict = {"pass": "pass", "fail": "fail"}.get(result or "", "not assessed")
+        self._push(f"Gateway {criterion_id}: {bidder.name} {verdict}", bidder.id,
+                   lambda tf: bidders.set_gateway(tf, lot_id, bidder.id, criterion_id, result,
+                                                  rationale))
+
+    def _selected_bidder(self) -> Bidder | None:
+        lot, bidder_id = self.lot(), self.selected_id()
+        if lot is None or bidder_id is None or not self.editable:
+            return None
+        return lot.bidder(bidder_id)

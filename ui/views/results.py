@@ -1,0 +1,225 @@
+"""Results: a lot's ranking, points by criterion (table and chart), the close call, the working.
+
+Everything shown comes from `compute_lot` and `sensitivity`, worked out once per snapshot of
+the tender (an edit anywhere gives a new snapshot, and the view follows at once).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.domain import TenderData
+from workbench.scoring.results import BidderResult, LotResult, compute_lot
+from workbench.scoring.sensitivity import CloseCall, sensitivity
+
+from ui.document import TenderDocument
+from ui.views.base import View, heading, note, page_layout
+from ui.views.bidders_lots import LotPicker
+from ui.views.results_chart import PointsChart
+from ui.views.results_models import RankingModel, WorkingModel, top_criteria, working_rows
+
+PROVISIONAL = ("Provisional results. Totals use the mean of submitted evaluator scores where "
+               "no consensus score has been agreed yet, so they may change at moderation.")
+
+
+class ResultsView(View):
+    def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
+        super().__init__(doc, parent)
+        self._snapshot: TenderData | None = None
+        self._cache: dict[str, tuple[LotResult, CloseCall]] = {}
+        self._chosen: dict[str, str] = {}  # lot id -> the bidder last selected in it
+        layout = page_layout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading("Results"))
+        top.addStretch(1)
+        self.lots = LotPicker()
+        lot_label = QLabel("&Lot:")
+        lot_label.setBuddy(self.lots)
+        top.addWidget(lot_label)
+        top.addWidget(self.lots)
+        layout.addLayout(top)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner_warning")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.banner)
+
+        self.ranking = RankingModel(self)
+        self.table = _table(self.ranking, "ranking_table")
+        self.table.setWordWrap(True)
+        self.table.setToolTip("Select a bidder to see how its points were worked out")
+
+        self.chart = PointsChart()
+        self.close_call = QLabel()
+        self.close_call.setObjectName("close_call")
+        self.close_call.setWordWrap(True)
+        self.close_call.setTextFormat(Qt.TextFormat.RichText)
+        self.close_call.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.close_call.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        middle = QHBoxLayout()
+        middle.addWidget(self.chart, 3)
+        middle.addWidget(_card("Close call", "How near the lot came to a different winner",
+                               self.close_call), 2)
+
+        self.working = WorkingModel(self)
+        self.working_table = _table(self.working, "working_table")
+        self.working_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.working_title = QLabel()
+        self.working_title.setObjectName("subheading")
+        working_card = QFrame()
+        working_card.setObjectName("card")
+        inner = QVBoxLayout(working_card)
+        inner.addWidget(self.working_title)
+        inner.addWidget(self.working_table)
+
+        # One scrolling page, like a printed report: every table shows all its rows, so
+        # nothing is cut off at small window sizes and the working is never a scroll-in-scroll.
+        page = QWidget()
+        page.setObjectName("results_page")
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.setSpacing(12)
+        column.addWidget(self.table)
+        column.addLayout(middle)
+        column.addWidget(working_card)
+        column.addStretch(1)
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidget(page)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.page_scroll, 1)
+
+        self.lots.lot_chosen.connect(lambda _lot: self._show_lot())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+    # -- filling -------------------------------------------------------------------------
+
+    def results(self, lot_id: str) -> tuple[LotResult, CloseCall]:
+        """The lot's results and close call for the current snapshot, computed at most once."""
+        data = self.doc.data
+        if data is not self._snapshot:
+            self._snapshot, self._cache = data, {}
+        if lot_id not in self._cache:
+            lot = data.lot(lot_id)
+            assert lot is not None
+            self._cache[lot_id] = (compute_lot(data, lot), sensitivity(data, lot))
+        return self._cache[lot_id]
+
+    def refresh(self) -> None:
+        self.lots.fill(self.doc.data)
+        self._show_lot()
+
+    def _show_lot(self) -> None:
+        data = self.doc.data
+        lot = data.lot(self.lots.lot_id() or "")
+        if lot is None:
+            self.ranking.set_rows(None, [])
+            self.chart.show_result(None, [], 0)
+            self.banner.hide()
+            self.close_call.setText("This tender has no lots yet.")
+            self._show_working(None)
+            return
+        result, call = self.results(lot.id)
+        tops = top_criteria(lot)
+        self.banner.setVisible(result.provisional)
+        if result.provisional:
+            self.banner.setText(f"{PROVISIONAL} Still to come: {', '.join(result.notes)}.")
+        self.ranking.set_rows(result, tops)
+        self._size_table()
+        self.chart.show_result(result, tops, float(data.tender.total_points))
+        self.close_call.setText(_close_call_html(call))
+        row = self.ranking.row_of(self._chosen.get(lot.id, ""))
+        self._select(row if row is not None else 0)
+
+    def _size_table(self) -> None:
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        header.setSectionResizeMode(self.ranking.col_status, QHeaderView.ResizeMode.Stretch)
+        _fit_height(self.table)
+
+    def _select(self, row: int) -> None:
+        if self.ranking.rowCount() == 0:
+            self._show_working(None)
+            return
+        index = self.ranking.index(row, RankingModel.COL_BIDDER)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self._show_working(self.ranking.bidder_at(row))
+
+    def _row_changed(self, current, _previous) -> None:
+        lot_id = self.lots.lot_id()
+        if current.isValid() and lot_id is not None:
+            bidder = self.ranking.bidder_at(current.row())
+            self._chosen[lot_id] = bidder.bidder.id
+            self._show_working(bidder)
+
+    def _show_working(self, bidder: BidderResult | None) -> None:
+        lot = self.doc.data.lot(self.lots.lot_id() or "")
+        if bidder is None or lot is None:
+            self.working_title.setText("How the points were worked out")
+            self.working.set_rows([], "GBP")
+            return
+        where = (f"rank {bidder.rank}" if bidder.rank is not None and not bidder.tied else
+                 f"tied for rank {bidder.rank}" if bidder.rank is not None else "excluded")
+        self.working_title.setText(f"How {bidder.bidder.name}'s points were worked out "
+                                   f"({where})")
+        self.working.set_rows(working_rows(lot, bidder), self.doc.data.tender.currency)
+        self.working_table.resizeColumnsToContents()
+        self.working_table.horizontalHeader().setSectionResizeMode(
+            WorkingModel.COL_WORKING, QHeaderView.ResizeMode.Stretch)
+        _fit_height(self.working_table)
+
+
+def _close_call_html(call: CloseCall) -> str:
+    lead = "<p><i>Based on provisional results.</i></p>" if call.provisional else ""
+    items = "".join(f"<li style='margin-bottom:4px'>{escape(line)}</li>" for line in call.lines)
+    return f"{lead}<ul style='margin-left:-20px'>{items}</ul>"
+
+
+def _table(model, name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.horizontalHeader().setHighlightSections(False)
+    return table
+
+
+def _fit_height(table: QTableView) -> None:
+    """Make a table exactly as tall as its rows, so the page scrolls instead of the table."""
+    table.resizeRowsToContents()
+    rows = sum(table.rowHeight(r) for r in range(table.model().rowCount()))
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows
+                         + 2 * table.frameWidth())
+
+
+def _card(title: str, subtitle: str, body: QWidget) -> QFrame:
+    card = QFrame()
+    card.setObjectName("card")
+    inner = QVBoxLayout(card)
+    label = QLabel(title)
+    label.setObjectName("subheading")
+    inner.addWidget(label)
+    inner.addWidget(note(subtitle))
+    inner.addWidget(body, 1)
+    return card

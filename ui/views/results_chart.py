@@ -1,0 +1,102 @@
+"""The Results chart: each ranked bidder's points as one bar, stacked by top-level criterion.
+
+Bar lengths are drawn from the engine's points (floats are fine for pixels); every figure a
+person reads — in the bidder labels and the hover text — is the engine's own text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from workbench.domain import Criterion
+from workbench.scoring.results import LotResult
+from workbench.scoring.working import number
+
+#: Okabe–Ito colours: distinguishable with the common forms of colour blindness.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+#: Longer bidder names are shortened on the axis; the table beside it has them in full.
+NAME_CHARS = 36
+
+
+def short(name: str, limit: int = NAME_CHARS) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+class PointsChart(QChartView):
+    """A horizontal stacked bar chart of a lot's ranked bidders (first place at the top)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("points_chart")
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(260)
+        #: (bar set label, bidder labels top to bottom): what the chart shows, for tests.
+        self.shown: tuple[list[str], list[str]] = ([], [])
+
+    def show_result(self, result: LotResult | None, tops: list[Criterion],
+                    total_points: float) -> None:
+        # A new chart each time: simpler and surer than detaching axes from the old one.
+        old = self.chart()
+        chart = QChart()
+        chart.setMargins(QMargins(4, 4, 8, 4))
+        chart.setBackgroundRoundness(4)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+        ranked = list(reversed(result.ranked)) if result else []  # Qt draws bottom-up
+        if not ranked or not tops:
+            chart.setTitle("No bidder in the competition yet: nothing to chart")
+            self.shown = ([], [])
+            return
+        chart.setTitle("Points by criterion" + (" (provisional)" if result and
+                                                 result.provisional else ""))
+        title_font = QFont()
+        title_font.setBold(True)
+        chart.setTitleFont(title_font)
+        series = QHorizontalStackedBarSeries()
+        series.setBarWidth(0.6)
+        for i, top in enumerate(tops):
+            points = result.available.get(top.id) if result else None
+            bar = QBarSet(f"{top.title} ({number(points)} pts)" if points is not None
+                          else top.title)
+            bar.setColor(QColor(PALETTE[i % len(PALETTE)]))
+            bar.setBorderColor(QColor("white"))
+            for b in ranked:
+                cell = b.criteria[top.id]
+                bar.append(float(cell.points) if cell.points is not None else 0.0)
+            bar.hovered.connect(
+                lambda on, row, top=top: self._hover(on, ranked[row] if on else None, top))
+            series.append(bar)
+        chart.addSeries(series)
+        labels = [f"{short(b.bidder.name)}  {b.total_text}" for b in ranked]
+        categories = QBarCategoryAxis()
+        categories.append(labels)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        values = QValueAxis()
+        values.setRange(0, total_points)
+        values.setLabelFormat("%.0f")
+        values.setTickCount(6)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(values)
+        self.shown = ([s.label() for s in series.barSets()], list(reversed(labels)))
+
+    def _hover(self, on: bool, bidder, top: Criterion) -> None:
+        if not on or bidder is None:
+            QToolTip.hideText()
+            return
+        cell = bidder.criteria[top.id]
+        QToolTip.showText(QCursor.pos(), f"{bidder.bidder.name}\n{top.title}: "
+                          f"{cell.points_text or '—'} points\n{cell.working}", self)

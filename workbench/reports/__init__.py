@@ -1,0 +1,1 @@
+"""Printed reports (reportlab): the evaluation pack and the bidders' assessment summaries."""

@@ -1,0 +1,407 @@
+"""What every printed report shares: fonts, styles, escaped text, tables and page furniture.
+
+Every user string reaches a PDF through `para()` or `grid()` (or `esc()` inside our own
+markup), so a bidder named "<b>Care</b> & Co" prints exactly that. The DejaVu Sans fonts ship
+in resources/fonts and are embedded, so "Ünïcødé — Ltd" prints the same on any machine.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Table,
+)
+
+from workbench.errors import StorageError
+from workbench.resources import real_path
+
+MARKING = "OFFICIAL-SENSITIVE: COMMERCIAL"
+#: Called as progress(done, total); may raise to cancel (the UI's Progress does).
+Progress = Callable[[int, int], None]
+
+FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
+NAVY = colors.HexColor("#1B365D")
+INK = colors.HexColor("#1A1A1A")
+MUTED_HEX = "#5A6472"
+MUTED = colors.HexColor(MUTED_HEX)
+RULE = colors.HexColor("#B7C0CC")
+HEAD_BG = colors.HexColor("#DDE4ED")
+ZEBRA = colors.HexColor("#F4F6F9")
+WARN = colors.HexColor("#A4161A")
+WARN_BG = colors.HexColor("#FBEAEA")
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+TOP, BOTTOM = 24 * mm, 20 * mm
+#: Width of the text column: tables give their column widths as shares of it.
+WIDTH = PAGE_WIDTH - 2 * MARGIN
+FRAME_HEIGHT = PAGE_HEIGHT - TOP - BOTTOM
+CELL_SIZE, CELL_LEADING = 8.5, 10.8
+_PADDING = 4
+
+
+@cache
+def register_fonts() -> None:
+    """Register the bundled DejaVu Sans fonts (once per process) so <b> and <i> work too."""
+    for name, file in ((FONT, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf"),
+                       (ITALIC, "DejaVuSans-Oblique.ttf")):
+        pdfmetrics.registerFont(TTFont(name, str(real_path("fonts", file))))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of every report, by name (body, small, cell, h1, h2, h3, ...)."""
+    register_fonts()
+    # No widows or orphans: a lone line at the top or bottom of a page reads as a mistake.
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13.5, textColor=INK,
+                          spaceAfter=5, allowWidows=0, allowOrphans=0)
+
+    def make(name: str, parent: ParagraphStyle = base, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=parent, **kw)
+
+    cell = make("cell", fontSize=CELL_SIZE, leading=CELL_LEADING, spaceAfter=0)
+    return {
+        "body": base,
+        "small": make("small", fontSize=8, leading=10.5, textColor=MUTED),
+        "cell": cell,
+        "cell_bold": make("cell_bold", parent=cell, fontName=BOLD),
+        "cell_right": make("cell_right", parent=cell, alignment=TA_RIGHT),
+        "cell_small": make("cell_small", parent=cell, fontSize=7.5, leading=9.5,
+                           textColor=MUTED),
+        "head": make("head", parent=cell, fontName=BOLD, textColor=NAVY),
+        "head_right": make("head_right", parent=cell, fontName=BOLD, textColor=NAVY,
+                           alignment=TA_RIGHT),
+        "title": make("title", fontName=BOLD, fontSize=26, leading=32, textColor=NAVY,
+                      spaceAfter=10),
+        "subtitle": make("subtitle", fontSize=14, leading=19, spaceAfter=6),
+        "h1": make("h1", fontName=BOLD, fontSize=17, leading=21, textColor=NAVY,
+                   spaceAfter=8, keepWithNext=1),
+        "h2": make("h2", fontName=BOLD, fontSize=12.5, leading=16, textColor=NAVY,
+                   spaceBefore=12, spaceAfter=5, keepWithNext=1),
+        "h3": make("h3", fontName=BOLD, fontSize=10, leading=13.5, spaceBefore=8,
+                   spaceAfter=3, keepWithNext=1),
+        "warn": make("warn", fontName=BOLD, textColor=WARN),
+        "mono": make("mono", fontSize=8, leading=10.5),
+        "value": make("value", spaceAfter=0, leading=12),
+        # Paragraphs that introduce a table stay on the same page as its first rows.
+        "lead": make("lead", keepWithNext=1),
+        "small_lead": make("small_lead", fontSize=8, leading=10.5, textColor=MUTED,
+                           keepWithNext=1),
+        "toc": make("toc", spaceAfter=0, leading=12),
+        "toc_bold": make("toc_bold", fontName=BOLD, spaceAfter=0, leading=12),
+    }
+
+
+@cache
+def indented(depth: int, bold: bool = False) -> ParagraphStyle:
+    """A cell style indented `depth` steps, wrapped lines included (a tree in a table)."""
+    return ParagraphStyle(f"indent{depth}{bold}", parent=styles()["cell_bold" if bold else "cell"],
+                          leftIndent=10 * depth)
+
+
+def esc(text: object) -> str:
+    """User text made safe inside paragraph markup: & < > escaped, line breaks kept."""
+    return escape(str(text)).replace("\n", "<br/>")
+
+
+def para(text: object, style: str = "body") -> Paragraph:
+    """A paragraph of user text, always escaped: markup in names prints literally."""
+    return Paragraph(esc(text), styles()[style])
+
+
+def rich(markup: str, style: str = "body") -> Paragraph:
+    """A paragraph of our own markup; every user string inside must have gone through `esc`."""
+    return Paragraph(markup, styles()[style])
+
+
+class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+    """A section heading, level 0–2. With a `key` it gets a bookmark in the PDF's outline and,
+    unless `contents` is False, a line on the contents page."""
+
+    def __init__(self, text: str, level: int = 0, key: str = "", contents: bool = True) -> None:
+        super().__init__(esc(text), styles()[("h1", "h2", "h3")[level]])
+        self.title, self.level, self.key, self.contents = text, level, key, contents
+
+
+def points(value: Decimal | None) -> str:
+    """A percentage or weight for people: at most 2 decimals, no trailing zeros ("16.5")."""
+    if value is None:
+        return ""
+    text = format(value.quantize(Decimal("0.01")), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def grid(header: Sequence[str], rows: Sequence[Sequence[object]], shares: Sequence[float],
+         *, numeric: Sequence[int] = (), bold_rows: Sequence[int] = (), zebra: bool = True,
+         row_height: float = 0, extra: Sequence[tuple[Any, ...]] = ()) -> Table:
+    """A readable table: header repeated on every page, zebra rows, wrapped text cells.
+
+    `shares` are column widths as shares of the text column. A string is drawn literally when
+    it fits its column and becomes an escaped paragraph (which wraps) when it does not, so
+    nothing is clipped and nothing is read as markup. `numeric` columns are right-aligned;
+    `row_height` is a minimum height for body rows (room to sign by hand).
+    """
+    register_fonts()
+    widths = [WIDTH * share for share in shares]
+    right = set(numeric)
+    head = [Paragraph(esc(h), styles()["head_right" if i in right else "head"])
+            for i, h in enumerate(header)]
+    body = [[_cell(value, widths[i], i in right) for i, value in enumerate(row)]
+            for row in rows]
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE, CELL_LEADING),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA if zebra else colors.white]),
+        *[("ALIGN", (i, 1), (i, -1), "RIGHT") for i in right],
+        *[("FONT", (0, r + 1), (-1, r + 1), BOLD, CELL_SIZE, CELL_LEADING) for r in bold_rows],
+        *extra,
+    ]
+    return _Table([head, *body], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
+                  style=commands, spaceBefore=2, spaceAfter=8,
+                  minRowHeights=[0] + [row_height] * len(body) if row_height else None)
+
+
+class _Table(Table):  # type: ignore[misc]  # reportlab has no type hints
+    """A table that moves whole to the next page rather than leave a few rows behind, when it
+    takes up to a third of a page; a longer one splits, its header repeated on every page."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._calc(availWidth, availHeight)
+        if self._height <= FRAME_HEIGHT / 3:
+            return []
+        return list(super().split(availWidth, availHeight))
+
+
+def pairs(rows: Sequence[tuple[str, object]], label_share: float = 0.28) -> Table:
+    """A two-column table of labels and values (the cover's particulars), no header."""
+    body = [[Paragraph(esc(label), styles()["head"]), para(value, "value")]
+            for label, value in rows]
+    return Table(body, colWidths=[WIDTH * label_share, WIDTH * (1 - label_share)],
+                 hAlign="LEFT", style=[
+                     ("FONT", (0, 0), (-1, -1), FONT, 9.5, 12),
+                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                     ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                     ("TOPPADDING", (0, 0), (-1, -1), 4),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                 ])
+
+
+def _cell(value: object, width: float, right: bool) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, Flowable):
+        return value
+    text = str(value)
+    if "\n" not in text and pdfmetrics.stringWidth(text, FONT, CELL_SIZE) <= width - 2 * _PADDING:
+        return text  # drawn as is: fast, and never parsed as markup
+    return para(text, "cell_right" if right else "cell")
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What every page shows around the text: reference, document name, provisional state."""
+
+    reference: str
+    document: str
+    provisional: bool = False
+
+
+class Contents:
+    """The contents page: one line per keyed heading, page numbers filled in by `render`."""
+
+    def __init__(self, entries: Sequence[tuple[int, str, str]]) -> None:
+        self.entries = list(entries)  # (level, title, heading key)
+
+    @classmethod
+    def of(cls, story: Sequence[object]) -> Contents:
+        """Entries for every keyed heading of the story that asks for a contents line."""
+        return cls([(h.level, h.title, h.key) for h in story
+                    if isinstance(h, Heading) and h.key and h.contents])
+
+    def table(self, pages: Mapping[str, int]) -> Table:
+        rows = []
+        for level, title, key in self.entries:
+            style = ParagraphStyle("toc", parent=styles()["toc_bold" if level == 0 else "toc"],
+                                   leftIndent=16 * level)
+            rows.append([Paragraph(esc(title), style), str(pages.get(key, ""))])
+        top = [i for i, (level, _t, _k) in enumerate(self.entries) if level == 0 and i]
+        return Table(rows, colWidths=[WIDTH - 20 * mm, 20 * mm], hAlign="LEFT", style=[
+            ("FONT", (0, 0), (-1, -1), FONT, 9.5, 12),
+            ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            *[("TOPPADDING", (0, i), (-1, i), 9) for i in top],
+        ])
+
+
+Story = list[Flowable | Contents]
+
+
+class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hints
+    def __init__(self, out: io.BytesIO, furniture: Furniture, total: int | None,
+                 tick: Callable[[], None]) -> None:
+        super().__init__(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                         topMargin=TOP, bottomMargin=BOTTOM, title=furniture.document,
+                         subject=MARKING, creator="Tender Evaluation Workbench")
+        frame = Frame(MARGIN, BOTTOM, WIDTH, FRAME_HEIGHT, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._furnish)])
+        self.furniture, self.total, self.tick = furniture, total, tick
+        self.pages: dict[str, int] = {}
+        # reportlab marks a flowable it carried to the next page (`_postponed`) and, as in its
+        # own multiBuild, hands us the undo of that mark: the next pass starts clean.
+        self.edits: list[tuple[Any, ...]] = []
+        self._multiBuildEdits = self.edits.append
+
+    def undo_marks(self) -> None:
+        for func, *args in self.edits:
+            func(*args)
+        self.edits.clear()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Heading) and flowable.key:
+            self.pages[flowable.key] = self.page
+            self.canv.bookmarkPage(flowable.key)
+            self.canv.addOutlineEntry(flowable.title, flowable.key, flowable.level,
+                                      closed=flowable.level > 0)
+        self.tick()
+
+    def _furnish(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        f = self.furniture
+        canvas.saveState()
+        if f.provisional:  # drawn first, so the text sits on top of it
+            canvas.setFillColor(WARN, alpha=0.07)
+            canvas.setFont(BOLD, 84)
+            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            canvas.rotate(50)
+            canvas.drawCentredString(0, -30, "PROVISIONAL")
+            canvas.rotate(-50)
+            canvas.translate(-PAGE_WIDTH / 2, -PAGE_HEIGHT / 2)
+        top = PAGE_HEIGHT - 13 * mm
+        canvas.setFillColor(MUTED)
+        canvas.setFont(FONT, 8)
+        canvas.drawString(MARGIN, top, fit(f"{f.reference}  ·  {f.document}", FONT, 8,
+                                            WIDTH * 0.55))
+        canvas.setFont(BOLD, 8)
+        canvas.setFillColor(INK)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, top, MARKING)
+        if f.provisional:
+            canvas.setFillColor(WARN)
+            canvas.drawRightString(PAGE_WIDTH - MARGIN, top - 11,
+                                   "PROVISIONAL: results are not yet final")
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, top - 15, PAGE_WIDTH - MARGIN, top - 15)
+        bottom = 11 * mm
+        canvas.line(MARGIN, bottom + 10, PAGE_WIDTH - MARGIN, bottom + 10)
+        canvas.setFillColor(INK)
+        canvas.setFont(BOLD, 8)
+        canvas.drawString(MARGIN, bottom, MARKING)
+        canvas.setFont(FONT, 8)
+        of = f" of {self.total}" if self.total else ""
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, bottom, f"Page {doc.page}{of}")
+        canvas.restoreState()
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten `text` with an ellipsis until it fits `width` (header lines never overflow)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+class Meter:
+    """Reports one stage's progress as a slice (start..end) of a job measured out of 1000."""
+
+    TOTAL = 1000
+
+    def __init__(self, progress: Progress | None, start: int, end: int) -> None:
+        self.progress, self.start, self.end, self.last = progress, start, end, -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        value = self.start + (self.end - self.start) * min(done, total) // max(total, 1)
+        if value != self.last:  # only when the shown figure moves: a signal per call is slow
+            self.last = value
+            self.progress(value, self.TOTAL)
+
+
+def render(story: Story, furniture: Furniture, progress: Progress | None = None,
+           share: tuple[int, int] = (0, Meter.TOTAL)) -> tuple[bytes, int]:
+    """Lay the story out twice and return (PDF bytes, page count).
+
+    The first pass finds the page of every keyed heading and the number of pages; the second
+    writes the PDF with the contents' page numbers and "Page x of y" filled in. Both passes
+    lay out the same flowables, so the pages do not move between them. `share` is the part
+    of the progress scale the two passes report on.
+    """
+    register_fonts()
+    half = (share[0] + share[1]) // 2
+    pages: dict[str, int] = {}
+    total: int | None = None
+    result = b""
+    for start, end in ((share[0], half), (half, share[1])):
+        meter = Meter(progress, start, end)
+        count = len(story)
+        done = [0]
+
+        def tick(meter: Meter = meter, count: int = count, done: list[int] = done) -> None:
+            done[0] += 1
+            meter(done[0], count)
+
+        out = io.BytesIO()
+        doc = _Doc(out, furniture, total, tick)
+        try:
+            doc.build([item.table(pages) if isinstance(item, Contents) else item
+                       for item in story])
+        finally:
+            doc.undo_marks()
+        pages, total, result = doc.pages, doc.page, out.getvalue()
+    assert total is not None
+    return result, total
+
+
+def save(path: str | Path, data: bytes) -> None:
+    """Write a finished file in one go (a cancelled or failed export leaves nothing behind)."""
+    target = Path(path)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise StorageError(f"cannot write {target.name}: {exc.strerror}") from None

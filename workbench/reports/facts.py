@@ -1,0 +1,92 @@
+"""Everything a report prints, gathered once from the tender file as plain data.
+
+Reports and exports take a `Facts` rather than a file, so they can be tested from a
+`TenderData` alone; `from_file` adds what only the file knows (seal, per-lot conflict
+declarations, the audit trail and whether it verifies).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from workbench.domain import Conflict, TenderData
+from workbench.panel import roster
+from workbench.scoring.results import LotResult, compute
+from workbench.storage import TenderFile
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    """The audit trail in brief: how many changes, by which actions, and whether it verifies.
+
+    `by_action` holds (action, times done, rows changed, last done at), most frequent first.
+    `problem` is empty when the hash chain and every row's content verify.
+    """
+
+    records: int
+    actions: int
+    first_at: str
+    last_at: str
+    by_action: list[tuple[str, int, int, str]]
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A tender and its results, with what the file adds; the input of every report."""
+
+    data: TenderData
+    results: list[LotResult]
+    generated_on: str
+    sealed_at: str | None = None
+    seal_hash: str | None = None
+    #: The conflicts register: (lot id, evaluator id) -> declaration; missing = not declared.
+    conflicts: dict[tuple[str, str], Conflict] = field(default_factory=dict)
+    audit: AuditSummary | None = None
+
+    @property
+    def provisional(self) -> bool:
+        """True when any lot's results are provisional (every page then says so)."""
+        return any(r.provisional for r in self.results)
+
+    def result(self, lot_id: str) -> LotResult:
+        return next(r for r in self.results if r.lot_id == lot_id)
+
+
+def from_data(data: TenderData, generated_on: str | None = None) -> Facts:
+    """Facts of a tender held in memory: no seal and no audit trail; each evaluator's own
+    dated declaration stands for every lot, as the panel register reads an imported tender."""
+    register = {(lot.id, e.id): e.conflict for e in data.evaluators if e.conflict.declared_on
+                for lot in data.lots}
+    return Facts(data, compute(data), generated_on or date.today().isoformat(),
+                 conflicts=register)
+
+
+def from_file(tf: TenderFile, generated_on: str | None = None) -> Facts:
+    """Facts of an open tender file, including its seal and its audit trail."""
+    data = tf.load()
+    row = tf.rows("tender")[0]
+    return Facts(data, compute(data), generated_on or date.today().isoformat(),
+                 row["sealed_at"], row["seal_hash"], roster.conflicts(tf), _audit(tf))
+
+
+def _audit(tf: TenderFile) -> AuditSummary:
+    times: Counter[str] = Counter()
+    changed: Counter[str] = Counter()
+    last: dict[str, str] = {}
+    seen: set[int] = set()
+    records, first = 0, ""
+    for row in tf.db["audit"].rows_where(select="action_id, action, at", order_by="seq"):
+        records += 1
+        first = first or row["at"]
+        changed[row["action"]] += 1
+        last[row["action"]] = row["at"]
+        if row["action_id"] not in seen:
+            seen.add(row["action_id"])
+            times[row["action"]] += 1
+    by_action = [(action, count, changed[action], last[action])
+                 for action, count in times.most_common()]
+    return AuditSummary(records, len(seen), first, max(last.values(), default=""), by_action,
+                        tf.integrity_problem)

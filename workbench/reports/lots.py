@@ -1,0 +1,291 @@
+"""The pack's section for one lot: ranking, chart, exclusions, close call, price, social value,
+moderated scores with the panel's reasons, and agreement between evaluators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from reportlab.platypus import Flowable, PageBreak
+
+from workbench.domain import Criterion, Lot, ModeratedScore
+from workbench.moderation.agreement import agreement_table, evaluator_deviation
+from workbench.reports.charts import points_chart
+from workbench.reports.common import MUTED_HEX, WIDTH, Heading, esc, grid, para, points, rich
+from workbench.reports.facts import Facts
+from workbench.reports.wording import (
+    ORGANISATION_LABELS,
+    ORGANISATION_PHRASES,
+    day,
+    method,
+    percent,
+    value_text,
+)
+from workbench.scoring.results import BidderResult, LotResult
+from workbench.scoring.sensitivity import sensitivity
+from workbench.scoring.weights import effective_percent, social_value_percent
+
+SHORT_TYPES = {"SME": "SME", "VCSE": "VCSE", "large": "Large", "public body": "Public body"}
+
+
+def lot_section(facts: Facts, lot: Lot, number: int) -> list[Flowable]:
+    """Section `number`: everything the pack says about one lot, from the scoring engine."""
+    result = facts.result(lot.id)
+    key = f"lot-{lot.id}"
+    out: list[Flowable] = [PageBreak(), Heading(f"{number}. {lot.title}", 0, key)]
+    if result.provisional:
+        out.append(rich("<b>These results are provisional:</b> "
+                        + esc("; ".join(result.notes)) + ".", "warn"))
+    parts = [("Ranking", _ranking), ("Exclusions", _exclusions), ("How close was it?", _close),
+             ("Price and measured figures", _priced), ("Social value", _social_value),
+             ("Moderated scores and the panel's reasons", _moderated),
+             ("Agreement between evaluators", _agreement)]
+    for i, (title, build) in enumerate(parts, start=1):
+        body = build(facts, lot, result)
+        if body:
+            out.append(Heading(f"{number}.{i} {title}", 1, f"{key}-{i}"))
+            out += body
+    return out
+
+
+def _ranking(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
+    tops = [c for c in lot.criteria if c.id in result.available]
+    each = min(0.11, 0.44 / max(1, len(tops)))
+    shares = [0.07, 0.72 - each * len(tops), 0.1, *([each] * len(tops)), 0.11]
+    header = ["Rank", "Bidder", "Type",
+              *(f"{c.title} (of {points(result.available[c.id])})" for c in tops), "Total"]
+    rows: list[list[object]] = []
+    for b in result.bidders:
+        if b.rank is None:
+            rows.append(["—", b.name, SHORT_TYPES.get(b.bidder.organisation_type, ""),
+                         *(["—"] * len(tops)), "Excluded"])
+            continue
+        rows.append([f"{b.rank}{'=' if b.tied else ''}", b.name,
+                     SHORT_TYPES.get(b.bidder.organisation_type, ""),
+                     *(b.criteria[c.id].points_text for c in tops), b.total_text])
+    winners = [i for i, b in enumerate(result.bidders) if b.rank == 1]
+    out: list[Flowable] = [
+        para(_outcome(result), "lead"),
+        grid(header, rows, shares, numeric=tuple(range(3, 4 + len(tops))), bold_rows=winners)]
+    if any(b.tied for b in result.ranked):
+        out.append(para("“=” marks a shared rank: equal totals as shown. The panel decides a "
+                        "tie as the tender documents set out.", "small"))
+    chart = points_chart(result, lot, WIDTH)
+    if chart is not None:
+        out.append(Heading("Points by criterion", 2))
+        out.append(chart)
+        if any(b.excluded for b in result.bidders):
+            out.append(para("Excluded bidders have no points and are not shown.", "small"))
+    return out
+
+
+def _outcome(result: LotResult) -> str:
+    winners = result.winners
+    lead = "leads at present" if result.provisional else "is the highest-scoring bid"
+    if not winners:
+        return "No bid remains in the competition."
+    if len(winners) > 1:
+        names = " and ".join(b.name for b in winners)
+        return f"{names} are tied for first place on {winners[0].total_text} points."
+    return f"{winners[0].name} {lead}, with {winners[0].total_text} points."
+
+
+def _exclusions(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
+    out = [b for b in result.bidders if b.excluded]
+    if not out:
+        return [para("No bid was excluded.")]
+    rows = [[b.name, "\n".join(_sentence(r) for r in b.reasons)] for b in out]
+    return [para("These bids were excluded and have no total and no rank.", "lead"),
+            grid(["Bidder", "Why the bid was excluded"], rows, [0.32, 0.68])]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _close(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
+    call = sensitivity(facts.data, lot)
+    out: list[Flowable] = [para(
+        "How much would have to change for a different bid to win: the margin, the smallest "
+        "single change of one evaluator's mark, and how far each main weight would have to "
+        "move.")]
+    out += [para(f"• {line}") for line in call.lines]
+    return out
+
+
+def _leaves(lot: Lot) -> Iterator[Criterion]:
+    return (c for c in lot.all_criteria() if c.kind not in ("group", "pass_fail"))
+
+
+def _themed(lot: Lot) -> list[Criterion]:
+    """Leaves carrying a social value theme, themselves or through a group above them."""
+    found: list[Criterion] = []
+
+    def visit(nodes: list[Criterion], themed: bool) -> None:
+        for c in nodes:
+            if c.kind == "group":
+                visit(c.children, themed or bool(c.theme))
+            elif c.kind != "pass_fail" and (themed or c.theme):
+                found.append(c)
+
+    visit(lot.criteria, False)
+    return found
+
+
+def _criterion_table(facts: Facts, c: Criterion, result: LotResult) -> Flowable:
+    """Each bidder's price, figure or score on `c`, its points and the working behind them."""
+    what = {"price": "Price", "quantitative": "Figure"}.get(c.kind, "Score")
+    rows = []
+    for b in result.bidders:
+        cell = b.criteria[c.id]
+        value = cell.score_text if c.kind == "scored" else value_text(
+            c, cell.score, facts.data.tender)
+        rows.append([b.name, value or "—", cell.points_text or "—", cell.working])
+    return grid(["Bidder", what, f"Points (of {points(result.available.get(c.id))})",
+                 "How the points were worked out"], rows, [0.27, 0.14, 0.1, 0.49],
+                numeric=(1, 2))
+
+
+def _priced(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
+    themed = {c.id for c in _themed(lot)}
+    out: list[Flowable] = []
+    for c in _leaves(lot):
+        if c.kind == "price" or (c.kind == "quantitative" and c.id not in themed):
+            out += [Heading(f"{c.id} {c.title}", 2), para(method(c, facts.data), "lead"),
+                    _criterion_table(facts, c, result)]
+    return out
+
+
+def _social_value(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
+    tender = facts.data.tender
+    share = social_value_percent(lot)
+    themed = _themed(lot)
+    effective = effective_percent(lot)
+    minimum = tender.social_value_minimum_weight
+    authority = tender.authority or "The contracting authority"
+    if not themed:
+        out: list[Flowable] = [para(
+            f"No criterion of this lot carries a social value theme. {authority}'s policy "
+            f"minimum is {percent(minimum)}, so the policy is not met.")]
+    else:
+        listed = ", ".join(f"{c.id} {c.title} ({percent(effective[c.id])})" for c in themed)
+        met = "so the policy is met" if share >= minimum else "so the policy is NOT met"
+        out = [para(f"Social value carries {percent(share)} of the marks for this lot: "
+                    f"{listed}. {authority}'s policy minimum is {percent(minimum)}, {met}.")]
+    for c in themed:
+        title = f"{c.id} {c.title}" + (f" — {c.theme}" if c.theme else "")
+        intro = ("What each bidder committed to, and the points it earns."
+                 if c.kind == "quantitative" else method(c, facts.data))
+        out += [Heading(title, 2), para(intro, "lead"), _criterion_table(facts, c, result)]
+    out += _participation(result)
+    return out
+
+
+def _participation(result: LotResult) -> list[Flowable]:
+    """How SMEs, VCSEs and others fared: bids, still in, best place (DESIGN: the pack shows it)."""
+    rows = []
+    for kind, label in ORGANISATION_LABELS.items():
+        bids = [b for b in result.bidders if b.bidder.organisation_type == kind]
+        if not bids:
+            continue
+        ranks = [b.rank for b in bids if b.rank is not None]
+        best = _ordinal(min(ranks)) if ranks else "—"
+        rows.append([label, str(len(bids)), str(len(ranks)), best])
+    out: list[Flowable] = [Heading("Participation of smaller organisations", 2),
+                           grid(["Organisation type", "Bids", "Still in the competition",
+                                 "Best place"], rows, [0.5, 0.12, 0.22, 0.16],
+                                numeric=(1, 2, 3))]
+    winners = result.winners
+    if len(winners) == 1:
+        kind = ORGANISATION_PHRASES.get(winners[0].bidder.organisation_type, "an organisation")
+        lead = "leads at present" if result.provisional else "is the highest-scoring bid"
+        out.append(para(f"{winners[0].name}, which {lead}, is {kind}."))
+    return out
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _moderated(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
+    agreed = {(m.bidder, m.criterion): m for m in lot.moderated}
+    gates = {(g.bidder, g.criterion): g for g in lot.gateways}
+    scored = [c for c in lot.all_criteria() if c.kind in ("scored", "pass_fail")]
+    if not scored:
+        return []
+    out: list[Flowable] = [para(
+        "For each bidder: the score the panel agreed on every scored question, the points it "
+        "earns, and the reasons the panel recorded. Pass/fail results are listed with them.")]
+    for b in result.bidders:
+        out.append(Heading(b.name, 2))
+        out.append(para(_standing(b), "small_lead"))
+        rows = []
+        for c in scored:
+            cell = b.criteria[c.id]
+            if c.kind == "pass_fail":
+                g = gates.get((b.id, c.id))
+                rows.append([f"{c.id} {c.title}", (cell.result or "not assessed").capitalize(),
+                             "", g.rationale if g and g.rationale else cell.working])
+                continue
+            rows.append([f"{c.id} {c.title}", cell.score_text or "—", cell.points_text or "—",
+                         _reasons(agreed.get((b.id, c.id)), cell.working)])
+        out.append(grid(["Question", "Agreed score", "Points", "The panel's reasons"], rows,
+                        [0.25, 0.1, 0.08, 0.57], numeric=(1, 2)))
+    return out
+
+
+def _standing(b: BidderResult) -> str:
+    if b.excluded:
+        return "Excluded: " + "; ".join(b.reasons) + "."
+    tied = " (shared)" if b.tied else ""
+    return f"Total {b.total_text} points, ranked {_ordinal(b.rank or 0)}{tied}."
+
+
+def _reasons(m: ModeratedScore | None, working: str) -> Flowable:
+    if m is None:
+        return rich(f"<i>Not yet agreed.</i> {esc(_sentence(working))}.", "cell")
+    who = f"Agreed by {esc(m.agreed_by)}" if m.agreed_by else "Agreed"
+    when = f" on {esc(day(m.agreed_at))}" if m.agreed_at else ""
+    present = f"; present: {esc(', '.join(m.attendees))}" if m.attendees else ""
+    reasons = esc(m.rationale) if m.rationale else "<i>No reasons recorded.</i>"
+    return rich(f"{reasons}<br/><font color='{MUTED_HEX}' size='7.5'>"
+                f"{who}{when}{present}.</font>", "cell")
+
+
+def _agreement(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
+    """How consistently the evaluators marked (moderation's own figures, not recomputed)."""
+    table = agreement_table(facts.data, lot)
+    if not table:
+        return []
+    out: list[Flowable] = [para(
+        "Agreement is measured with Krippendorff's alpha on the evaluators' submitted marks: "
+        "1 means they all gave the same marks, 0 means no better than chance. From 0.8 the "
+        "marks can be relied on; from 0.667 to 0.8 only with care.", "lead")]
+    rows = [[f"{a.criterion.id} {a.criterion.title}", str(a.evaluators), str(a.bidders),
+             "—" if a.alpha is None else str(a.alpha), a.reading] for a in table]
+    out.append(grid(["Question", "Evaluators", "Bids marked by two or more", "Alpha",
+                     "What it means"], rows, [0.29, 0.12, 0.14, 0.08, 0.37], numeric=(1, 2, 3)))
+    leans = evaluator_deviation(facts.data, lot)
+    if leans:
+        out.append(Heading("Each evaluator against the agreed scores", 2))
+        out.append(para("The average difference between an evaluator's marks and the scores "
+                        "the panel agreed: below 0, they marked lower; above 0, higher.",
+                        "lead"))
+        out.append(grid(
+            ["Evaluator", "Marks compared", "Average difference", "Average distance",
+             "What it means"],
+            [[d.evaluator.name, str(d.compared), _signed(d.mean), _signed(d.distance, False),
+              d.reading] for d in leans],
+            [0.24, 0.12, 0.13, 0.13, 0.38], numeric=(1, 2, 3)))
+    return out
+
+
+def _signed(value: Decimal | None, sign: bool = True) -> str:
+    """A difference in scale points to 2 decimals, with its sign ("+0.25", "−0.40")."""
+    if value is None:
+        return "—"
+    shown = value.quantize(Decimal("0.01"))
+    if not sign or shown == 0:
+        return format(abs(shown), "f")
+    return ("+" if shown > 0 else "−") + format(abs(shown), "f")

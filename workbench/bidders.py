@@ -14,9 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from workbench.domain import GATEWAY_RESULTS, ORGANISATION_TYPES, Bidder, GatewayResult, Lot
+from workbench.domain import (
+    GATEWAY_RESULTS,
+    ORGANISATION_TYPES,
+    Bidder,
+    Criterion,
+    GatewayResult,
+    Lot,
+)
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.numbers import dec_str, to_decimal
+from workbench.numbers import dec_str, parse_stored, to_decimal
 from workbench.storage import TenderFile
 from workbench.storage.records import Row, bidder_row, gateway_row, value_row
 
@@ -72,7 +79,7 @@ def add_bidder(tf: TenderFile, lot_id: str, name: str, organisation_type: str = 
     _apply(lot, bidder, {"name": name, "organisation_type": organisation_type,
                          "anonymous_code": anonymous_code})
     position = max((r["position"] for r in tf.rows("bidders", "lot_id = ?", [lot_id])),
-                   default=-1) + 1
+                   default=-1) + 1  # after every bidder, even if some were removed
     with tf.action(f"Add bidder {new_id} to lot {lot_id}"):
         tf.put("bidders", bidder_row(lot_id, bidder, position))
     return new_id
@@ -215,10 +222,22 @@ def _require_unlocked(tf: TenderFile) -> None:
 
 
 def _lot(tf: TenderFile, lot_id: str) -> Lot:
-    lot = tf.load().lot(lot_id)
-    if lot is None:
+    """The lot's bidders and criteria, enough to check an edit.
+
+    Read straight from their tables rather than `tf.load()`: a large tender holds tens of
+    thousands of scores, and loading them all would make every price edit wait for them.
+    The criteria come as a flat list (look-ups by id need no tree); values are left out.
+    """
+    found = tf.rows("lots", "id = ?", [lot_id])
+    if not found:
         raise ValidationError(f"there is no lot {lot_id}")
-    return lot
+    mine = "lot_id = ?"
+    bidders = [Bidder(r["id"], r["name"], r["organisation_type"], parse_stored(r["price"]),
+                      {}, r["anonymous_code"], bool(r["withdrawn"]), r["withdrawn_reason"])
+               for r in sorted(tf.rows("bidders", mine, [lot_id]), key=lambda r: r["position"])]
+    criteria = [Criterion(r["id"], r["title"], r["kind"])
+                for r in tf.rows("criteria", mine, [lot_id])]
+    return Lot(lot_id, found[0]["title"], criteria, bidders)
 
 
 def _bidder(lot: Lot, bidder_id: str) -> Bidder:

@@ -95,6 +95,7 @@ class GatewayPanel(QFrame):
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget():
+                item.widget().hide()  # gone from the screen now, deleted when Qt is idle
                 item.widget().deleteLater()
         self.rows = {}
         gates = [c for c in lot.all_criteria() if c.kind == "pass_fail"] if lot else []
@@ -123,7 +124,7 @@ class GatewayPanel(QFrame):
             rationale.setObjectName(f"gateway_rationale_{gate.id}")
             rationale.setPlaceholderText("Why: what was checked, and what it showed")
             rationale.setTabChangesFocus(True)
-            rationale.setFixedHeight(58)
+            rationale.setFixedHeight(72)
             save = QPushButton("Save result")
             save.setObjectName(f"gateway_save_{gate.id}")
             save.setToolTip("Record this result and its reason (undo with Ctrl+Z)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import TenderData
+from workbench.domain import Lot, TenderData
 from workbench.scoring.results import BidderResult, LotResult, compute_lot
 from workbench.scoring.sensitivity import CloseCall, sensitivity
 
@@ -39,7 +39,8 @@ class ResultsView(View):
     def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
         super().__init__(doc, parent)
         self._snapshot: TenderData | None = None
-        self._cache: dict[str, tuple[LotResult, CloseCall]] = {}
+        self._results: dict[str, LotResult] = {}
+        self._calls: dict[str, CloseCall] = {}
         self._chosen: dict[str, str] = {}  # lot id -> the bidder last selected in it
         layout = page_layout(self)
         top = QHBoxLayout()
@@ -72,7 +73,7 @@ class ResultsView(View):
         middle = QHBoxLayout()
         middle.addWidget(self.chart, 3)
         middle.addWidget(_card("Close call", "How near the lot came to a different winner",
-                               self.close_call), 2)
+                               self.close_call), 2, Qt.AlignmentFlag.AlignTop)
 
         self.working = WorkingModel(self)
         self.working_table = _table(self.working, "working_table")
@@ -107,23 +108,33 @@ class ResultsView(View):
 
     # -- filling -------------------------------------------------------------------------
 
-    def results(self, lot_id: str) -> tuple[LotResult, CloseCall]:
-        """The lot's results and close call for the current snapshot, computed at most once."""
+    def _current(self) -> TenderData:
+        """The tender now; a new snapshot (after any edit) empties the caches."""
         data = self.doc.data
         if data is not self._snapshot:
-            self._snapshot, self._cache = data, {}
-        if lot_id not in self._cache:
-            lot = data.lot(lot_id)
-            assert lot is not None
-            self._cache[lot_id] = (compute_lot(data, lot), sensitivity(data, lot))
-        return self._cache[lot_id]
+            self._snapshot, self._results, self._calls = data, {}, {}
+        return data
+
+    def results(self, lot: Lot) -> LotResult:
+        """The lot's results for the current snapshot, computed at most once."""
+        self._current()
+        if lot.id not in self._results:
+            self._results[lot.id] = compute_lot(self.doc.data, lot)
+        return self._results[lot.id]
+
+    def close_call_of(self, lot: Lot) -> CloseCall:
+        """The lot's close-call report for the current snapshot, computed at most once."""
+        self._current()
+        if lot.id not in self._calls:
+            self._calls[lot.id] = sensitivity(self.doc.data, lot)
+        return self._calls[lot.id]
 
     def refresh(self) -> None:
         self.lots.fill(self.doc.data)
         self._show_lot()
 
     def _show_lot(self) -> None:
-        data = self.doc.data
+        data = self._current()
         lot = data.lot(self.lots.lot_id() or "")
         if lot is None:
             self.ranking.set_rows(None, [])
@@ -132,7 +143,7 @@ class ResultsView(View):
             self.close_call.setText("This tender has no lots yet.")
             self._show_working(None)
             return
-        result, call = self.results(lot.id)
+        result = self.results(lot)
         tops = top_criteria(lot)
         self.banner.setVisible(result.provisional)
         if result.provisional:
@@ -140,14 +151,28 @@ class ResultsView(View):
         self.ranking.set_rows(result, tops)
         self._size_table()
         self.chart.show_result(result, tops, float(data.tender.total_points))
-        self.close_call.setText(_close_call_html(call))
+        if lot.id in self._calls:
+            self.close_call.setText(_close_call_html(self._calls[lot.id]))
+        else:
+            # The close call recomputes the lot many times over (a large lot takes most of a
+            # second): show the ranking first and fill the panel just after.
+            self.close_call.setText("<i>Working out how close the result is…</i>")
+            QTimer.singleShot(0, self, self._fill_close_call)
         row = self.ranking.row_of(self._chosen.get(lot.id, ""))
         self._select(row if row is not None else 0)
 
+    def _fill_close_call(self) -> None:
+        lot = self.doc.data.lot(self.lots.lot_id() or "")
+        if lot is not None:  # the lot shown now, whichever lot asked
+            self.close_call.setText(_close_call_html(self.close_call_of(lot)))
+
     def _size_table(self) -> None:
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()
-        header.setSectionResizeMode(self.ranking.col_status, QHeaderView.ResizeMode.Stretch)
+        # Names and reasons share the spare width and wrap, however long a name is.
+        for col in (RankingModel.COL_BIDDER, self.ranking.col_status):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         _fit_height(self.table)
 
     def _select(self, row: int) -> None:

@@ -25,7 +25,7 @@ from workbench.scoring.working import number
 #: Okabe–Ito colours: distinguishable with the common forms of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 #: Longer bidder names are shortened on the axis; the table beside it has them in full.
-NAME_CHARS = 36
+NAME_CHARS = 30
 
 
 def short(name: str, limit: int = NAME_CHARS) -> str:
@@ -80,7 +80,10 @@ class PointsChart(QChartView):
                 lambda on, row, top=top: self._hover(on, ranked[row] if on else None, top))
             series.append(bar)
         chart.addSeries(series)
-        labels = [f"{short(b.bidder.name)}  {b.total_text}" for b in ranked]
+        # Room for every bar and its label: a lot of forty bidders gets a tall chart.
+        self.setMinimumHeight(max(260, 26 * len(ranked) + 110))
+        # Total first: if Qt must shorten a label for lack of room, it is the name that goes.
+        labels = [f"{b.total_text}  {short(b.bidder.name)}" for b in ranked]
         categories = QBarCategoryAxis()
         categories.append(labels)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)

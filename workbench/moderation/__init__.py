@@ -1,0 +1,1 @@
+"""Moderation: disagreement flags, the consensus record, and agreement statistics."""

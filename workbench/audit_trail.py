@@ -99,9 +99,10 @@ def show(value: Any, limit: int | None = SHORT) -> str:
 
 def entries(tf: TenderFile) -> list[AuditEntry]:
     """The whole trail, oldest first, with evaluators and bidders named as they are now."""
-    names = _names(tf.load())
-    order = {table: [column.name for column in tf.db[table].columns] for table in PROTECTED}
-    return [entry_of(row, names, order) for row in audit.entries(tf.db)]
+    with audit.one_snapshot(tf.db):
+        names = _names(tf.load())
+        order = {table: [column.name for column in tf.db[table].columns] for table in PROTECTED}
+        return [entry_of(row, names, order) for row in audit.entries(tf.db)]
 
 
 def entry_of(row: Mapping[str, Any], names: Mapping[str, str] | None = None,

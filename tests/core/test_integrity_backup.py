@@ -157,3 +157,20 @@ def test_restoring_the_oldest_backup_survives_the_rolling_count(demo_tender: Pat
     restore(demo_tender, oldest, "tester")  # the snapshot it takes pushes `oldest` out
     assert title(demo_tender) != "Later"
     assert oldest not in backup.list_backups(demo_tender)
+
+
+def test_restore_replaces_a_file_too_damaged_to_open(demo_tender: Path) -> None:
+    with TenderFile.open(demo_tender) as tf:
+        saved = backup.before_bulk_change(tf, "before-merge")
+        original = tf.load()
+    damaged = demo_tender.read_bytes()[:50_000]
+    demo_tender.write_bytes(damaged)
+    with pytest.raises(StorageError, match="restore a backup"):
+        TenderFile.open(demo_tender)
+    kept = restore(demo_tender, saved, "tester")
+    assert kept.read_bytes() == damaged
+    assert "damaged" in kept.name
+    with TenderFile.open(demo_tender) as tf:
+        assert tf.integrity_problem == "" and not tf.read_only
+        assert tf.load() == original
+        assert audit.entries(tf.db)[-1]["action"] == f"Restore backup {saved.name}"

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,8 +179,23 @@ def _table_problem(db: Database, table: str,
 
 def problems(db: Database) -> list[AuditProblem]:
     """Everything found wrong, the trail itself first, then the first problem of each table."""
-    trail = verify_chain(db) or verify_head(db)
-    return ([trail] if trail else []) + verify_content(db)
+    with one_snapshot(db):
+        trail = verify_chain(db) or verify_head(db)
+        return ([trail] if trail else []) + verify_content(db)
+
+
+@contextmanager
+def one_snapshot(db: Database) -> Iterator[None]:
+    """Make several reads see one state of the file, even while another process commits
+    (in WAL mode a read transaction keeps its snapshot until it ends)."""
+    if db.conn.in_transaction:  # inside an action: already one snapshot
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("ROLLBACK")
 
 
 def verify(db: Database) -> AuditProblem | None:

@@ -8,6 +8,7 @@ is consistent even while the file is open. How many are kept is a setting of eac
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
@@ -88,6 +89,22 @@ def snapshot(db: Database, path: Path, label: str, keep: int = KEEP) -> Path:
     for old in list_backups(path)[keep:]:
         with suppress(OSError):  # in use or protected: keeping one too many is harmless
             old.unlink(missing_ok=True)
+            Path(f"{old}-wal").unlink(missing_ok=True)
+    return target
+
+
+def keep_unreadable(path: Path) -> Path:
+    """Copy a file too damaged to open, byte for byte with its journal, into `backups/`."""
+    folder = backup_dir(path)
+    target = folder / f"{path.stem}.{datetime.now(UTC).strftime(_STAMP)}.damaged.tender"
+    try:
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(path, target)
+        if Path(f"{path}-wal").is_file():
+            shutil.copy2(f"{path}-wal", f"{target}-wal")
+    except OSError as exc:
+        raise StorageError(f"could not keep a copy of {path.name}: {exc.strerror}; nothing "
+                           "was changed") from None
     return target
 
 

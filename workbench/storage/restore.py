@@ -8,6 +8,7 @@ entry saying which backup was restored, by whom, and where the replaced file was
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -15,18 +16,26 @@ from sqlite_utils import Database
 
 from workbench.errors import ReadOnlyError, StorageError
 from workbench.storage import audit, backup
+from workbench.storage.lock import FileLock
 from workbench.storage.tenderfile import LOCKED_REASON, TenderFile, now
 
 
 def restore(path: Path, source: Path, user: str) -> Path:
-    """Replace the tender at `path` by the backup `source`; returns the snapshot taken of the
-    file as it was. The file must not be open elsewhere; close it in this process first."""
+    """Replace the tender at `path` by the backup `source`; returns where the file as it was
+    is kept. The file must not be open elsewhere; close it in this process first. A file too
+    damaged to open is kept byte for byte and replaced whole."""
     with TenderFile.open(source, read_only=True) as copy:
         if copy.integrity_problem:
             raise StorageError(f"{source.name} cannot be restored: its audit trail is broken "
                                f"({copy.integrity_problem})")
         uid = copy.uid
-        with TenderFile.open(path, user=user) as current:
+        try:
+            current = TenderFile.open(path, user=user)
+        except StorageError:
+            if not path.is_file():
+                raise
+            return _replace_unreadable(path, copy, source, user)
+        with current:
             _require_writer(current)
             if _uid(current) not in (uid, None):
                 raise StorageError(f"{source.name} is a backup of a different tender; "
@@ -42,6 +51,30 @@ def restore(path: Path, source: Path, user: str) -> Path:
             finally:
                 for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
                     leftover.unlink(missing_ok=True)
+    return kept
+
+
+def _replace_unreadable(path: Path, copy: TenderFile, source: Path, user: str) -> Path:
+    lock = FileLock(path)
+    if not lock.acquire(user):
+        raise StorageError(f"cannot restore {path.name}: it is open for writing by "
+                           f"{lock.holder()}")
+    staged = path.with_name(f".{path.name}.restore.part")
+    try:
+        _stage(copy, staged)
+        kept = backup.keep_unreadable(path)
+        _record(staged, source, kept, user)
+        # The damaged file's journal goes first: left beside the restored file, SQLite
+        # would replay it into it. (It is kept with the damaged copy.)
+        for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            side.unlink(missing_ok=True)
+        os.replace(staged, path)
+    except OSError as exc:
+        raise StorageError(f"could not restore {path.name}: {exc.strerror}") from None
+    finally:
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            leftover.unlink(missing_ok=True)
+        lock.release()
     return kept
 
 

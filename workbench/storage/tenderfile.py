@@ -81,6 +81,8 @@ def check_header(path: Path) -> int:
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         raise StorageError(f"{name} is an SQLite database but not a tender file")
     version = int.from_bytes(header[60:64], "big")
+    if version == 0:  # marked as ours but never built: another program's file, left alone
+        raise StorageError(f"{name} is not a complete tender file")
     if version > SCHEMA_VERSION:
         raise StorageError(
             f"{name} was saved by a newer version of the workbench (file format {version}; "
@@ -123,6 +125,7 @@ class TenderFile:
                 if not lock.acquire(user):
                     reason = f"it is open for writing by {lock.holder()}"
                     lock = None
+        db: Database | None = None
         try:
             db = _connect(path, writable=lock is not None)
             _quick_check(db, path.name)
@@ -131,11 +134,16 @@ class TenderFile:
                 backup.snapshot(db, path, "before-migration")
                 tf._migrate()
             tf._require_schema()
-        except BaseException:
+            problem = audit.verify(db)
+        except BaseException as exc:
+            if db is not None:
+                db.close()
             if lock is not None:
                 lock.release()
+            if isinstance(exc, sqlite3.DatabaseError | UnicodeDecodeError):
+                # Damage quick_check does not see: a page or a text unreadable mid-table.
+                raise StorageError(damaged(path.name, exc)) from None
             raise
-        problem = audit.verify(db)
         if problem is not None:
             tf.integrity_problem = problem.message
             tf.read_only_reason = f"its audit trail is broken: {problem.message}"
@@ -215,9 +223,15 @@ class TenderFile:
     def load(self) -> TenderData:
         """The whole tender as domain objects."""
         try:
-            return data_of({table: self.rows(table) for table in PROTECTED})
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"{self.path.name} cannot be read: {exc}") from None
+            with audit.one_snapshot(self.db):  # a writer elsewhere may commit meanwhile
+                return data_of({table: self.rows(table) for table in PROTECTED})
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise StorageError(damaged(self.path.name, exc, "cannot be read")) from None
+        except (ArithmeticError, ValueError, LookupError, TypeError) as exc:
+            if not self.integrity_problem:
+                raise  # the file checked out, so this is a bug, not damage
+            raise StorageError(f"{self.path.name} cannot be read: it was changed outside the "
+                               f"workbench ({self.integrity_problem})") from exc
 
     @property
     def uid(self) -> str:
@@ -363,17 +377,28 @@ def _connect(path: Path, *, writable: bool) -> Database:
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
         return db
-    except sqlite3.Error as exc:
-        raise StorageError(f"{path.name} cannot be opened: {exc}") from None
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        raise StorageError(damaged(path.name, exc, "cannot be opened")) from None
 
 
 def _quick_check(db: Database, name: str) -> None:
     """A damaged or truncated file fails here, before anything is written to it."""
     try:
         result = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         db.close()
-        raise StorageError(f"{name} is damaged and cannot be opened ({exc})") from None
+        raise StorageError(damaged(name, exc)) from None
     if result != ["ok"]:
         db.close()
-        raise StorageError(f"{name} is damaged and cannot be opened ({result[0]})")
+        raise StorageError(damaged(name, result[0]))
+
+
+def damaged(name: str, detail: object, what: str = "is damaged and cannot be opened") -> str:
+    """One line, whatever SQLite said: its first line, cut short, never undecodable bytes."""
+    if isinstance(detail, UnicodeDecodeError) or str(detail).startswith("Could not decode"):
+        text = "some of its text is unreadable"
+    else:
+        text = " ".join(str(detail).replace("*** in database main ***", "").split())
+    if len(text) > 90:
+        text = text[:89].rstrip() + "…"
+    return f"{name} {what} ({text}); restore a backup (File ▸ Restore backup…)"

@@ -242,3 +242,17 @@ def test_lot_choice_shows_that_lots_bidders(demo_window, qtbot) -> None:
     assert view.lots.lot_id() == "L2"
     assert view.model.bidder_at(1).name == "Riverside Neighbourhood Trust"
     assert view.model.index(0, view.model.column_of("value:SV2")).data() == "2,400 hours"
+
+
+def test_delete_key_removes_an_unscored_bidder_and_undo_brings_it_back(demo_window,
+                                                                       qtbot) -> None:
+    view = demo_window.show_view("bidders")
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Insert)
+    qtbot.keyClick(view.table.focusWidget(), Qt.Key.Key_Escape)  # keep the default name
+    assert view.selected_id() == "B6"
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    assert view.model.row_of("B6") is None
+    demo_window.doc.undo_stack.undo()
+    assert demo_window.doc.data.lot("L1").bidder("B6").name == "New bidder B6"

@@ -88,8 +88,12 @@ class BiddersView(View):
         self.gateways.record.connect(self.record_gateway)
         layout.addWidget(self.gateways, 1)
 
-        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self.add_bidder)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove)
+        # Insert anywhere in this view adds; Delete removes only from the table itself, so
+        # the key keeps its usual meaning in the text boxes around it.
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self.add_bidder,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         self.lots.lot_chosen.connect(lambda _lot: self._show_lot())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 

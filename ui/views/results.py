@@ -31,8 +31,8 @@ from ui.views.bidders_lots import LotPicker
 from ui.views.results_chart import PointsChart
 from ui.views.results_models import RankingModel, WorkingModel, top_criteria, working_rows
 
-PROVISIONAL = ("Provisional results. Totals use the mean of submitted evaluator scores where "
-               "no consensus score has been agreed yet, so they may change at moderation.")
+PROVISIONAL = ("PROVISIONAL: totals use the mean of submitted evaluator scores where no "
+               "consensus score has been agreed yet, so they may change at moderation.")
 
 
 class ResultsView(View):

@@ -143,6 +143,31 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_packs(args: argparse.Namespace) -> int:
+    from workbench.panel.packs import create_packs
+
+    with TenderFile.open(args.tender) as tf:
+        paths = create_packs(tf, Path(args.output), args.format)
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from workbench.panel.merge import merge_packs
+
+    with TenderFile.open(args.tender) as tf:
+        report = merge_packs(tf, [Path(p) for p in args.packs],
+                             after_moderation=args.after_moderation)
+    for result in report.results:
+        print(result.summary())
+    for result in report.refused:
+        for line in result.problem_lines():
+            print(line + (" (use --after-moderation)" if result.needs_confirmation else ""),
+                  file=sys.stderr)
+    return 1 if report.refused else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench-cli", description="Tender Evaluation Workbench on the command line.")
@@ -175,6 +200,16 @@ def _parser() -> argparse.ArgumentParser:
     p = command("sensitivity", cmd_sensitivity, "close-call report: how near a different winner")
     p.add_argument("tender")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p = command("packs", cmd_packs, "write one scoring pack per evaluator")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the packs")
+    p.add_argument("--format", choices=("tender", "xlsx"), default="tender",
+                   help="tender: for the app (default); xlsx: an Excel workbook")
+    p = command("merge", cmd_merge, "merge returned scoring packs into the tender file")
+    p.add_argument("tender")
+    p.add_argument("packs", nargs="+", metavar="PACK")
+    p.add_argument("--after-moderation", action="store_true",
+                   help="merge even though moderation has started")
     return parser
 
 

@@ -14,9 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from workbench.domain import Lot, Scale, Score, TenderData
-from workbench.errors import InterchangeError, ReadOnlyError, WorkbenchError
+from workbench.errors import InterchangeError, ReadOnlyError, ValidationError, WorkbenchError
 from workbench.numbers import dec_str
 from workbench.panel.packs import PackReturn, read_tender_pack
+from workbench.panel.roster import declare_conflict
 from workbench.panel.workbook import read_workbook
 from workbench.storage import TenderFile
 from workbench.storage.records import Row, score_row
@@ -39,6 +40,8 @@ class PackResult:
     unchanged: int = 0
     #: Rows of a draft pack with no score yet (nothing to merge for them).
     unscored: int = 0
+    #: Conflict-of-interest declarations the evaluator made or changed in the pack.
+    declarations: int = 0
     problems: list[str] = field(default_factory=list)
     #: Refused only because moderation has started: merge again with `after_moderation`.
     needs_confirmation: bool = False
@@ -54,8 +57,9 @@ class PackResult:
             return f"{who}: refused, {len(self.problems)} problem(s); nothing was merged"
         state = "final" if self.submitted else "draft"
         waiting = f", {self.unscored} not scored yet" if self.unscored else ""
+        declared = f", {self.declarations} conflict declaration(s)" if self.declarations else ""
         return (f"{who}: {self.added} added, {self.changed} changed, {self.unchanged} "
-                f"unchanged{waiting}; {state}")
+                f"unchanged{waiting}{declared}; {state}")
 
     def problem_lines(self) -> list[str]:
         """Each problem on its own line, naming the file once."""
@@ -119,14 +123,12 @@ def _merge(tf: TenderFile, data: TenderData, pack: PackReturn,
     result = PackResult(pack.path, identity.evaluator_id,
                         evaluator.name if evaluator else identity.evaluator_id,
                         identity.pack_id, pack.submitted)
-    result.problems = list(pack.problems)
-    if result.problems:
-        return result
-    issued = _issued(tf, data, pack)
+    issued = _issued(tf, data, pack)  # first: whose pack this is explains everything else
     if isinstance(issued, str):
         result.problems = [issued]
         return result
-    rows = _checked_rows(tf, data, pack, result)
+    result.problems = list(pack.problems)
+    rows = _checked_rows(tf, data, pack, result)  # adds its problems: the report lists all
     if result.problems:
         return result
     started = _moderation_started(tf) & {row["lot_id"] for row in rows}
@@ -136,15 +138,33 @@ def _merge(tf: TenderFile, data: TenderData, pack: PackReturn,
                            "the panel may already have discussed; confirm to merge anyway"]
         result.needs_confirmation = True
         return result
-    returned_at = now() if rows or not issued["returned_at"] else issued["returned_at"]
-    if int(issued["submitted"]) != int(pack.submitted):
-        returned_at = now()
-    with tf.action(f"Merge scoring pack from {result.evaluator}"):
-        for row in rows:
-            tf.put("scores", row)
-        tf.update("packs", {"id": identity.pack_id}, returned_at=returned_at,
-                  submitted=int(pack.submitted))
+    declarations = _new_declarations(tf, pack)
+    result.declarations = len(declarations)
+    news = rows or declarations or int(issued["submitted"]) != int(pack.submitted)
+    returned_at = now() if news or not issued["returned_at"] else issued["returned_at"]
+    try:
+        with tf.action(f"Merge scoring pack from {result.evaluator}"):
+            for row in rows:
+                tf.put("scores", row)
+            for c in declarations:  # through the register, so the evaluator's summary follows
+                declare_conflict(tf, c["lot_id"], c["evaluator_id"], c["status"], c["nature"],
+                                 c["mitigation"], c["declared_on"])
+            tf.update("packs", {"id": identity.pack_id}, returned_at=returned_at,
+                      submitted=int(pack.submitted))
+    except (ValidationError, ReadOnlyError) as exc:  # a declaration the register refuses
+        return PackResult(pack.path, result.evaluator_id, result.evaluator, result.pack_id,
+                          pack.submitted, problems=[str(exc)])
     return result
+
+
+def _new_declarations(tf: TenderFile, pack: PackReturn) -> list[Row]:
+    """The pack's conflict declarations that differ from the lead's register."""
+    fields = ("status", "declared_on", "nature", "mitigation")
+    known = {(r["lot_id"], r["evaluator_id"]): r for r in tf.rows("lot_conflicts")}
+    lots = {row["id"] for row in tf.rows("lots")}
+    return [c for c in pack.conflicts if c["lot_id"] in lots and (
+        (old := known.get((c["lot_id"], c["evaluator_id"]))) is None
+        or any(old[f] != c[f] for f in fields))]
 
 
 def _issued(tf: TenderFile, data: TenderData, pack: PackReturn) -> Row | str:
@@ -187,14 +207,14 @@ def _checked_rows(tf: TenderFile, data: TenderData, pack: PackReturn,
     existing = {(r["lot_id"], r["bidder_id"], r["criterion_id"]): r
                 for r in tf.rows("scores", "evaluator_id = ?", [evaluator_id])}
     bidders = {lot.id: _bidder_ids(lot, pack.identity.blind) for lot in data.lots}
+    questions = {(lot.id, c.id): (lot, c) for lot in data.lots for c in lot.all_criteria()}
     scored = set()
     rows = []
     for entry in pack.entries:
         if entry.score is None:
             continue
         scored.add((entry.lot_id, entry.criterion_id, entry.bidder_id))
-        lot = data.lot(entry.lot_id)
-        criterion = lot.criterion(entry.criterion_id) if lot else None
+        lot, criterion = questions.get((entry.lot_id, entry.criterion_id), (None, None))
         scale = data.scale(criterion.scale) if criterion else None
         bidder = bidders.get(entry.lot_id, {}).get(entry.bidder_id)
         if lot is None or criterion is None or scale is None or criterion.kind != "scored":
@@ -236,9 +256,11 @@ def _checked_rows(tf: TenderFile, data: TenderData, pack: PackReturn,
     result.unscored = len(missing)
     if pack.submitted and missing:
         at = {(e.lot_id, e.criterion_id, e.bidder_id): e.score_at for e in pack.entries}
-        result.problems.extend(
-            f"{at.get((i.lot_id, i.criterion_id, i.bidder_id), i.describe())}: no score, but "
-            "the pack is marked final" for i in missing)
+        named = {p.split(": ")[0] for p in result.problems}  # a bad cell is already reported
+        for item in missing:
+            where = at.get((item.lot_id, item.criterion_id, item.bidder_id), item.describe())
+            if where not in named:
+                result.problems.append(f"{where}: no score, but the pack is marked final")
     return rows
 
 

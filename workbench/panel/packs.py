@@ -108,12 +108,15 @@ class PackReturn:
     entries: list[PackEntry]
     checksum: str
     problems: list[str] = field(default_factory=list)
+    #: The evaluator's conflict declarations made in a `.tender` pack (`lot_conflicts` rows).
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def pack_checksum(identity: PackIdentity, items: list[PackItem]) -> str:
     """SHA-256 over the identity and every row the pack asks for, in order."""
-    payload = json.dumps([astuple(identity), [astuple(item) for item in items]],
-                         ensure_ascii=False, separators=(",", ":"))
+    rows = [(i.lot_id, i.lot_title, i.criterion_id, i.criterion_title, i.bidder_id,
+             i.bidder_label) for i in items]
+    payload = json.dumps([astuple(identity), rows], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -457,6 +460,7 @@ def read_tender_pack(path: Path) -> PackReturn:
                 if identity is None:
                     raise InterchangeError(f"{path.name} is a tender file, not a scoring pack")
                 data = pack.load()
+                conflicts = pack.rows("lot_conflicts")
                 broken = pack.integrity_problem
                 submitted = pack.meta("pack_submitted") == "1"
         except OSError as exc:
@@ -475,5 +479,8 @@ def read_tender_pack(path: Path) -> PackReturn:
                                 "not ask for")
                 continue
             entries.append(PackEntry(lot.id, s.criterion, s.bidder, s.score, s.rationale, at, at))
+    for row in conflicts:
+        if row["evaluator_id"] != identity.evaluator_id or data.lot(row["lot_id"]) is None:
+            problems.append(f"{row['lot_id']}: a conflict declaration this pack did not ask for")
     return PackReturn(path, "tender", identity, submitted, items, entries,
-                      pack_checksum(identity, items), problems)
+                      pack_checksum(identity, items), problems, conflicts)

@@ -11,6 +11,7 @@ from a user is written as text, so a bidder called "=HYPERLINK(...)" never becom
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import zlib
@@ -246,11 +247,11 @@ def _identity(ws: Worksheet, content: PackContent) -> None:
     ), start=1):
         _text(ws.cell(row, 1), key)
         _text(ws.cell(row, 2), value)
-    for column, name in enumerate(_ITEM_FIELDS, start=1):
-        _text(ws.cell(7, column), name)
+    _text(ws.cell(7, 1), json.dumps(_ITEM_FIELDS))
+    # One cell per row as issued, not six: reading a returned workbook is mostly parsing cells.
     for row, item in enumerate(content.items, start=8):
-        for column, name in enumerate(_ITEM_FIELDS, start=1):
-            _text(ws.cell(row, column), getattr(item, name))
+        _text(ws.cell(row, 1), json.dumps([getattr(item, name) for name in _ITEM_FIELDS],
+                                          ensure_ascii=False))
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -301,9 +302,9 @@ def _read_identity(path: Path, ws: Any) -> tuple[PackIdentity, str, list[PackIte
     try:
         identity = PackIdentity(fields["tender_uid"], fields["pack_id"], fields["evaluator_id"],
                                 fields["blind"] == "1")
-        items = [PackItem(*row[:6]) for row in rows[7:] if any(row)]
+        items = [PackItem(*json.loads(row[0])) for row in rows[7:] if row and row[0]]
         return identity, fields["checksum"], items
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         raise InterchangeError(f"{path.name}: {IDENTITY}: the hidden pack identity is "
                                "incomplete; ask for a new pack") from None
 

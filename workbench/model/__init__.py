@@ -1,0 +1,1 @@
+"""The evaluation model: editing criteria, scales, templates, pairwise weights, sealing, Excel."""

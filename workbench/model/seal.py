@@ -1,0 +1,125 @@
+"""Sealing the evaluation plan: freeze the model, scales, formulas and rounding before scoring.
+
+The seal is a SHA-256 of the plan's canonical form (sorted-key JSON of every lot's criteria
+tree, the scales, total points, the social value minimum and the rounding policy), stored with
+the time in the tender row. While it is set, every model edit is refused. Unsealing needs a
+written reason, which the audit trail keeps with the change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.domain import Criterion, TenderData
+from workbench.errors import ReadOnlyError, ValidationError
+from workbench.model.store import tender_row
+from workbench.model_rules import errors
+from workbench.numbers import dec_str
+from workbench.storage import TenderFile
+from workbench.storage.tenderfile import now
+
+#: The shortest reason accepted for unsealing: a few words, not a shrug.
+MIN_REASON = 10
+
+
+def canonical_plan(data: TenderData) -> str:
+    """The plan as one deterministic text: same plan, same text, on any machine."""
+    t = data.tender
+    plan = {
+        "total_points": dec_str(t.total_points),
+        "social_value_minimum_weight": dec_str(t.social_value_minimum_weight),
+        "rounding": {"decimals": t.rounding.decimals, "mode": t.rounding.mode,
+                     "stage": t.rounding.stage},
+        "scales": [
+            {"id": s.id, "name": s.name, "min": _num(s.min), "max": _num(s.max),
+             "step": _num(s.step),
+             "levels": [{"value": dec_str(lv.value), "label": lv.label,
+                         "descriptor": lv.descriptor} for lv in s.levels]}
+            for s in sorted(data.scales, key=lambda s: s.id)],
+        "lots": [{"id": lot.id, "criteria": [_node(c) for c in lot.criteria]}
+                 for lot in sorted(data.lots, key=lambda lot: lot.id)],
+    }
+    return json.dumps(plan, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def plan_hash(data: TenderData) -> str:
+    return hashlib.sha256(canonical_plan(data).encode("utf-8")).hexdigest()
+
+
+def _num(value: Any) -> str | None:
+    return None if value is None else dec_str(value)
+
+
+def _node(c: Criterion) -> dict[str, Any]:
+    return {
+        "id": c.id, "title": c.title, "kind": c.kind, "weight": _num(c.weight),
+        "scale": c.scale, "minimum": _num(c.minimum), "normalise": c.normalise,
+        "formula": c.formula, "direction": c.direction, "theme": c.theme, "unit": c.unit,
+        "question": c.question, "guidance": c.guidance, "good_answer": c.good_answer,
+        "children": [_node(child) for child in c.children],
+    }
+
+
+@dataclass(frozen=True)
+class SealState:
+    """Whether the plan is sealed, when, its fingerprint, and whether the plan still matches."""
+
+    sealed: bool
+    sealed_at: str | None
+    fingerprint: str | None
+    intact: bool
+
+    @property
+    def short(self) -> str:
+        """The first 12 hex digits, enough to quote in a meeting or a report."""
+        return (self.fingerprint or "")[:12]
+
+
+def seal_state(tf: TenderFile, data: TenderData | None = None) -> SealState:
+    row = tender_row(tf)
+    fingerprint = row["seal_hash"]
+    if not fingerprint:
+        return SealState(False, None, None, True)
+    current = plan_hash(data if data is not None else tf.load())
+    return SealState(True, row["sealed_at"], fingerprint, current == fingerprint)
+
+
+def seal(tf: TenderFile) -> str:
+    """Seal the plan; refused while the model has errors (the first is named). Returns the
+    fingerprint."""
+    row = tender_row(tf)
+    if row["seal_hash"]:
+        raise ValidationError(f"the evaluation plan is already sealed (since {row['sealed_at']})")
+    if row["status"] == "locked":
+        raise ReadOnlyError("the tender is locked; unlock it before sealing the plan")
+    data = tf.load()
+    if not any(lot.criteria for lot in data.lots):
+        raise ValidationError("there is no evaluation model to seal yet")
+    broken = errors(data)
+    if broken:
+        more = f" (and {len(broken) - 1} more problem(s))" if len(broken) > 1 else ""
+        raise ValidationError(f"cannot seal the evaluation plan: {broken[0]}{more}")
+    fingerprint = plan_hash(data)
+    status = "sealed" if row["status"] == "setup" else row["status"]
+    with tf.action("Seal evaluation plan"):
+        tf.update("tender", {"id": 1}, seal_hash=fingerprint, sealed_at=now(), status=status)
+    return fingerprint
+
+
+def unseal(tf: TenderFile, reason: str) -> None:
+    """Unseal the plan so the model can change again; the reason goes into the audit trail."""
+    row = tender_row(tf)
+    if not row["seal_hash"]:
+        raise ValidationError("the evaluation plan is not sealed")
+    if row["status"] == "locked":
+        raise ReadOnlyError("the tender is locked; unlock it before unsealing the plan")
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON:
+        raise ValidationError(f"give a written reason for unsealing (at least {MIN_REASON} "
+                              "characters); it is kept in the audit trail")
+    status = "setup" if row["status"] == "sealed" else row["status"]
+    with tf.action("Unseal evaluation plan", reason=reason):
+        tf.update("tender", {"id": 1}, seal_hash=None, sealed_at=None, status=status)

@@ -204,7 +204,10 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
-        for index, (name, title, where) in enumerate(VIEWS):
+        # A scoring pack opens in evaluator mode: Scoring only, nothing of the lead's views.
+        shown = [v for v in VIEWS if v[0] == "scoring"] if self.doc.tf.meta("kind") == "pack" \
+            else VIEWS
+        for index, (name, title, where) in enumerate(shown):
             view = view_class(where)(self.doc)
             view.setObjectName(f"view_{name}")
             self.views[name] = view

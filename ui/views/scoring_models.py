@@ -1,0 +1,111 @@
+"""The Scoring view's list: one row per score an evaluator owes (question × bidder), in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from workbench.domain import Criterion, Score, TenderData
+from workbench.numbers import dec_str
+from workbench.panel.packs import pack_items
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+UNSAVED = QBrush(QColor("#8a6d00"))
+DONE = QBrush(QColor("#2f8132"))
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    """One score to give: a bidder (as the evaluator sees it) on a question of a lot."""
+
+    lot_id: str
+    criterion: Criterion
+    bidder_id: str
+    bidder_label: str
+    saved: Score | None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.lot_id, self.criterion.id, self.bidder_id)
+
+
+def score_items(data: TenderData, lot_id: str, evaluator_id: str) -> list[ScoreItem]:
+    """Question by question, bidder by bidder: what `evaluator_id` scores on one lot, with
+    only that evaluator's own saved scores (never anyone else's)."""
+    lot = data.lot(lot_id)
+    if lot is None:
+        return []
+    mine = {(s.criterion, s.bidder): s for s in lot.scores if s.evaluator == evaluator_id}
+    return [ScoreItem(lot_id, criterion, item.bidder_id, item.bidder_label,
+                      mine.get((item.criterion_id, item.bidder_id)))
+            for item in pack_items(data, evaluator_id) if item.lot_id == lot_id
+            if (criterion := lot.criterion(item.criterion_id)) is not None]
+
+
+class ScoreItemsModel(QAbstractTableModel):
+    COL_QUESTION, COL_BIDDER, COL_SCORE = range(3)
+    headers = ("Question", "Bidder", "Score")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[ScoreItem] = []
+        self._unsaved: set[tuple[str, str, str]] = set()
+
+    def set_rows(self, items: list[ScoreItem], unsaved: set[tuple[str, str, str]]) -> None:
+        self.beginResetModel()
+        self._rows = list(items)
+        self._unsaved = set(unsaved)
+        self.endResetModel()
+
+    def set_unsaved(self, key: tuple[str, str, str], unsaved: bool) -> None:
+        """Mark one item as typed-but-not-saved (or no longer)."""
+        if (key in self._unsaved) == unsaved:
+            return
+        (self._unsaved.add if unsaved else self._unsaved.discard)(key)
+        row = next((i for i, item in enumerate(self._rows) if item.key == key), None)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.COL_SCORE))
+
+    def items(self) -> list[ScoreItem]:
+        return list(self._rows)
+
+    def item(self, row: int) -> ScoreItem | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        column = index.column()
+        unsaved = item.key in self._unsaved
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.COL_QUESTION:
+                return item.criterion.id
+            if column == self.COL_BIDDER:
+                return item.bidder_label
+            if unsaved:
+                return "not saved"
+            return dec_str(item.saved.score) if item.saved else "—"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            state = ("typed but not saved (Ctrl+Enter saves)" if unsaved else
+                     "scored" if item.saved else "not scored yet")
+            return f"{item.criterion.id} {item.criterion.title} — {item.bidder_label}: {state}"
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_SCORE:
+            return UNSAVED if unsaved else DONE if item.saved else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SCORE:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None

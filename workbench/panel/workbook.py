@@ -49,12 +49,13 @@ SCORES, INSTRUCTIONS, SCALE, IDENTITY = "Scores", "Instructions", "Scale", "_ide
 FINAL_CELL = "B12"
 HEADERS = ("Lot", "Code", "Question", "Bidder", "Score", "Rationale (your reasons)",
            "What the scores mean")
-WIDTHS = (24, 8, 60, 28, 9, 60, 70)
+WIDTHS = (24, 8, 60, 28, 9, 60, 100)
 _ITEM_FIELDS = ("lot_id", "lot_title", "criterion_id", "criterion_title", "bidder_id",
                 "bidder_label")
 _FILL = PatternFill("solid", start_color="FFF6D5")  # the cells to fill, as in the app
 _HEADER = PatternFill("solid", start_color="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRE = Alignment(horizontal="center", vertical="top")
 _OPEN = Protection(locked=False)
 
 
@@ -82,6 +83,11 @@ def write_workbook(path: Path, content: PackContent) -> None:
     hidden = wb.create_sheet(IDENTITY)
     _identity(hidden, content)
     hidden.sheet_state = "veryHidden"
+    for ws in (wb[INSTRUCTIONS], wb[SCORES], wb[SCALE]):  # printed: landscape, one page wide
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb[SCORES].print_title_rows = "1:1"
     for ws in wb.worksheets:
         # No password: it would only stop honest fixes; the reader detects any edit anyway.
         ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
@@ -123,7 +129,8 @@ def _instructions(ws: Worksheet, content: PackContent) -> None:
     for row, step in enumerate(steps, start=7):
         _text(ws.cell(row, 1), f"Step {row - 6}")
         _text(ws.cell(row, 2), step)
-        ws.cell(row, 2).alignment = _WRAP
+        ws.cell(row, 1).alignment = ws.cell(row, 2).alignment = _WRAP
+        ws.row_dimensions[row].height = _height([(step, 90)])
     final_row = int(FINAL_CELL[1:])
     _text(ws.cell(final_row, 1), "Scores are final")
     ws.cell(final_row, 1).font = Font(bold=True)
@@ -166,8 +173,12 @@ def _scores(ws: Worksheet, content: PackContent) -> None:
             _text(rationale, found.rationale)
         for cell in (score, rationale):
             cell.fill, cell.protection = _FILL, _OPEN
-        for column in (3, 6, 7):
+        for column in range(1, len(HEADERS) + 1):  # top-aligned, so a row reads as one
             ws.cell(row, column).alignment = _WRAP
+        score.alignment = _CENTRE
+        ws.row_dimensions[row].height = _height(
+            [(item.lot_title, WIDTHS[0]), (question, WIDTHS[2]), (item.bidder_label, WIDTHS[3]),
+             (rationale.value or "", WIDTHS[5]), (_meanings(scale), WIDTHS[6])])
         rows_by_scale.setdefault(scale.id, []).append(row)
     for scale_id, rows in rows_by_scale.items():
         scale = data.scale(scale_id)
@@ -205,6 +216,18 @@ def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def _height(texts: list[tuple[str, int]]) -> float:
+    """A row height (points) that shows each (text, column width) in full when wrapped.
+
+    Spreadsheets do not all fit wrapped rows on opening (LibreOffice keeps the default
+    height), so the height is set from the number of lines each text needs.
+    """
+    # A column `width` wide holds about that many characters of ordinary text.
+    lines = max(sum(-(-len(part) // max(width, 1)) or 1 for part in text.split("\n"))
+                for text, width in texts)
+    return min(409.0, 15.0 * lines)  # 409 points is the tallest row Excel allows
+
+
 def _meanings(scale: Scale) -> str:
     if scale.is_range:
         step = f" in steps of {dec_str(scale.step)}" if scale.step else ""
@@ -235,6 +258,7 @@ def _scales(ws: Worksheet, data: TenderData) -> None:
             _text(ws.cell(row, 2), level.label)
             _text(ws.cell(row, 3), level.descriptor)
             ws.cell(row, 3).alignment = _WRAP
+            ws.row_dimensions[row].height = _height([(level.descriptor, 100)])
         row += 2
 
 

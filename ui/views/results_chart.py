@@ -40,21 +40,26 @@ class PointsChart(QChartView):
         self.setObjectName("points_chart")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(260)
+        # The view's own chart, for the life of the view (a chart made in Python and handed
+        # over with setChart would be deleted twice when the app closes).
+        self._chart = self.chart()
+        self._chart.setMargins(QMargins(4, 4, 8, 4))
+        self._chart.setBackgroundRoundness(4)
+        self._chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self._chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        title_font = QFont()
+        title_font.setBold(True)
+        self._chart.setTitleFont(title_font)
         #: (bar set label, bidder labels top to bottom): what the chart shows, for tests.
         self.shown: tuple[list[str], list[str]] = ([], [])
 
     def show_result(self, result: LotResult | None, tops: list[Criterion],
                     total_points: float) -> None:
-        # A new chart each time: simpler and surer than detaching axes from the old one.
-        old = self.chart()
-        chart = QChart()
-        chart.setMargins(QMargins(4, 4, 8, 4))
-        chart.setBackgroundRoundness(4)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.setChart(chart)
-        if old is not None:
-            old.deleteLater()
+        chart = self._chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+            axis.deleteLater()  # a removed axis is still drawn until it is deleted
         ranked = list(reversed(result.ranked)) if result else []  # Qt draws bottom-up
         if not ranked or not tops:
             chart.setTitle("No bidder in the competition yet: nothing to chart")
@@ -62,9 +67,6 @@ class PointsChart(QChartView):
             return
         chart.setTitle("Points by criterion" + (" (provisional)" if result and
                                                  result.provisional else ""))
-        title_font = QFont()
-        title_font.setBold(True)
-        chart.setTitleFont(title_font)
         series = QHorizontalStackedBarSeries()
         series.setBarWidth(0.6)
         for i, top in enumerate(tops):

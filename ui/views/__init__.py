@@ -8,7 +8,7 @@ from ui.views.base import View
 
 VIEWS: list[tuple[str, str, str]] = [
     ("overview", "Overview", "ui.views.overview:OverviewView"),
-    ("model", "Model", "ui.views.placeholder:ModelPlaceholder"),
+    ("model", "Model", "ui.views.model:ModelView"),
     ("bidders", "Bidders", "ui.views.bidders:BiddersView"),
     ("panel", "Panel", "ui.views.panel:PanelView"),
     ("scoring", "Scoring", "ui.views.scoring:ScoringView"),

@@ -168,6 +168,24 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 1 if report.refused else 0
 
 
+def cmd_model_xlsx(args: argparse.Namespace) -> int:
+    from workbench.model.model_xlsx import export_model
+
+    export_model(_load(args.tender), args.output)
+    print(f"wrote the evaluation model to {args.output}")
+    return 0
+
+
+def cmd_import_model_xlsx(args: argparse.Namespace) -> int:
+    from workbench.model.model_xlsx import import_model
+
+    with TenderFile.open(args.tender) as tf:
+        book = import_model(tf, args.workbook)
+    print(f"imported {len(book.lots)} lot model(s) and {len(book.scales)} scale(s) from "
+          f"{args.workbook}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench-cli", description="Tender Evaluation Workbench on the command line.")
@@ -190,6 +208,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("tender")
     p.add_argument("--anchor", metavar="ENTRY:HASH",
                    help="also prove the trail still holds this fingerprint, noted earlier")
+    p = command("model-xlsx", cmd_model_xlsx, "write the evaluation model to an Excel workbook")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", required=True, help="OUT.xlsx")
+    p = command("import-model-xlsx", cmd_import_model_xlsx,
+                "replace lot models and scales with those of an Excel workbook (all or nothing)")
+    p.add_argument("tender")
+    p.add_argument("workbook")
     p = command("audit", cmd_audit, "export the audit trail to CSV or Excel")
     p.add_argument("tender")
     p.add_argument("-o", "--output", required=True, help="OUT.csv or OUT.xlsx")

@@ -153,3 +153,17 @@ def test_groups_inside_each_other(workbook: Path, fresh: Path) -> None:
     book.save(workbook)
     _refused(fresh, workbook, "sheet 'L1', row 4, column B (Parent): Q ends up inside itself "
                               "(the parents loop)")
+
+
+def test_command_line_export_and_import(demo_tender: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench import cli
+
+    out = tmp_path / "m.xlsx"
+    assert cli.main(["model-xlsx", str(demo_tender), "-o", str(out)]) == 0
+    assert cli.main(["import-model-xlsx", str(demo_tender), str(out)]) == 0
+    assert "imported 2 lot model(s) and 1 scale(s)" in capsys.readouterr().out
+    _edit(out, "L1", "E5", "thirty")
+    assert cli.main(["import-model-xlsx", str(demo_tender), str(out)]) == 1
+    assert capsys.readouterr().err == ("workbench-cli: sheet 'L1', row 5, column E (Weight (%)): "
+                                       "'thirty' is not a number\n")

@@ -97,8 +97,8 @@ def test_social_value_block_and_undo(qtbot, view, monkeypatch) -> None:
     view.social_value_block()
     block = view.doc.data.lot("L1").criteria[-1]
     assert block.id == "SV_2" and block.children[0].theme == "Fighting climate change"
-    assert "below" not in view.policy_banner.text()
-    assert "add up to 110%" in view.policy_banner.text()
+    assert "below" not in view.status.policy_banner.text()
+    assert "add up to 110%" in view.status.policy_banner.text()
     view.doc.undo_stack.undo()
     assert [c.id for c in view.doc.data.lot("L1").criteria] == ["Q", "P", "SV", "G1"]
 
@@ -113,7 +113,7 @@ def test_starter_model_fills_an_empty_lot(qtbot, window, tmp_path: Path) -> None
     view.starter_action.trigger()
     data = view.doc.data
     assert [c.id for c in data.lot("L1").criteria] == ["Q", "P", "SV", "G1"]
-    assert view.problem_title.text().startswith("✔ No problems")
+    assert view.problems.title.text().startswith("✔ No problems")
     view.doc.undo_stack.undo()
     assert view.doc.data.lot("L1").criteria == [] and view.doc.data.scales == []
 

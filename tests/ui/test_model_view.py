@@ -63,8 +63,7 @@ def test_weight_edit_by_keyboard_updates_effective_weights_and_marker(
     assert marker.data() == "95%"
     assert marker.data(Qt.ItemDataRole.DecorationRole) is not None
     assert "add up to 95%, not 100%" in marker.data(Qt.ItemDataRole.ToolTipRole)
-    problems = [view.problem_list.item(i).text() for i in range(view.problem_list.count())]
-    assert any("weights in group Q add up to 95%" in text for text in problems)
+    assert any("weights in group Q add up to 95%" in text for text in view.problems.texts())
 
     qtbot.keyClick(view.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
     assert _cell(view, "Q2", COL_EFFECTIVE) == "13.75"
@@ -181,7 +180,7 @@ def test_bad_code_is_refused_with_one_line(qtbot, view) -> None:
 def test_seal_then_everything_is_read_only_then_unseal(qtbot, view, monkeypatch) -> None:
     qtbot.mouseClick(view.seal_button, Qt.MouseButton.LeftButton)  # dialogs off: ask says yes
     assert seal_state(view.doc.tf).sealed
-    assert view.seal_banner.isVisible() and "fingerprint" in view.seal_banner.text()
+    assert view.status.seal_banner.isVisible() and "fingerprint" in view.status.seal_banner.text()
     index = view.tree_model.index_of("Q2", COL_WEIGHT)
     assert not view.tree_model.flags(index) & Qt.ItemFlag.ItemIsEditable
     assert not view.add_action.isEnabled() and view.details.title.isReadOnly()
@@ -258,3 +257,15 @@ def test_matrix_model_passes_qtmodeltester(qtmodeltester, demo_data) -> None:
     model = MatrixModel()
     model.set_rows(demo_data, editable=True)
     qtmodeltester.check(model)
+
+
+def test_clicking_a_problem_goes_to_the_criterion(qtbot, view) -> None:
+    _type_into_cell(qtbot, view, "SV1", COL_WEIGHT, "50")
+    view.select("P")
+    panel = view.problems.list
+    item = next(panel.item(i) for i in range(panel.count())
+                if "group SV add up to 90%" in panel.item(i).text())
+    qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.visualItemRect(item).center())
+    assert view.selected_id() == "SV"
+    assert view.details.heading.text() == "SV  Social value"

@@ -8,7 +8,6 @@ undoable and ask first.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -20,15 +19,11 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStyle,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -40,10 +35,8 @@ from PySide6.QtWidgets import (
 from workbench.errors import WorkbenchError
 from workbench.model import tree
 from workbench.model.model_xlsx import export_model, import_model
-from workbench.model.seal import seal, seal_state, unseal
-from workbench.model_rules import Problem, problems
-from workbench.numbers import dec_str
-from workbench.scoring.weights import sibling_sum, social_value_percent
+from workbench.model.seal import SealState, seal, seal_state, unseal
+from workbench.model_rules import problems
 
 from ui import errors
 from ui.document import TenderDocument
@@ -51,6 +44,7 @@ from ui.views.base import View, heading, note, page_layout
 from ui.views.criterion_details import CriterionDetails
 from ui.views.model_actions import ModelCommands
 from ui.views.model_matrix import MatrixModel
+from ui.views.model_status import ModelStatus, ProblemsPanel
 from ui.views.model_tree import (
     COL_CODE,
     COL_TITLE,
@@ -63,7 +57,6 @@ from ui.views.model_tree import (
 from ui.views.seal_dialog import UnsealDialog
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
-PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ModelView(View):
@@ -93,11 +86,8 @@ class ModelView(View):
         self.seal_button.clicked.connect(self.seal_or_unseal)
         top.addWidget(self.seal_button)
         layout.addLayout(top)
-        self.summary = note("")
-        layout.addWidget(self.summary)
-        self.seal_banner = self._banner("banner_info", layout)
-        self.seal_broken = self._banner("banner_error", layout)
-        self.policy_banner = self._banner("banner_warning", layout)
+        self.status = ModelStatus()
+        layout.addWidget(self.status)
 
         self._build_actions()
         layout.addLayout(self._build_toolbar())
@@ -244,20 +234,14 @@ class ModelView(View):
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
         self.details = CriterionDetails(self._commit)
-        self.problem_list = QListWidget()
-        self.problem_list.setObjectName("model_problems")
-        self.problem_list.setWordWrap(True)
-        self.problem_list.setMaximumHeight(96)
-        self.problem_list.itemActivated.connect(self._problem_chosen)
-        self.problem_list.itemClicked.connect(self._problem_chosen)
-        self.problem_title = QLabel()
+        self.problems = ProblemsPanel()
+        self.problems.chosen.connect(self._problem_chosen)
         top = QWidget()
         box = QVBoxLayout(top)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(4)
         box.addWidget(self.tree, 1)
-        box.addWidget(self.problem_title)
-        box.addWidget(self.problem_list)
+        box.addWidget(self.problems)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -322,100 +306,32 @@ class ModelView(View):
         self.tree.expandAll()
         self._reselect(keep)
         self.matrix_model.set_rows(data, editable)
-        self._show_problems(found)
-        self._show_summary(state)
+        self.problems.show_problems(found)
+        self.status.show_state(data, lot, state, self.commands.shared())
+        self._show_seal(state)
         self._update_actions()
         if self._fitted != self.lot_id:
             self._fitted = self.lot_id
             QTimer.singleShot(0, self._fit_tree)
 
     def _fit_tree(self) -> None:
-        """Give the tree the height its rows need (up to 60%), the details the rest."""
+        """Give the tree the height its rows need (up to 70%), the details the rest."""
         total = self.split.height()
         rows = len(self.tree_model.ids())
         if total <= 0 or not rows:
             return
         wanted = (self.tree.header().height() + rows * max(self.tree.sizeHintForRow(0), 20)
-                  + 12 + self.problem_title.sizeHint().height()
-                  + (self.problem_list.height() if self.problem_list.isVisible() else 0))
-        top = min(max(wanted, 160), int(total * 0.6))
+                  + 12 + self.problems.sizeHint().height())
+        top = min(max(wanted, 160), int(total * 0.7))
         self.split.setSizes([top, total - top])
 
-    def _show_summary(self, state) -> None:
-        data = self.doc.data
-        lot = data.lot(self.lot_id) if self.lot_id else None
-        if lot is None:
-            self.summary.setText("This tender has no lots yet: add a lot on the Bidders view, "
-                                 "or import a model from Excel.")
-        else:
-            share = social_value_percent(lot).quantize(Decimal("0.01"))
-            policy = dec_str(data.tender.social_value_minimum_weight)
-            count = sum(1 for _ in lot.all_criteria())
-            shared = " · one model shared by every lot" if self.commands.shared() else ""
-            self.summary.setText(
-                f"{count} criteria · {dec_str(data.tender.total_points)} points in total · "
-                f"social value {share}% of the total (policy minimum {policy}%){shared}")
-        when = (state.sealed_at or "").replace("T", " ")[:16]
-        self.seal_banner.setText(f"Sealed on {when} UTC · fingerprint {state.short}. The model, "
-                                 "scales, formulas and rounding are read-only.")
-        self.seal_banner.setVisible(state.sealed)
-        self.seal_broken.setText("The model no longer matches the fingerprint recorded when "
-                                 "the plan was sealed: it was changed outside the workbench. "
-                                 "Run a check of the file before going further.")
-        self.seal_broken.setVisible(not state.intact)
+    def _show_seal(self, state: SealState) -> None:
         self.seal_button.setText("Unseal…" if state.sealed else "Seal evaluation plan…")
         self.seal_button.setToolTip(
             "Unseal the plan to change it (a written reason is recorded in the audit trail)"
             if state.sealed else "Freeze the model, scales, formulas and rounding before "
             "scoring starts; a fingerprint of them is recorded")
-        warnings = []
-        if lot is not None and lot.criteria:
-            top = sibling_sum(lot.criteria)
-            if top != 100:
-                warnings.append(f"The top-level weights of lot {lot.id} add up to "
-                                f"{dec_str(top)}%, not 100%: select a top-level criterion and "
-                                "press Normalise, or change a weight.")
-            carried = social_value_percent(lot)
-            minimum = data.tender.social_value_minimum_weight
-            if carried < minimum:
-                warnings.append(f"Social value carries {carried.quantize(Decimal('0.01'))}% "
-                                f"of lot {lot.id}, below the policy minimum of "
-                                f"{dec_str(minimum)}%.")
-        self.policy_banner.setText("\n".join(warnings))
-        self.policy_banner.setVisible(bool(warnings))
         self.seal_button.setEnabled(not self.doc.read_only)
-
-    def _banner(self, name: str, layout: QVBoxLayout) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setVisible(False)
-        layout.addWidget(label)
-        return label
-
-    def _show_problems(self, found: list[Problem]) -> None:
-        self.problem_list.clear()
-        style = self.style()
-        for problem in found:
-            item = QListWidgetItem(str(problem)[:1].upper() + str(problem)[1:])
-            item.setIcon(style.standardIcon(
-                QStyle.StandardPixmap.SP_MessageBoxCritical if problem.severity == "error"
-                else QStyle.StandardPixmap.SP_MessageBoxWarning))
-            item.setToolTip(("Blocks sealing: " if problem.severity == "error"
-                             else "Warning (does not block sealing): ") + problem.message)
-            item.setData(PROBLEM_ROLE, (problem.lot, problem.criterion))
-            self.problem_list.addItem(item)
-        errors_found = sum(p.severity == "error" for p in found)
-        if not found:
-            self.problem_title.setText("✔ No problems: the weights add up and every criterion "
-                                       "is complete.")
-        else:
-            self.problem_title.setText(
-                f"Problems: {errors_found} to fix before the plan can be sealed, "
-                f"{len(found) - errors_found} warning(s). Click one to go to it.")
-        self.problem_list.setVisible(bool(found))
-        rows = sum(self.problem_list.sizeHintForRow(i) for i in range(len(found)))
-        self.problem_list.setFixedHeight(min(rows + 6, 96))
 
     def _update_actions(self) -> None:
         editable = self.editable
@@ -476,8 +392,7 @@ class ModelView(View):
         self.lot_id = self.lot_combo.currentData()
         self.refresh()
 
-    def _problem_chosen(self, item: QListWidgetItem) -> None:
-        lot_id, criterion_id = item.data(PROBLEM_ROLE)
+    def _problem_chosen(self, lot_id: str, criterion_id: str | None) -> None:
         if lot_id != self.lot_id:
             self.lot_id = lot_id
             self._select_after = criterion_id

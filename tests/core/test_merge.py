@@ -18,6 +18,7 @@ from tests.core.test_packs_support import (
 )
 
 from workbench.domain import TenderData
+from workbench.errors import ReadOnlyError
 from workbench.panel.merge import merge_packs, read_pack
 from workbench.panel.packs import create_packs, pack_items
 from workbench.panel.returns import criterion_returns, returns_dashboard
@@ -205,4 +206,18 @@ def test_a_pack_tampered_with_outside_the_app_is_refused(sealed: Path, tmp_path:
     before = state(sealed)
     problems = merge(sealed, [path]).results[0].problems
     assert len(problems) == 1 and "was changed outside the workbench" in problems[0]
+    assert state(sealed) == before
+
+
+def test_a_locked_tender_neither_issues_nor_merges(sealed: Path, tmp_path: Path) -> None:
+    path = issue(sealed, tmp_path / "out", "xlsx", ["E1"])[0]
+    fill_workbook(path)
+    with TenderFile.open(sealed) as tf, tf.action("Lock"):
+        tf.update("tender", {"id": 1}, status="locked")
+    before = state(sealed)
+    with pytest.raises(ReadOnlyError, match="the tender is locked"):
+        issue(sealed, tmp_path / "more", "xlsx")
+    assert list((tmp_path / "more").iterdir()) == []
+    with pytest.raises(ReadOnlyError, match="the tender is locked"):
+        merge(sealed, [path])
     assert state(sealed) == before

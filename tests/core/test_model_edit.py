@@ -201,3 +201,16 @@ def test_every_edit_is_refused_while_sealed(demo) -> None:
         with pytest.raises(ReadOnlyError, match="the evaluation plan is sealed"):
             call()
     assert _all_rows(demo) == before
+
+
+def test_add_and_remove_an_empty_lot(demo) -> None:
+    edit.add_lot(demo, "L3", "Lot 3: Befriending")
+    assert [lot.id for lot in demo.load().lots] == ["L1", "L2", "L3"]
+    with pytest.raises(ValidationError, match="there is already a lot L3"):
+        edit.add_lot(demo, "L3", "Again")
+    with pytest.raises(ValidationError, match="'L 4' cannot be a lot code"):
+        edit.add_lot(demo, "L 4", "Bad")
+    with pytest.raises(ValidationError, match="lot L1 is not empty"):
+        edit.remove_empty_lot(demo, "L1")
+    edit.remove_empty_lot(demo, "L3")
+    assert [lot.id for lot in demo.load().lots] == ["L1", "L2"]

@@ -118,6 +118,28 @@ def test_starter_model_fills_an_empty_lot(qtbot, window, tmp_path: Path) -> None
     assert view.doc.data.lot("L1").criteria == [] and view.doc.data.scales == []
 
 
+def test_a_new_tender_gets_its_first_lot_and_a_starter_model(qtbot, window, tmp_path: Path,
+                                                             monkeypatch) -> None:
+    from ui.views.model import ModelView
+
+    path = tmp_path / "new.tender"
+    TenderFile.create(path, TenderData(Tender("New"))).close()
+    window.open_path(str(path))
+    window.show()
+    view = window.show_view("model")
+    assert "no lots yet" in view.status.summary.text()
+    assert not view.add_action.isEnabled() and view.import_action.isEnabled()
+    monkeypatch.setattr(ModelView, "ask_lot_title", staticmethod(lambda parent: "Home care"))
+    view.add_lot_action.trigger()
+    assert [(lot.id, lot.title) for lot in view.doc.data.lots] == [("L1", "Home care")]
+    assert view.lot_combo.currentText() == "L1 — Home care"
+    view.starter_action.trigger()
+    assert view.problems.title.text().startswith("✔ No problems")
+    view.doc.undo_stack.undo()
+    view.doc.undo_stack.undo()
+    assert view.doc.data.lots == []
+
+
 def test_unseal_dialog_needs_a_reason(qtbot) -> None:
     dialog = UnsealDialog()
     qtbot.addWidget(dialog)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -157,6 +158,7 @@ class ModelView(View):
             "Use one model for every lot", "Keep every lot's model the same: an edit to one "
             "lot is made to all", self.toggle_share)
         self.share_action.setCheckable(True)
+        self.add_lot_action = self._action("Add lot…", "Add a lot to the tender", self.add_lot)
 
     def _button(self, action: QAction, menu: QMenu | None = None) -> QToolButton:
         button = QToolButton()
@@ -197,8 +199,8 @@ class ModelView(View):
         bar.addWidget(self._menu_button("Excel", "Draft the model in Excel and bring it back",
                                         [self.export_action, self.import_action]))
         self.copy_menu = QMenu("Copy this lot's model to", self)
-        lots_button = self._menu_button("Lots", "Copy or share the model between lots",
-                                        [self.share_action])
+        lots_button = self._menu_button("Lots", "Add lots; copy or share the model between them",
+                                        [self.add_lot_action, self.share_action])
         lots_button.menu().insertMenu(self.share_action, self.copy_menu)
         bar.addWidget(lots_button)
         bar.addStretch(1)
@@ -340,7 +342,7 @@ class ModelView(View):
         roots = lot.criteria if lot else []
         node = tree.find(roots, selected) if selected else None
         for action in [*self.tree_actions, self.starter_action, self.social_action,
-                       self.pairwise_action, self.import_action, self.share_action]:
+                       self.pairwise_action, self.share_action]:
             action.setEnabled(editable and lot is not None)
         self.add_inside_action.setEnabled(editable and node is not None and node.kind == "group")
         self.delete_action.setEnabled(editable and node is not None)
@@ -360,6 +362,8 @@ class ModelView(View):
                                   and len(self.doc.data.lots) > 1)
         self.export_action.setEnabled(bool(self.doc.data.lots))
         self.templates_button.setEnabled(editable and lot is not None)
+        self.add_lot_action.setEnabled(editable)
+        self.import_action.setEnabled(editable)  # a workbook can bring the first lots in
 
     # -- selection -------------------------------------------------------------------------
 
@@ -501,6 +505,20 @@ class ModelView(View):
                 self, f"Replace the model of lot {target} with a copy of lot {self.lot_id}'s? "
                 "Undo brings the old one back.", "Copy model"):
             self.commands.copy_to(self.lot_id, target)
+
+    @staticmethod
+    def ask_lot_title(parent: QWidget) -> str | None:
+        """The new lot's title, or None if cancelled (tests monkeypatch this)."""
+        title, ok = QInputDialog.getText(parent, "Add lot", "Title of the new lot:")
+        return title.strip() if ok and title.strip() else None
+
+    def add_lot(self) -> None:
+        title = self.ask_lot_title(self)
+        if title:
+            code = self.commands.add_lot(title)
+            if code:
+                self.lot_id = code
+                self.refresh()
 
     def toggle_share(self) -> None:
         on = self.share_action.isChecked()

@@ -165,6 +165,14 @@ class ModelCommands:
         return self._snapshot_undo(source, f"Share the model of lot {source} across all lots",
                                    lambda tf: edit.share_model(tf, source), every_lot=True)
 
+    def add_lot(self, title: str) -> str | None:
+        """A new empty lot with the next free code (L1, L2...); returns the code."""
+        used = {lot.id for lot in self.data.lots}
+        code = next(f"L{n}" for n in range(1, len(used) + 2) if f"L{n}" not in used)
+        ok = self._push(f"Add lot {code}", lambda tf: edit.add_lot(tf, code, title),
+                        lambda tf: edit.remove_empty_lot(tf, code))
+        return code if ok else None
+
     def shared(self) -> bool:
         return is_shared(self.doc.tf)
 

@@ -46,8 +46,8 @@ class ModelStatus(QWidget):
     def show_state(self, data: TenderData, lot: Lot | None, state: SealState,
                    shared: bool) -> None:
         if lot is None:
-            self.summary.setText("This tender has no lots yet: add a lot on the Bidders view, "
-                                 "or import a model from Excel.")
+            self.summary.setText("This tender has no lots yet: add one with Lots ▸ Add lot, or "
+                                 "import a model from Excel.")
         else:
             count = sum(1 for _ in lot.all_criteria())
             self.summary.setText(

@@ -344,6 +344,29 @@ def stop_sharing(tf: TenderFile) -> None:
         tf.update("tender", {"id": 1}, shared_model=0)
 
 
+def add_lot(tf: TenderFile, lot_id: str, title: str) -> None:
+    """Add an empty lot (its model is then built here, copied, or imported)."""
+    require_unsealed(tf, "the lots")
+    code = tree.check_code(lot_id, "lot")
+    if not title.strip():
+        raise ValidationError("give the lot a title")
+    ids = [row["id"] for row in tf.rows("lots")]
+    if code in ids:
+        raise ValidationError(f"there is already a lot {code}")
+    with tf.action(f"Add lot {code}"):
+        tf.put("lots", {"id": code, "title": title.strip(), "position": len(ids)})
+
+
+def remove_empty_lot(tf: TenderFile, lot_id: str) -> None:
+    """Remove a lot that holds nothing yet (the undo of adding one)."""
+    require_unsealed(tf, "the lots")
+    lot = _lot(tf.load(), lot_id)
+    if lot.criteria or lot.bidders:
+        raise ValidationError(f"lot {lot_id} is not empty; it has criteria or bidders")
+    with tf.action(f"Remove lot {lot_id}"):
+        tf.delete("lots", {"id": lot_id})
+
+
 def _lot(data: TenderData, lot_id: str) -> Lot:
     lot = data.lot(lot_id)
     if lot is None:

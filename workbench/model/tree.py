@@ -128,11 +128,11 @@ def free_code(used: set[str], wanted: str) -> str:
     return f"{wanted}_{n}"
 
 
-def check_code(code: str) -> str:
+def check_code(code: str, what: str = "criterion") -> str:
     code = code.strip()
     if not CODE_PATTERN.match(code):
         raise ValidationError(
-            f"'{code}' cannot be a criterion code: use up to 20 letters, digits, dots, dashes "
+            f"'{code}' cannot be a {what} code: use up to 20 letters, digits, dots, dashes "
             "or underscores, starting with a letter or digit")
     return code
 

@@ -81,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(settings.ORGANISATION)
     app.setApplicationName(settings.APPLICATION)
     apply_style(app)
-    window = MainWindow(user=settings.get(settings.USER_NAME))
+    from ui.identity import audit_name
+    # Asked once, at first start (never for a screenshot): the audit trail's "who".
+    window = MainWindow(user=audit_name(ask_if_unknown=not args.screenshot))
     if args.file and not window.open_path(args.file) and args.screenshot:
         return 1
     if window.doc is not None:
@@ -92,7 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not geometry or not window.restoreGeometry(geometry):
         window.resize(*SCREENSHOT_SIZE)
     window.show()
-    return app.exec()
+    code = app.exec()
+    _dispose(app, window)
+    return code
+
+
+def _dispose(app, window) -> None:
+    """Destroy the window while the QApplication still exists: left to interpreter shutdown,
+    Python frees Qt objects in arbitrary order, which can crash on exit."""
+    window.close()
+    window.deleteLater()
+    app.processEvents()
 
 
 def _screenshot(app, window, out: str, size: str) -> int:
@@ -102,7 +114,7 @@ def _screenshot(app, window, out: str, size: str) -> int:
     for _ in range(5):
         app.processEvents()
     ok = window.grab().save(str(Path(out)))
-    window.close()
+    _dispose(app, window)
     if not ok:
         print(f"workbench: could not write {out}", file=sys.stderr)
         return 1

@@ -12,7 +12,7 @@ VIEWS: list[tuple[str, str, str]] = [
     ("bidders", "Bidders", "ui.views.bidders:BiddersView"),
     ("panel", "Panel", "ui.views.panel:PanelView"),
     ("scoring", "Scoring", "ui.views.scoring:ScoringView"),
-    ("moderation", "Moderation", "ui.views.placeholder:ModerationPlaceholder"),
+    ("moderation", "Moderation", "ui.views.moderation:ModerationView"),
     ("results", "Results", "ui.views.results:ResultsView"),
     ("export", "Export", "ui.views.placeholder:ExportPlaceholder"),
     ("audit", "Audit", "ui.views.placeholder:AuditPlaceholder"),

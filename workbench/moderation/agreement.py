@@ -44,16 +44,22 @@ def krippendorff_alpha(units: Iterable[Iterable[Decimal]]) -> Fraction | None:
     disagreement. It is undefined (None) with no pairable unit, or when every pairable value is
     the same (no variation to disagree about, D_e = 0).
     """
-    coincidences: defaultdict[tuple[Decimal, Decimal], Fraction] = defaultdict(Fraction)
+    # Count pairs in whole numbers per unit size m, then divide once per size: the same
+    # o_ck, with a handful of exact fractions instead of one per unit.
+    by_size: dict[int, Counter[tuple[Decimal, Decimal]]] = {}
     for unit in units:
         counts = Counter(unit)
         m = sum(counts.values())
         if m < 2:
             continue
+        pairs = by_size.setdefault(m, Counter())
         for c, n_c in counts.items():
             for k, n_k in counts.items():
-                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
-                coincidences[(c, k)] += Fraction(pairs, m - 1)
+                pairs[(c, k)] += n_c * (n_c - 1) if c == k else n_c * n_k
+    coincidences: defaultdict[tuple[Decimal, Decimal], Fraction] = defaultdict(Fraction)
+    for m, pairs in by_size.items():
+        for key, count in pairs.items():
+            coincidences[key] += Fraction(count, m - 1)
     values = sorted({c for c, _ in coincidences})
     margins = {c: sum((coincidences[(c, k)] for k in values), Fraction(0)) for c in values}
     n = sum(margins.values(), Fraction(0))

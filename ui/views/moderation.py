@@ -1,0 +1,575 @@
+"""Moderation: the meeting's shared screen — walk the items, agree consensus scores and why.
+
+The items of the chosen lot are worked out once per change of the file (`lot_items`) and kept;
+moving between them only redraws the stage, so a chair can page through forty bidders × seven
+evaluators without waiting. Every agree, park, change and meeting step is one undoable command
+calling one core function; the file is reloaded only after such a write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.domain import Evaluator, Lot
+from workbench.moderation.agreement import agreement_table, evaluator_deviation
+from workbench.moderation.consensus import (
+    Meeting,
+    Snapshot,
+    agree,
+    change_agreed,
+    end_meeting,
+    meetings,
+    open_meeting,
+    park,
+    parked_items,
+    progress,
+    read_rules,
+    restore,
+    set_flag_rule,
+    start_meeting,
+    unpark,
+)
+from workbench.moderation.flags import ORDERS, SHOWS, Item, Key, Rules, arrange, lot_items
+from workbench.numbers import dec_str
+from workbench.scoring.results import compute_lot
+from workbench.storage import TenderFile
+
+from ui.document import CoreCommand, TenderDocument
+from ui.errors import show_error
+from ui.views.base import View, heading, note, page_layout
+from ui.views.moderation_meeting import MeetingBar
+from ui.views.moderation_models import (
+    ALPHA_TIP,
+    LEAN_TIP,
+    AgreementModel,
+    DeviationModel,
+    ItemListModel,
+    Names,
+)
+from ui.views.moderation_present import PresentationWindow, stage_sheet
+from ui.views.moderation_pyside import pin_singletons
+from ui.views.moderation_stage import Stage
+
+ORDER_TEXT = {"criterion": "Question by question", "bidder": "Bidder by bidder",
+              "disagreement": "Largest disagreement first"}
+SHOW_TEXT = {"all": "All items", "flagged": "Flagged for discussion",
+             "open": "Still to agree", "parked": "Parked"}
+UNIT_TEXT = {"points": "points", "percent": "% of the scale"}
+
+
+def _subheading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("subheading")
+    return label
+
+
+def _table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    return table
+
+
+class StageHolder(QWidget):
+    """Keeps the stage at its own full size, without a layout.
+
+    A layout would pass every change of the stage's size hints (each new item's text) up to
+    the tab widget, which then repaints its whole page, list included; that alone cost more
+    than a frame. Sizing the stage by hand keeps each move's repaint inside the stage.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._held: QWidget | None = None
+        self.setMinimumWidth(560)
+
+    def hold(self, widget: QWidget) -> None:
+        self._held = widget
+        widget.setParent(self)
+        widget.setGeometry(self.rect())
+
+    def resizeEvent(self, event) -> None:
+        if self._held is not None and self._held.parent() is self:
+            self._held.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+
+class ModerationView(View):
+    def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
+        pin_singletons()
+        super().__init__(doc, parent)
+        self._lot_id = ""
+        self._all: list[Item] = []
+        self._items: list[Item] = []
+        self._agreed = 0  # how many of `_items` are agreed
+        self._panel: dict[str, Evaluator] = {}
+        self._index = 0
+        self._drafts: dict[Key, tuple[str, str, str]] = {}
+        self._meeting: Meeting | None = None
+        self._rules = Rules()
+        self._names = Names(doc.data, None)
+        self._blind_set = False
+        self._syncing = False
+        self._presentation: PresentationWindow | None = None
+        layout = page_layout(self)
+        layout.setSpacing(8)
+        layout.addLayout(self._controls())
+        self.meeting_bar = MeetingBar()
+        self.meeting_bar.start_requested.connect(self._start_meeting)
+        self.meeting_bar.end_requested.connect(self._end_meeting)
+        layout.addWidget(self.meeting_bar)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("moderation_tabs")
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self._item_list())
+        self._holder = StageHolder()
+        self.stage = Stage()
+        self.stage.setStyleSheet(stage_sheet(None))
+        self.stage.move_requested.connect(self.move_by)
+        self.stage.agree_requested.connect(self.agree_current)
+        self.stage.park_requested.connect(self.park_current)
+        self.stage.leave_requested.connect(lambda: self.set_presenting(False))
+        self._holder.hold(self.stage)
+        splitter.addWidget(self._holder)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 870])
+        self.tabs.addTab(splitter, "Meeting")
+        self.tabs.addTab(self._insight(), "Agreement")
+        self.tabs.setTabToolTip(1, "How far the evaluators agreed, per question and per "
+                                   "evaluator.")
+        layout.addWidget(self.tabs, 1)
+        present = QShortcut(QKeySequence("F11"), self)
+        present.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        present.activated.connect(lambda: self.set_presenting(self._presentation is None))
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _controls(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(heading("Moderation"))
+        top.addSpacing(16)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("subheading")
+        top.addWidget(self.progress_label)
+        top.addStretch(1)
+        self.hide_evaluators = QCheckBox("Hide evaluator names")
+        self.hide_evaluators.setToolTip("Show \"Evaluator 1, 2…\" instead of names, so marks "
+                                        "are discussed on their merits.")
+        self.hide_bidders = QCheckBox("Hide bidder names")
+        self.hide_bidders.setToolTip("Show anonymous codes (\"Bidder A…\") instead of bidder "
+                                     "names.")
+        for box in (self.hide_evaluators, self.hide_bidders):
+            box.toggled.connect(self._rename)
+            top.addWidget(box)
+        self.present_button = QPushButton("Present (F11)")
+        self.present_button.setCheckable(True)
+        self.present_button.setToolTip("Full screen for the projector: large type, high "
+                                       "contrast, driven from the keyboard. F11 or Esc leaves.")
+        self.present_button.toggled.connect(self.set_presenting)
+        top.addWidget(self.present_button)
+        rows.addLayout(top)
+
+        second = QHBoxLayout()
+        self.lot_box = self._combo(second, "Lot", "Which lot the meeting is on.")
+        self.lot_box.activated.connect(lambda: self._load_lot())
+        self.criterion_box = self._combo(second, "Question", "Walk one question, or all of "
+                                                             "them. Each shows how many are "
+                                                             "agreed.")
+        self.criterion_box.activated.connect(lambda: self._arrange())
+        self.show_box = self._combo(second, "Show", "Filter the items.")
+        for show in SHOWS:
+            self.show_box.addItem(SHOW_TEXT[show], show)
+        self.show_box.activated.connect(lambda: self._arrange())
+        self.order_box = self._combo(second, "Order", "The order to walk the items in.")
+        for order in ORDERS:
+            self.order_box.addItem(ORDER_TEXT[order], order)
+        self.order_box.activated.connect(lambda: self._arrange())
+        shrink = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        for combo in (self.lot_box, self.criterion_box):
+            combo.setSizeAdjustPolicy(shrink)
+            combo.setMinimumContentsLength(18)
+            second.setStretchFactor(box, 1)
+        rows.addLayout(second)
+        return rows
+
+    @staticmethod
+    def _combo(row: QHBoxLayout, text: str, tip: str) -> QComboBox:
+        label = QLabel(text)
+        box = QComboBox()
+        box.setToolTip(tip)
+        label.setBuddy(box)
+        row.addWidget(label)
+        row.addWidget(box)
+        return box
+
+    def _item_list(self) -> QWidget:
+        items = QWidget()
+        column = QVBoxLayout(items)
+        column.setContentsMargins(0, 6, 6, 0)
+        self.item_model = ItemListModel(self)
+        self.item_table = _table(self.item_model)
+        self.item_table.setObjectName("moderation_items")
+        self.item_table.setAutoScroll(False)  # see _select_in_list
+        self.item_table.setMinimumWidth(300)
+        header = self.item_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ItemListModel.COL_BIDDER, QHeaderView.ResizeMode.Stretch)
+        self.item_table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        column.addWidget(self.item_table, 1)
+        column.addWidget(QLabel("Flag for discussion when marks differ by"))
+        rule = QHBoxLayout()
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setDecimals(1)
+        self.threshold.setRange(0.5, 100)
+        self.threshold.setSingleStep(0.5)
+        self.threshold.setToolTip("Items whose highest and lowest marks are this far apart are "
+                                  "flagged for discussion.")
+        self.threshold.editingFinished.connect(self._change_rule)
+        self.unit = QComboBox()
+        for unit, text in UNIT_TEXT.items():
+            self.unit.addItem(text, unit)
+        self.unit.activated.connect(lambda: self._change_rule())
+        rule.addWidget(self.threshold)
+        rule.addWidget(self.unit)
+        rule.addStretch(1)
+        column.addLayout(rule)
+        return items
+
+    def _insight(self) -> QWidget:
+        insight = QWidget()
+        column = QVBoxLayout(insight)
+        column.setContentsMargins(6, 10, 6, 6)
+        column.addWidget(_subheading("Per question: did the evaluators' own marks agree?"))
+        column.addWidget(note(ALPHA_TIP))
+        self.agreement_model = AgreementModel(self)
+        self.agreement_table = _table(self.agreement_model)
+        self.agreement_table.setObjectName("moderation_agreement")
+        self.agreement_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.agreement_table.horizontalHeader().setStretchLastSection(True)
+        column.addWidget(self.agreement_table, 3)
+        column.addWidget(_subheading("Per evaluator: harder or softer than the agreed scores?"))
+        column.addWidget(note(LEAN_TIP))
+        self.deviation_model = DeviationModel(self)
+        self.deviation_table = _table(self.deviation_model)
+        self.deviation_table.setObjectName("moderation_deviation")
+        self.deviation_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.deviation_table.horizontalHeader().setStretchLastSection(True)
+        column.addWidget(self.deviation_table, 2)
+        return insight
+
+    # -- loading (after a change of the file or of the lot) ---------------------------------
+
+    def refresh(self) -> None:
+        data = self.doc.data
+        tf = self.doc.tf
+        self._rules = read_rules(tf)
+        if not self._blind_set:  # blind scoring tenders start with bidder names hidden
+            self._blind_set = True
+            self.hide_bidders.setChecked(self._rules.blind_scoring)
+        self.threshold.setValue(float(self._rules.spread_threshold))
+        self.unit.setCurrentIndex(max(0, self.unit.findData(self._rules.spread_unit)))
+        for widget in (self.threshold, self.unit):
+            widget.setEnabled(not self.doc.read_only)
+        wanted = self._lot_id or self._first_open_lot()
+        self.lot_box.clear()
+        for lot in data.lots:
+            self.lot_box.addItem(lot.title, lot.id)
+        self.lot_box.setCurrentIndex(max(0, self.lot_box.findData(wanted)))
+        self._load_lot()
+
+    def _first_open_lot(self) -> str:
+        lots = self.doc.data.lots
+        return next((lot.id for lot in lots if not progress(lot)[0].done),
+                    lots[0].id if lots else "")
+
+    def _lot(self) -> Lot | None:
+        return self.doc.data.lot(self.lot_box.currentData() or "")
+
+    def _load_lot(self) -> None:
+        data, tf = self.doc.data, self.doc.tf
+        lot = self._lot()
+        self._lot_id = lot.id if lot else ""
+        self._names = Names(data, lot, self.hide_evaluators.isChecked(),
+                            self.hide_bidders.isChecked())
+        self._meeting = open_meeting(tf, lot.id) if lot else None
+        self._all = lot_items(data, lot, self._rules, parked_items(tf, lot.id)) if lot else []
+        counts = progress(lot) if lot else []
+        wanted = self.criterion_box.currentData()
+        self.criterion_box.clear()
+        self.criterion_box.addItem("All questions", None)
+        for p in counts[1:]:
+            assert p.criterion is not None
+            self.criterion_box.addItem(f"{p.criterion.id} {p.criterion.title} "
+                                       f"({p.agreed} of {p.total} agreed)", p.criterion.id)
+        self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(wanted)))
+        self._show_progress(lot, counts)
+        if lot is not None:
+            self.agreement_model.set_rows(agreement_table(data, lot), counts)
+            self.deviation_model.set_rows(evaluator_deviation(data, lot), self._names)
+        self._show_meeting(lot)
+        self._arrange()
+
+    def _show_progress(self, lot: Lot | None, counts) -> None:
+        if lot is None or not counts:
+            self.progress_label.setText("No lots yet" if lot is None else "")
+            return
+        whole = counts[0]
+        result = compute_lot(self.doc.data, lot)
+        state = "provisional" if result.provisional else "final"
+        self.progress_label.setText(f"Agreed {whole.agreed} of {whole.total} · results {state}")
+        self.progress_label.setToolTip("\n".join(result.notes) if result.notes else
+                                       "Every scored question of this lot is moderated.")
+
+    def _show_meeting(self, lot: Lot | None) -> None:
+        panel = [e.name for e in self.doc.data.evaluators]
+        past = meetings(self.doc.tf, lot.id) if lot else []
+        chair = past[-1].chair if past else (panel[0] if panel else "")
+        self.meeting_bar.show_meeting(self._meeting, panel, chair,
+                                      not self.doc.read_only and lot is not None)
+        self._set_writable()
+
+    def _set_writable(self) -> None:
+        writable = not self.doc.read_only
+        why = ("" if self._meeting is not None else
+               "Start the meeting (above) to agree scores.")
+        if not writable:
+            why = f"The file is read-only: {self.doc.tf.read_only_reason}."
+        self.stage.set_writable(writable, self._meeting is not None, why)
+
+    # -- arranging and moving (no file access) ----------------------------------------------
+
+    def _arrange(self) -> None:
+        key = self._current().key if self._current() else None
+        self._items = arrange(self._all, self.order_box.currentData() or "criterion",
+                              self.show_box.currentData() or "all",
+                              self.criterion_box.currentData())
+        self._agreed = sum(i.agreed is not None for i in self._items)
+        self._panel = {e.id: e for e in self.doc.data.evaluators}
+        self._syncing = True
+        self.item_model.set_rows(self._items, self._names)
+        self._syncing = False
+        index = next((i for i, item in enumerate(self._items) if item.key == key),
+                     min(self._index, len(self._items) - 1))
+        self._show(max(index, 0), keep_draft=True)
+
+    def _rename(self) -> None:
+        lot = self._lot()
+        self._names = Names(self.doc.data, lot, self.hide_evaluators.isChecked(),
+                            self.hide_bidders.isChecked())
+        self._arrange()
+        if lot is not None:
+            self.deviation_model.set_rows(evaluator_deviation(self.doc.data, lot), self._names)
+
+    def _current(self) -> Item | None:
+        return self._items[self._index] if 0 <= self._index < len(self._items) else None
+
+    def move_by(self, delta: int) -> None:
+        """Show the item `delta` places on (clamped to the first and last)."""
+        if self._items:
+            self._show(max(0, min(len(self._items) - 1, self._index + delta)))
+
+    def go_to(self, key: Key) -> None:
+        index = next((i for i, item in enumerate(self._items) if item.key == key), None)
+        if index is not None:
+            self._show(index)
+
+    def _show(self, index: int, keep_draft: bool = True) -> None:
+        if keep_draft:
+            self._keep_draft()
+        self._index = index
+        item = self._current()
+        position = (f"item {index + 1} of {len(self._items)} · {self._agreed} agreed"
+                    if item else "no items")
+        entry = self._drafts.get(item.key, self._clean(item)) if item else ("", "", "")
+        self.stage.show_item(item, self._names, position, entry, self._panel,
+                             self.doc.data.tender.rounding)
+        self._set_writable()
+        if self._presentation is None:  # the list is out of sight while presenting
+            self._select_in_list()
+
+    def _select_in_list(self) -> None:
+        index = self._index
+        if 0 <= index < len(self._items) and not self._syncing:
+            self._syncing = True
+            target = self.item_model.index(index, 0)
+            self.item_table.selectionModel().setCurrentIndex(
+                target, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            # Scroll only when the row leaves the list, and then by a screenful: scrolling a
+            # row at a time would repaint the whole list on every move.
+            place = self.item_table.visualRect(target)
+            seen = self.item_table.viewport().rect()
+            if not seen.intersects(place):
+                hint = QAbstractItemView.ScrollHint
+                self.item_table.scrollTo(target, hint.PositionAtTop if place.top() >= seen.top()
+                                         else hint.PositionAtBottom)
+            self._syncing = False
+
+    def _row_chosen(self, current, _previous) -> None:
+        if not self._syncing and current.isValid() and current.row() != self._index:
+            self._show(current.row())
+
+    @staticmethod
+    def _clean(item: Item) -> tuple[str, str, str]:
+        """What the entry shows with nothing typed: the agreed record, or empty boxes (the
+        score is never filled in for the panel)."""
+        if item.agreed is not None:
+            return dec_str(item.agreed.score), item.agreed.rationale, ""
+        return "", "", ""
+
+    def _keep_draft(self) -> None:
+        item = self.stage.item  # what the boxes were typed against (the list may be newer)
+        if item is None:
+            return
+        typed = self.stage.entry()
+        if tuple(t.strip() for t in typed) != tuple(c.strip() for c in self._clean(item)):
+            self._drafts[item.key] = typed
+        else:
+            self._drafts.pop(item.key, None)
+
+    # -- actions (each one undoable command) ------------------------------------------------
+
+    def _push(self, text: str, do: Callable[[TenderFile], Snapshot]) -> bool:
+        before: list[Snapshot] = []
+
+        def redo(tf: TenderFile) -> None:
+            before[:] = [do(tf)]
+
+        def undo(tf: TenderFile) -> None:
+            restore(tf, before[0], f"Undo: {text}")
+
+        ok = self.doc.push(CoreCommand(text, redo, undo))
+        self.refresh_if_stale()
+        return ok
+
+    def agree_current(self) -> None:
+        """Agree (or change, with a reason) the current item's score, then show the next."""
+        item = self._current()
+        if item is None or self.doc.read_only:
+            return
+        if self._meeting is None:
+            show_error(self, "Start the meeting first: the chair and attendees are recorded "
+                             "with every agreed score.")
+            return
+        self._keep_draft()
+        score, rationale, reason = self.stage.entry()
+        meeting, (bidder, criterion) = self._meeting.id, item.key
+        following = self._items[self._index + 1].key if self._index + 1 < len(
+            self._items) else None
+        name = f"{self._names.bidder(item.bidder)} on {criterion}"
+        if item.agreed is None:
+            ok = self._push(f"Agree {name}", lambda tf: agree(
+                tf, meeting, bidder, criterion, score, rationale))
+        else:
+            ok = self._push(f"Change agreed score of {name}", lambda tf: change_agreed(
+                tf, meeting, bidder, criterion, score, rationale, reason))
+        if ok:
+            self._drafts.pop(item.key, None)
+            self._move_on(item.key, following)
+
+    def park_current(self) -> None:
+        """Park the current item (the rationale box becomes its note), or bring it back."""
+        item = self._current()
+        if item is None or self.doc.read_only:
+            return
+        self._keep_draft()
+        lot, (bidder, criterion) = self._lot_id, item.key
+        name = f"{self._names.bidder(item.bidder)} on {criterion}"
+        if item.parked is not None:
+            self._push(f"Unpark {name}", lambda tf: unpark(tf, lot, bidder, criterion))
+            return
+        text = self.stage.entry()[1]
+        following = self._items[self._index + 1].key if self._index + 1 < len(
+            self._items) else None
+        if self._push(f"Park {name}", lambda tf: park(tf, lot, bidder, criterion, text)):
+            self._move_on(item.key, following)
+
+    def _move_on(self, done: Key, following: Key | None) -> None:
+        """After a write, show the item that followed `done` (if the filter still shows it)."""
+        keys = [item.key for item in self._items]
+        if following in keys:
+            self._show(keys.index(following), keep_draft=False)
+        elif done not in keys and self._items:  # it left the filter: its place is the next one
+            self._show(min(self._index, len(self._items) - 1), keep_draft=False)
+        self.stage.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _start_meeting(self, chair: str, attendees: list[str]) -> None:
+        lot = self._lot_id
+        if self._push("Start moderation meeting",
+                      lambda tf: start_meeting(tf, lot, chair, attendees)):
+            self.stage.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _end_meeting(self) -> None:
+        if self._meeting is not None:
+            meeting = self._meeting.id
+            self._push("End moderation meeting", lambda tf: end_meeting(tf, meeting))
+
+    def _change_rule(self) -> None:
+        value = dec_str(Decimal(str(self.threshold.value())))
+        unit = self.unit.currentData()
+        if self.doc.read_only or (value, unit) == (dec_str(self._rules.spread_threshold),
+                                                   self._rules.spread_unit):
+            return
+        self._push("Change the flag rule", lambda tf: set_flag_rule(tf, value, unit))
+
+    # -- presentation mode ------------------------------------------------------------------
+
+    def set_presenting(self, on: bool, size: QSize | None = None) -> None:
+        """Move the stage to a full-screen window (or a window of `size`) and back."""
+        if on == (self._presentation is not None):
+            return
+        if not on:
+            assert self._presentation is not None
+            self._presentation.close()  # its `closed` signal brings the stage back
+            return
+        window = PresentationWindow(self.stage, self.doc.undo_stack)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.closed.connect(self._presentation_closed)
+        self.destroyed.connect(window.close)
+        self._presentation = window
+        self.stage.set_presenting(True)
+        self.present_button.setChecked(True)
+        window.present(size)
+
+    @property
+    def presentation(self) -> PresentationWindow | None:
+        return self._presentation
+
+    def _presentation_closed(self) -> None:
+        self._presentation = None
+        self._holder.hold(self.stage)
+        self.stage.setStyleSheet(stage_sheet(None))
+        self.stage.set_presenting(False)
+        self.stage.show()
+        self._select_in_list()
+        self.present_button.setChecked(False)
+        self.stage.setFocus(Qt.FocusReason.OtherFocusReason)

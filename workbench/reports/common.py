@@ -8,7 +8,7 @@ in resources/fonts and are embedded, so "Ünïcødé — Ltd" prints the same on
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -32,8 +32,11 @@ from reportlab.platypus import (
     Paragraph,
     Table,
 )
+from reportlab.platypus.tables import CellStyle
 
 from workbench.errors import StorageError
+from workbench.reports.textflow import Look, Text
+from workbench.reports.textflow import width as width_of
 from workbench.resources import real_path
 
 MARKING = "OFFICIAL-SENSITIVE: COMMERCIAL"
@@ -58,6 +61,11 @@ TOP, BOTTOM = 24 * mm, 20 * mm
 WIDTH = PAGE_WIDTH - 2 * MARGIN
 FRAME_HEIGHT = PAGE_HEIGHT - TOP - BOTTOM
 CELL_SIZE, CELL_LEADING = 8.5, 10.8
+CELL_LOOK = Look(FONT, CELL_SIZE, CELL_LEADING, INK)
+BOLD_LOOK = Look(BOLD, CELL_SIZE, CELL_LEADING, INK)
+ITALIC_LOOK = Look(ITALIC, CELL_SIZE, CELL_LEADING, INK)
+HEAD_LOOK = Look(BOLD, CELL_SIZE, CELL_LEADING, NAVY)
+SMALL_LOOK = Look(FONT, 7.5, 9.5, MUTED)
 _PADDING = 4
 
 
@@ -159,36 +167,47 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], shares: Sequen
     """A readable table: header repeated on every page, zebra rows, wrapped text cells.
 
     `shares` are column widths as shares of the text column. A string is drawn literally when
-    it fits its column and becomes an escaped paragraph (which wraps) when it does not, so
-    nothing is clipped and nothing is read as markup. `numeric` columns are right-aligned;
+    it fits its column and becomes wrapping plain `Text` when it does not, so nothing is
+    clipped and nothing is read as markup. `numeric` columns are right-aligned;
     `row_height` is a minimum height for body rows (room to sign by hand).
     """
     register_fonts()
     widths = [WIDTH * share for share in shares]
     right = set(numeric)
-    head = [Paragraph(esc(h), styles()["head_right" if i in right else "head"])
+    bold = set(bold_rows)
+    head = [Text([(h, HEAD_LOOK)], "right" if i in right else "left")
             for i, h in enumerate(header)]
-    body = [[_cell(value, widths[i], i in right) for i, value in enumerate(row)]
-            for row in rows]
+    body = [[_cell(value, widths[i], i in right, r in bold) for i, value in enumerate(row)]
+            for r, row in enumerate(rows)]
     commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE, CELL_LEADING),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, NAVY),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA if zebra else colors.white]),
-        *[("ALIGN", (i, 1), (i, -1), "RIGHT") for i in right],
-        *[("FONT", (0, r + 1), (-1, r + 1), BOLD, CELL_SIZE, CELL_LEADING) for r in bold_rows],
         *extra,
     ]
+    # Cell looks come from a few shared CellStyles rather than style commands, which reportlab
+    # applies cell by cell: that was a third of the time of a large pack. `extra` may only
+    # hold line and background commands, which never change a shared style.
+    cells = [[_cell_style(True, i in right, False) for i in range(len(header))]]
+    cells += [[_cell_style(False, i in right, r in bold) for i in range(len(header))]
+              for r in range(len(body))]
     return _Table([head, *body], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
-                  style=commands, spaceBefore=2, spaceAfter=8,
+                  style=commands, cellStyles=cells, spaceBefore=2, spaceAfter=8,
                   minRowHeights=[0] + [row_height] * len(body) if row_height else None)
+
+
+@cache
+def _cell_style(head: bool, right: bool, bold: bool) -> CellStyle:
+    style = CellStyle(f"cell{int(head)}{int(right)}{int(bold)}")
+    style.fontname = BOLD if head or bold else FONT
+    style.fontsize, style.leading = CELL_SIZE, CELL_LEADING
+    style.color = NAVY if head else INK
+    style.alignment = "RIGHT" if right else "LEFT"
+    style.valign = "TOP"
+    style.leftPadding = style.rightPadding = _PADDING
+    style.topPadding, style.bottomPadding = 3, 3.5
+    return style
 
 
 class _Table(Table):  # type: ignore[misc]  # reportlab has no type hints
@@ -216,15 +235,16 @@ def pairs(rows: Sequence[tuple[str, object]], label_share: float = 0.28) -> Tabl
                  ])
 
 
-def _cell(value: object, width: float, right: bool) -> object:
+def _cell(value: object, width: float, right: bool, bold: bool) -> object:
     if value is None:
         return ""
     if isinstance(value, Flowable):
         return value
     text = str(value)
-    if "\n" not in text and pdfmetrics.stringWidth(text, FONT, CELL_SIZE) <= width - 2 * _PADDING:
-        return text  # drawn as is: fast, and never parsed as markup
-    return para(text, "cell_right" if right else "cell")
+    look = BOLD_LOOK if bold else CELL_LOOK
+    if "\n" not in text and width_of(text, look.font, look.size) <= width - 2 * _PADDING:
+        return text  # drawn as is by the table: the cheapest cell there is
+    return Text([(text, look)], "right" if right else "left")
 
 
 # -- pages ---------------------------------------------------------------------------------
@@ -239,40 +259,55 @@ class Furniture:
     provisional: bool = False
 
 
-class Contents:
-    """The contents page: one line per keyed heading, page numbers filled in by `render`."""
+class PageRef(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """The page number of a heading, right-aligned, known only once the layout is done.
+
+    It draws a PDF form named after the heading, which `_Doc` fills in at the end: a forward
+    reference, so the pack is laid out in one pass instead of two.
+    """
+
+    def __init__(self, key: str, size: float = 9.5) -> None:
+        super().__init__()
+        self.key, self.size = key, size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.size * 1.25
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.translate(self.width, self.size * 0.3)
+        self.canv.doForm(f"page-{self.key}")
+        self.canv.restoreState()
+
+
+class Contents(Table):  # type: ignore[misc]  # reportlab has no type hints
+    """The contents page: a line per keyed heading, linked to it, with its page number."""
 
     def __init__(self, entries: Sequence[tuple[int, str, str]]) -> None:
-        self.entries = list(entries)  # (level, title, heading key)
-
-    @classmethod
-    def of(cls, story: Sequence[object]) -> Contents:
-        """Entries for every keyed heading of the story that asks for a contents line."""
-        return cls([(h.level, h.title, h.key) for h in story
-                    if isinstance(h, Heading) and h.key and h.contents])
-
-    def table(self, pages: Mapping[str, int]) -> Table:
         rows = []
-        for level, title, key in self.entries:
+        for level, title, key in entries:
             style = ParagraphStyle("toc", parent=styles()["toc_bold" if level == 0 else "toc"],
                                    leftIndent=16 * level)
-            rows.append([Paragraph(esc(title), style), str(pages.get(key, ""))])
-        top = [i for i, (level, _t, _k) in enumerate(self.entries) if level == 0 and i]
-        return Table(rows, colWidths=[WIDTH - 20 * mm, 20 * mm], hAlign="LEFT", style=[
-            ("FONT", (0, 0), (-1, -1), FONT, 9.5, 12),
-            ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+            rows.append([Paragraph(f'<a href="#{key}">{esc(title)}</a>', style), PageRef(key)])
+        top = [i for i, (level, _t, _k) in enumerate(entries) if level == 0 and i]
+        super().__init__(rows, colWidths=[WIDTH - 20 * mm, 20 * mm], hAlign="LEFT", style=[
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             *[("TOPPADDING", (0, i), (-1, i), 9) for i in top],
         ])
+        self.keys = [key for _level, _title, key in entries]
 
-
-Story = list[Flowable | Contents]
+    @classmethod
+    def of(cls, story: Sequence[Flowable]) -> Contents:
+        """Entries for every keyed heading of the story that asks for a contents line."""
+        return cls([(h.level, h.title, h.key) for h in story
+                    if isinstance(h, Heading) and h.key and h.contents])
 
 
 class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hints
-    def __init__(self, out: io.BytesIO, furniture: Furniture, total: int | None,
+    def __init__(self, out: io.BytesIO, furniture: Furniture, keys: Sequence[str],
                  tick: Callable[[], None]) -> None:
         super().__init__(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=TOP, bottomMargin=BOTTOM, title=furniture.document,
@@ -280,17 +315,8 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
         frame = Frame(MARGIN, BOTTOM, WIDTH, FRAME_HEIGHT, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("page", [frame], onPage=self._furnish)])
-        self.furniture, self.total, self.tick = furniture, total, tick
+        self.furniture, self.keys, self.tick = furniture, list(keys), tick
         self.pages: dict[str, int] = {}
-        # reportlab marks a flowable it carried to the next page (`_postponed`) and, as in its
-        # own multiBuild, hands us the undo of that mark: the next pass starts clean.
-        self.edits: list[tuple[Any, ...]] = []
-        self._multiBuildEdits = self.edits.append
-
-    def undo_marks(self) -> None:
-        for func, *args in self.edits:
-            func(*args)
-        self.edits.clear()
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading) and flowable.key:
@@ -300,17 +326,29 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
                                       closed=flowable.level > 0)
         self.tick()
 
+    def _endBuild(self) -> None:
+        # The forward references: the page count and each contents line's page number.
+        canvas = self.canv
+        for name, text, right in [("total", str(self.page), False), *(
+                (f"page-{key}", str(self.pages.get(key, "")), True) for key in self.keys)]:
+            canvas.beginForm(name, -200, -20, 200, 40)  # room on both sides of 0
+            canvas.setFont(FONT, 8 if name == "total" else 9.5)
+            canvas.setFillColor(INK)
+            (canvas.drawRightString if right else canvas.drawString)(0, 0, text)
+            canvas.endForm()
+        super()._endBuild()
+
     def _furnish(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         f = self.furniture
         canvas.saveState()
         if f.provisional:  # drawn first, so the text sits on top of it
+            canvas.saveState()
             canvas.setFillColor(WARN, alpha=0.07)
             canvas.setFont(BOLD, 84)
             canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
             canvas.rotate(50)
             canvas.drawCentredString(0, -30, "PROVISIONAL")
-            canvas.rotate(-50)
-            canvas.translate(-PAGE_WIDTH / 2, -PAGE_HEIGHT / 2)
+            canvas.restoreState()
         top = PAGE_HEIGHT - 13 * mm
         canvas.setFillColor(MUTED)
         canvas.setFont(FONT, 8)
@@ -332,8 +370,11 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
         canvas.setFont(BOLD, 8)
         canvas.drawString(MARGIN, bottom, MARKING)
         canvas.setFont(FONT, 8)
-        of = f" of {self.total}" if self.total else ""
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, bottom, f"Page {doc.page}{of}")
+        # "Page x of" ends where the page count (drawn once known) begins.
+        count_at = PAGE_WIDTH - MARGIN - 22
+        canvas.drawRightString(count_at - 2.5, bottom, f"Page {doc.page} of")
+        canvas.translate(count_at, bottom)
+        canvas.doForm("total")
         canvas.restoreState()
 
 
@@ -363,39 +404,26 @@ class Meter:
             self.progress(value, self.TOTAL)
 
 
-def render(story: Story, furniture: Furniture, progress: Progress | None = None,
+def render(story: Sequence[Flowable], furniture: Furniture, progress: Progress | None = None,
            share: tuple[int, int] = (0, Meter.TOTAL)) -> tuple[bytes, int]:
-    """Lay the story out twice and return (PDF bytes, page count).
+    """Lay the story out and return (PDF bytes, page count), in one pass.
 
-    The first pass finds the page of every keyed heading and the number of pages; the second
-    writes the PDF with the contents' page numbers and "Page x of y" filled in. Both passes
-    lay out the same flowables, so the pages do not move between them. `share` is the part
-    of the progress scale the two passes report on.
+    Page numbers not known until the end (the contents' and "of y") are PDF forms filled in
+    after the last page. `share` is the part of the progress scale (out of 1000) to report on.
     """
     register_fonts()
-    half = (share[0] + share[1]) // 2
-    pages: dict[str, int] = {}
-    total: int | None = None
-    result = b""
-    for start, end in ((share[0], half), (half, share[1])):
-        meter = Meter(progress, start, end)
-        count = len(story)
-        done = [0]
+    meter = Meter(progress, *share)
+    done = [0]
 
-        def tick(meter: Meter = meter, count: int = count, done: list[int] = done) -> None:
-            done[0] += 1
-            meter(done[0], count)
+    def tick() -> None:
+        done[0] += 1
+        meter(done[0], len(story))
 
-        out = io.BytesIO()
-        doc = _Doc(out, furniture, total, tick)
-        try:
-            doc.build([item.table(pages) if isinstance(item, Contents) else item
-                       for item in story])
-        finally:
-            doc.undo_marks()
-        pages, total, result = doc.pages, doc.page, out.getvalue()
-    assert total is not None
-    return result, total
+    keys = [key for item in story if isinstance(item, Contents) for key in item.keys]
+    out = io.BytesIO()
+    doc = _Doc(out, furniture, keys, tick)
+    doc.build(list(story))
+    return out.getvalue(), doc.page
 
 
 def save(path: str | Path, data: bytes) -> None:

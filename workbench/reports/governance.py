@@ -6,8 +6,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from workbench.domain import Conflict, Lot
-from workbench.reports.common import MUTED, Heading, esc, grid, para, rich
+from workbench.reports.common import BOLD_LOOK, CELL_LOOK, MUTED, Heading, esc, grid, para, rich
 from workbench.reports.facts import Facts
+from workbench.reports.textflow import Text
 from workbench.reports.wording import day, plural
 
 #: The audit summary lists the most frequent actions; the rest are counted in one line.
@@ -48,12 +49,11 @@ def _declaration(found: Conflict | None) -> Flowable | str:
 def _detail(found: Conflict | None) -> Flowable | str:
     if found is None or found.status == "none":
         return "—"
-    parts = []
-    if found.nature:
-        parts.append(f"<b>Nature:</b> {esc(found.nature)}")
-    if found.mitigation:
-        parts.append(f"<b>Managed by:</b> {esc(found.mitigation)}")
-    return rich("<br/>".join(parts) or "No details recorded.", "cell")
+    blocks = []
+    for label, text in (("Nature", found.nature), ("How it is managed", found.mitigation)):
+        if text:
+            blocks += [(label, BOLD_LOOK), (text, CELL_LOOK)]
+    return Text(blocks or [("No details recorded.", CELL_LOOK)])
 
 
 def _assignments(lot: Lot, facts: Facts) -> list[Flowable]:
@@ -142,5 +142,4 @@ def signoff_section(facts: Facts, number: int) -> list[Flowable]:
 def _signing(rows: list[list[str]]) -> Flowable:
     """A table with room to sign by hand: tall rows, ruled lines."""
     return grid(rows[0], rows[1:], [0.3, 0.3, 0.25, 0.15], zebra=False, row_height=30,
-                extra=[("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
-                       ("LINEBELOW", (0, 1), (-1, -1), 0.6, MUTED)])
+                extra=[("LINEBELOW", (0, 1), (-1, -1), 0.6, MUTED)])

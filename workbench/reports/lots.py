@@ -11,8 +11,20 @@ from reportlab.platypus import Flowable, PageBreak
 from workbench.domain import Criterion, Lot, ModeratedScore
 from workbench.moderation.agreement import agreement_table, evaluator_deviation
 from workbench.reports.charts import points_chart
-from workbench.reports.common import MUTED_HEX, WIDTH, Heading, esc, grid, para, points, rich
+from workbench.reports.common import (
+    CELL_LOOK,
+    ITALIC_LOOK,
+    SMALL_LOOK,
+    WIDTH,
+    Heading,
+    esc,
+    grid,
+    para,
+    points,
+    rich,
+)
 from workbench.reports.facts import Facts
+from workbench.reports.textflow import Text
 from workbench.reports.wording import (
     ORGANISATION_LABELS,
     ORGANISATION_PHRASES,
@@ -244,13 +256,12 @@ def _standing(b: BidderResult) -> str:
 
 def _reasons(m: ModeratedScore | None, working: str) -> Flowable:
     if m is None:
-        return rich(f"<i>Not yet agreed.</i> {esc(_sentence(working))}.", "cell")
-    who = f"Agreed by {esc(m.agreed_by)}" if m.agreed_by else "Agreed"
-    when = f" on {esc(day(m.agreed_at))}" if m.agreed_at else ""
-    present = f"; present: {esc(', '.join(m.attendees))}" if m.attendees else ""
-    reasons = esc(m.rationale) if m.rationale else "<i>No reasons recorded.</i>"
-    return rich(f"{reasons}<br/><font color='{MUTED_HEX}' size='7.5'>"
-                f"{who}{when}{present}.</font>", "cell")
+        return Text([("Not yet agreed.", ITALIC_LOOK), (_sentence(working) + ".", CELL_LOOK)])
+    who = f"Agreed by {m.agreed_by}" if m.agreed_by else "Agreed"
+    when = f" on {day(m.agreed_at)}" if m.agreed_at else ""
+    present = f"; present: {', '.join(m.attendees)}" if m.attendees else ""
+    reasons = (m.rationale, CELL_LOOK) if m.rationale else ("No reasons recorded.", ITALIC_LOOK)
+    return Text([reasons, (f"{who}{when}{present}.", SMALL_LOOK)])
 
 
 def _agreement(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:

@@ -22,7 +22,6 @@ from workbench.reports.common import (
     Heading,
     Meter,
     Progress,
-    Story,
     grid,
     pairs,
     para,
@@ -57,7 +56,7 @@ def write_pack(facts: Facts, path: str | Path, progress: Progress | None = None)
     return pages
 
 
-def pack_story(facts: Facts, meter: Meter) -> Story:
+def pack_story(facts: Facts, meter: Meter) -> list[Flowable]:
     """Every flowable of the pack in order, the contents page included."""
     lots = facts.data.lots
     steps = 4 + 2 * len(lots)

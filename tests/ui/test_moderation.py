@@ -221,14 +221,14 @@ def test_filters_orders_and_blind_names(view, qtbot) -> None:
     assert card.name.text() == "Evaluator 1" and card.role.text() == ""
     assert "Bidder A" in view.stage.subtitle.text()
     assert "Café" not in view.stage.subtitle.text()
-    model = view.item_model
+    model = view.item_list.model
     assert model.data(model.index(0, model.COL_BIDDER)) == "Bidder A"
-    assert view.deviation_model.data(view.deviation_model.index(0, 0)) == "Evaluator 1"
+    assert view.insight.deviation_model.data(view.insight.deviation_model.index(0, 0)) == "Evaluator 1"
 
 
 def test_flag_rule_change_is_undoable(view, qtbot, window) -> None:
-    view.threshold.setFocus()
-    view.threshold.selectAll()
+    view.item_list.threshold.setFocus()
+    view.item_list.threshold.selectAll()
     type_text(qtbot, "1")
     press(qtbot, Qt.Key.Key_Return)
     assert str(window.doc.tf.rows("tender")[0]["spread_threshold"]) == "1"
@@ -238,13 +238,13 @@ def test_flag_rule_change_is_undoable(view, qtbot, window) -> None:
 
 
 def test_models_pass_the_model_tester(view, qtmodeltester) -> None:
-    for model in (view.item_model, view.agreement_model, view.deviation_model):
+    for model in (view.item_list.model, view.insight.agreement_model, view.insight.deviation_model):
         assert model.rowCount() > 0
         qtmodeltester.check(model)
 
 
 def test_agreement_tab_explains_itself(view) -> None:
-    model = view.agreement_model
+    model = view.insight.agreement_model
     assert model.data(model.index(0, model.COL_CRITERION)).startswith("Q1 ")
     assert model.data(model.index(2, model.COL_AGREED)) == "0 of 5"
     tip = model.headerData(model.COL_ALPHA, Qt.Orientation.Horizontal,

@@ -11,19 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -55,16 +51,10 @@ from workbench.storage import TenderFile
 
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import show_error
-from ui.views.base import View, heading, note, page_layout
+from ui.views.base import View, heading, page_layout
 from ui.views.moderation_meeting import MeetingBar
-from ui.views.moderation_models import (
-    ALPHA_TIP,
-    LEAN_TIP,
-    AgreementModel,
-    DeviationModel,
-    ItemListModel,
-    Names,
-)
+from ui.views.moderation_models import Names
+from ui.views.moderation_panels import AgreementPanel, ItemListPanel, StageHolder
 from ui.views.moderation_present import PresentationWindow, stage_sheet
 from ui.views.moderation_pyside import pin_singletons
 from ui.views.moderation_stage import Stage
@@ -73,49 +63,6 @@ ORDER_TEXT = {"criterion": "Question by question", "bidder": "Bidder by bidder",
               "disagreement": "Largest disagreement first"}
 SHOW_TEXT = {"all": "All items", "flagged": "Flagged for discussion",
              "open": "Still to agree", "parked": "Parked"}
-UNIT_TEXT = {"points": "points", "percent": "% of the scale"}
-
-
-def _subheading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("subheading")
-    return label
-
-
-def _table(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(False)
-    return table
-
-
-class StageHolder(QWidget):
-    """Keeps the stage at its own full size, without a layout.
-
-    A layout would pass every change of the stage's size hints (each new item's text) up to
-    the tab widget, which then repaints its whole page, list included; that alone cost more
-    than a frame. Sizing the stage by hand keeps each move's repaint inside the stage.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._held: QWidget | None = None
-        self.setMinimumWidth(560)
-
-    def hold(self, widget: QWidget) -> None:
-        self._held = widget
-        widget.setParent(self)
-        widget.setGeometry(self.rect())
-
-    def resizeEvent(self, event) -> None:
-        if self._held is not None and self._held.parent() is self:
-            self._held.setGeometry(self.rect())
-        super().resizeEvent(event)
 
 
 class ModerationView(View):
@@ -131,9 +78,8 @@ class ModerationView(View):
         self._drafts: dict[Key, tuple[str, str, str]] = {}
         self._meeting: Meeting | None = None
         self._rules = Rules()
-        self._names = Names(doc.data, None)
+        self._names = Names([], None)
         self._blind_set = False
-        self._syncing = False
         self._presentation: PresentationWindow | None = None
         layout = page_layout(self)
         layout.setSpacing(8)
@@ -147,7 +93,10 @@ class ModerationView(View):
         self.tabs.setObjectName("moderation_tabs")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self._item_list())
+        self.item_list = ItemListPanel()
+        self.item_list.row_chosen.connect(self._row_chosen)
+        self.item_list.rule_changed.connect(self._change_rule)
+        splitter.addWidget(self.item_list)
         self._holder = StageHolder()
         self.stage = Stage()
         self.stage.setStyleSheet(stage_sheet(None))
@@ -160,7 +109,8 @@ class ModerationView(View):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([380, 870])
         self.tabs.addTab(splitter, "Meeting")
-        self.tabs.addTab(self._insight(), "Agreement")
+        self.insight = AgreementPanel()
+        self.tabs.addTab(self.insight, "Agreement")
         self.tabs.setTabToolTip(1, "How far the evaluators agreed, per question and per "
                                    "evaluator.")
         layout.addWidget(self.tabs, 1)
@@ -229,63 +179,6 @@ class ModerationView(View):
         row.addWidget(box)
         return box
 
-    def _item_list(self) -> QWidget:
-        items = QWidget()
-        column = QVBoxLayout(items)
-        column.setContentsMargins(0, 6, 6, 0)
-        self.item_model = ItemListModel(self)
-        self.item_table = _table(self.item_model)
-        self.item_table.setObjectName("moderation_items")
-        self.item_table.setAutoScroll(False)  # see _select_in_list
-        self.item_table.setMinimumWidth(300)
-        header = self.item_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(ItemListModel.COL_BIDDER, QHeaderView.ResizeMode.Stretch)
-        self.item_table.selectionModel().currentRowChanged.connect(self._row_chosen)
-        column.addWidget(self.item_table, 1)
-        column.addWidget(QLabel("Flag for discussion when marks differ by"))
-        rule = QHBoxLayout()
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setDecimals(1)
-        self.threshold.setRange(0.5, 100)
-        self.threshold.setSingleStep(0.5)
-        self.threshold.setToolTip("Items whose highest and lowest marks are this far apart are "
-                                  "flagged for discussion.")
-        self.threshold.editingFinished.connect(self._change_rule)
-        self.unit = QComboBox()
-        for unit, text in UNIT_TEXT.items():
-            self.unit.addItem(text, unit)
-        self.unit.activated.connect(lambda: self._change_rule())
-        rule.addWidget(self.threshold)
-        rule.addWidget(self.unit)
-        rule.addStretch(1)
-        column.addLayout(rule)
-        return items
-
-    def _insight(self) -> QWidget:
-        insight = QWidget()
-        column = QVBoxLayout(insight)
-        column.setContentsMargins(6, 10, 6, 6)
-        column.addWidget(_subheading("Per question: did the evaluators' own marks agree?"))
-        column.addWidget(note(ALPHA_TIP))
-        self.agreement_model = AgreementModel(self)
-        self.agreement_table = _table(self.agreement_model)
-        self.agreement_table.setObjectName("moderation_agreement")
-        self.agreement_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.agreement_table.horizontalHeader().setStretchLastSection(True)
-        column.addWidget(self.agreement_table, 3)
-        column.addWidget(_subheading("Per evaluator: harder or softer than the agreed scores?"))
-        column.addWidget(note(LEAN_TIP))
-        self.deviation_model = DeviationModel(self)
-        self.deviation_table = _table(self.deviation_model)
-        self.deviation_table.setObjectName("moderation_deviation")
-        self.deviation_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
-        self.deviation_table.horizontalHeader().setStretchLastSection(True)
-        column.addWidget(self.deviation_table, 2)
-        return insight
-
     # -- loading (after a change of the file or of the lot) ---------------------------------
 
     def refresh(self) -> None:
@@ -295,10 +188,7 @@ class ModerationView(View):
         if not self._blind_set:  # blind scoring tenders start with bidder names hidden
             self._blind_set = True
             self.hide_bidders.setChecked(self._rules.blind_scoring)
-        self.threshold.setValue(float(self._rules.spread_threshold))
-        self.unit.setCurrentIndex(max(0, self.unit.findData(self._rules.spread_unit)))
-        for widget in (self.threshold, self.unit):
-            widget.setEnabled(not self.doc.read_only)
+        self.item_list.show_rule(self._rules, not self.doc.read_only)
         wanted = self._lot_id or self._first_open_lot()
         self.lot_box.clear()
         for lot in data.lots:
@@ -318,7 +208,7 @@ class ModerationView(View):
         data, tf = self.doc.data, self.doc.tf
         lot = self._lot()
         self._lot_id = lot.id if lot else ""
-        self._names = Names(data, lot, self.hide_evaluators.isChecked(),
+        self._names = Names(data.evaluators, lot, self.hide_evaluators.isChecked(),
                             self.hide_bidders.isChecked())
         self._meeting = open_meeting(tf, lot.id) if lot else None
         self._all = lot_items(data, lot, self._rules, parked_items(tf, lot.id)) if lot else []
@@ -333,8 +223,8 @@ class ModerationView(View):
         self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(wanted)))
         self._show_progress(lot, counts)
         if lot is not None:
-            self.agreement_model.set_rows(agreement_table(data, lot), counts)
-            self.deviation_model.set_rows(evaluator_deviation(data, lot), self._names)
+            self.insight.set_rows(agreement_table(data, lot), counts,
+                                  evaluator_deviation(data, lot), self._names)
         self._show_meeting(lot)
         self._arrange()
 
@@ -374,20 +264,19 @@ class ModerationView(View):
                               self.criterion_box.currentData())
         self._agreed = sum(i.agreed is not None for i in self._items)
         self._panel = {e.id: e for e in self.doc.data.evaluators}
-        self._syncing = True
-        self.item_model.set_rows(self._items, self._names)
-        self._syncing = False
+        self.item_list.set_rows(self._items, self._names)
         index = next((i for i, item in enumerate(self._items) if item.key == key),
                      min(self._index, len(self._items) - 1))
         self._show(max(index, 0), keep_draft=True)
 
     def _rename(self) -> None:
         lot = self._lot()
-        self._names = Names(self.doc.data, lot, self.hide_evaluators.isChecked(),
+        self._names = Names(self.doc.data.evaluators, lot, self.hide_evaluators.isChecked(),
                             self.hide_bidders.isChecked())
         self._arrange()
         if lot is not None:
-            self.deviation_model.set_rows(evaluator_deviation(self.doc.data, lot), self._names)
+            self.insight.deviation_model.set_rows(evaluator_deviation(self.doc.data, lot),
+                                                  self._names)
 
     def _current(self) -> Item | None:
         return self._items[self._index] if 0 <= self._index < len(self._items) else None
@@ -414,29 +303,11 @@ class ModerationView(View):
                              self.doc.data.tender.rounding)
         self._set_writable()
         if self._presentation is None:  # the list is out of sight while presenting
-            self._select_in_list()
+            self.item_list.select(index)
 
-    def _select_in_list(self) -> None:
-        index = self._index
-        if 0 <= index < len(self._items) and not self._syncing:
-            self._syncing = True
-            target = self.item_model.index(index, 0)
-            self.item_table.selectionModel().setCurrentIndex(
-                target, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-            # Scroll only when the row leaves the list, and then by a screenful: scrolling a
-            # row at a time would repaint the whole list on every move.
-            place = self.item_table.visualRect(target)
-            seen = self.item_table.viewport().rect()
-            if not seen.intersects(place):
-                hint = QAbstractItemView.ScrollHint
-                self.item_table.scrollTo(target, hint.PositionAtTop if place.top() >= seen.top()
-                                         else hint.PositionAtBottom)
-            self._syncing = False
-
-    def _row_chosen(self, current, _previous) -> None:
-        if not self._syncing and current.isValid() and current.row() != self._index:
-            self._show(current.row())
+    def _row_chosen(self, row: int) -> None:
+        if row != self._index:
+            self._show(row)
 
     @staticmethod
     def _clean(item: Item) -> tuple[str, str, str]:
@@ -533,9 +404,8 @@ class ModerationView(View):
             meeting = self._meeting.id
             self._push("End moderation meeting", lambda tf: end_meeting(tf, meeting))
 
-    def _change_rule(self) -> None:
-        value = dec_str(Decimal(str(self.threshold.value())))
-        unit = self.unit.currentData()
+    def _change_rule(self, threshold: float, unit: str) -> None:
+        value = dec_str(Decimal(str(threshold)))
         if self.doc.read_only or (value, unit) == (dec_str(self._rules.spread_threshold),
                                                    self._rules.spread_unit):
             return
@@ -570,6 +440,6 @@ class ModerationView(View):
         self.stage.setStyleSheet(stage_sheet(None))
         self.stage.set_presenting(False)
         self.stage.show()
-        self._select_in_list()
+        self.item_list.select(self._index)
         self.present_button.setChecked(False)
         self.stage.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.domain import Bidder, Lot, Rounding, TenderData
+from workbench.domain import Bidder, Evaluator, Lot, Rounding
 from workbench.moderation.agreement import CriterionAgreement, EvaluatorDeviation
 from workbench.moderation.consensus import Progress
 from workbench.moderation.flags import Item, flag_text
@@ -32,10 +32,10 @@ _ROOT = QModelIndex()
 class Names:
     """How evaluators and bidders are shown: by name, or blind ("Evaluator 2", "Bidder C")."""
 
-    def __init__(self, data: TenderData, lot: Lot | None, hide_evaluators: bool = False,
+    def __init__(self, panel: list[Evaluator], lot: Lot | None, hide_evaluators: bool = False,
                  hide_bidders: bool = False) -> None:
         self.hide_evaluators, self.hide_bidders = hide_evaluators, hide_bidders
-        self._evaluators = {e.id: (i + 1, e) for i, e in enumerate(data.evaluators)}
+        self._evaluators = {e.id: (i + 1, e) for i, e in enumerate(panel)}
         bidders = lot.bidders if lot is not None else []
         self._codes = {b.id: b.anonymous_code or _code(i) for i, b in enumerate(bidders)}
 

@@ -297,10 +297,23 @@ class Stage(QFrame):
         self.agree.setText("Save change" if item.agreed is not None else "Agree and next")
         self.set_entry(*entry)
 
+    def _columns_for(self, count: int) -> int:
+        """Up to four cards a row (seven go four and three), fewer where a card would be
+        narrower than about thirty characters of text."""
+        balanced = count if count <= 4 else (count + 1) // 2
+        fits = self.width() // max(1, 30 * self.fontMetrics().averageCharWidth())
+        return max(1, min(balanced, fits))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        count = len(self._item.marks) if self._item is not None else 0
+        if count and self._columns_for(count) != self._columns:
+            self._show_cards(count)
+
     def _show_cards(self, count: int) -> None:
         while len(self._cards) < count:
             self._cards.append(EvaluatorCard(self._grid_host))
-        columns = count if count <= 4 else (count + 1) // 2
+        columns = self._columns_for(count)
         if columns != self._columns or any(c.isVisible() != (i < count)
                                            for i, c in enumerate(self._cards)):
             self._columns = columns

@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench import __version__
 from workbench.crashlog import crash_log_path
@@ -24,6 +25,8 @@ from workbench.resources import read_text
 from workbench.storage import TenderFile
 
 Command = Callable[[argparse.Namespace], int]
+if TYPE_CHECKING:
+    from workbench.reports.facts import Facts
 
 
 def _load(path: str) -> TenderData:
@@ -186,6 +189,45 @@ def cmd_import_model_xlsx(args: argparse.Namespace) -> int:
     return 0
 
 
+def _facts(path: str) -> Facts:
+    from workbench.reports.facts import from_file
+
+    with TenderFile.open(path, read_only=True) as tf:
+        return from_file(tf)
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from workbench.reports.pack import write_pack
+
+    pages = write_pack(_facts(args.tender), args.output)
+    print(f"wrote the evaluation pack to {args.output} ({pages} pages)")
+    return 0
+
+
+def cmd_summaries(args: argparse.Namespace) -> int:
+    from workbench.reports.summaries import write_summaries
+
+    written = write_summaries(_facts(args.tender), args.output)
+    print(f"wrote {len(written)} assessment summaries to {args.output}")
+    return 0
+
+
+def cmd_export_xlsx(args: argparse.Namespace) -> int:
+    from workbench.exchange.results_xlsx import write_results_xlsx
+
+    write_results_xlsx(_facts(args.tender), args.output)
+    print(f"wrote the results workbook to {args.output}")
+    return 0
+
+
+def cmd_export_ocds(args: argparse.Namespace) -> int:
+    from workbench.exchange.ocds import write_ocds
+
+    write_ocds(_facts(args.tender), args.output, args.prefix)
+    print(f"wrote the OCDS release package to {args.output}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench-cli", description="Tender Evaluation Workbench on the command line.")
@@ -235,6 +277,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("packs", nargs="+", metavar="PACK")
     p.add_argument("--after-moderation", action="store_true",
                    help="merge even though moderation has started")
+    p = command("pack", cmd_pack, "write the evaluation pack (PDF)")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p = command("summaries", cmd_summaries, "write one assessment summary PDF per bidder")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the PDFs")
+    p = command("export-xlsx", cmd_export_xlsx, "write the results to an Excel workbook")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    p = command("export-ocds", cmd_export_ocds, "write an OCDS 1.1 release package (JSON)")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.json")
+    p.add_argument("--prefix", default="ocds-local",
+                   help="the OCID prefix registered by the publisher (default: ocds-local)")
     return parser
 
 

@@ -25,7 +25,8 @@ OPEN_ITEMS = [(b, c) for c in ("Q3", "SV1") for b in ("B1", "B2", "B3", "B4", "B
 def view(window, demo_tender: Path, qtbot):
     assert window.open_path(str(demo_tender))
     window.show()
-    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # keyboard focus needs the active window
     view = window.show_view("moderation")
     assert view.lot_box.currentData() == "L2"  # the first lot with items still to agree
     return view
@@ -204,7 +205,31 @@ def test_digits_follow_the_scale(view, qtbot) -> None:
     assert view.stage.score.text() == ""  # never defaulted, even where all marks agree
 
 
+def test_keys_reach_the_stage_from_its_boxes(view, qtbot) -> None:
+    view.go_to(("B1", "Q3"))
+    view.stage.rationale.setFocus()
+    press(qtbot, Qt.Key.Key_PageDown)  # a presenter remote works while typing
+    assert view.stage.item.key == ("B2", "Q3")
+    press(qtbot, Qt.Key.Key_Down)  # but the cursor keys belong to the text
+    assert view.stage.item.key == ("B2", "Q3")
+    view.stage.score.setFocus()
+    press(qtbot, Qt.Key.Key_Down)
+    assert view.stage.item.key == ("B3", "Q3")
+    press(qtbot, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is view.stage.rationale
+    press(qtbot, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is view.stage
+    view.stage.agree.setFocus()
+    press(qtbot, Qt.Key.Key_Right)
+    assert view.stage.item.key == ("B4", "Q3")
+
+
 def test_filters_orders_and_blind_names(view, qtbot) -> None:
+    view.go_to(("B1", "Q3"))
+    funmi = view.stage._cards[1]  # Q3 is marked by E1 and E3; E3 declared a conflict
+    assert funmi.name.text() == "Funmi Adeyemi"
+    assert "conflict declared" in funmi.role.text()
+    assert "Mitigation: Declared to the panel" in funmi.role.toolTip()
     view.show_box.setFocus()
     press(qtbot, Qt.Key.Key_Down)  # "Flagged for discussion"
     assert [i.key for i in view._items] == [("B2", "Q1"), ("B3", "Q3")]
@@ -219,11 +244,14 @@ def test_filters_orders_and_blind_names(view, qtbot) -> None:
     press(qtbot, Qt.Key.Key_Space)
     card = view.stage._cards[0]
     assert card.name.text() == "Evaluator 1" and card.role.text() == ""
-    assert "Bidder A" in view.stage.subtitle.text()
-    assert "Café" not in view.stage.subtitle.text()
+    assert view.stage._cards[1].role.toolTip() == ""  # a conflict would say who it is
+    assert view.stage.item.key == ("B3", "Q3")  # kept through the filters and orders
+    assert view.stage.subtitle.text().startswith("Bidder C")
+    assert "Meridian" not in view.stage.subtitle.text()
     model = view.item_list.model
     assert model.data(model.index(0, model.COL_BIDDER)) == "Bidder A"
-    assert view.insight.deviation_model.data(view.insight.deviation_model.index(0, 0)) == "Evaluator 1"
+    lean = view.insight.deviation_model
+    assert lean.data(lean.index(0, 0)) == "Evaluator 1"
 
 
 def test_flag_rule_change_is_undoable(view, qtbot, window) -> None:
@@ -262,3 +290,19 @@ def test_read_only_file_cannot_be_moderated(window, demo_tender: Path) -> None:
         assert not view.stage.score.isEnabled()
         assert not view.meeting_bar.start.isEnabled()
         assert "read-only" in view.stage.agree.toolTip()
+
+
+def test_a_tender_without_lots_has_nothing_to_moderate(window, tmp_path: Path, qtbot) -> None:
+    from workbench.domain import Tender, TenderData
+    path = tmp_path / "empty.tender"
+    TenderFile.create(path, TenderData(Tender("Empty")), user="tester").close()
+    assert window.open_path(str(path))
+    window.show()
+    view = window.show_view("moderation")
+    assert view.progress_label.text() == "No lots yet"
+    assert view.stage.item is None
+    assert view.stage.title.text() == "Nothing to show"
+    view.move_by(1)
+    view.agree_current()
+    view.park_current()
+    assert errors.last_message == ""

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from ui import settings
+from ui.style import apply_style
 from ui.views.moderation_present import PresentationWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -26,7 +27,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def view(window, demo_tender: Path, qtbot):
     assert window.open_path(str(demo_tender))
     window.show()
-    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # keyboard focus needs the active window
     return window.show_view("moderation")
 
 
@@ -98,18 +100,35 @@ def test_closing_the_tender_while_presenting_closes_the_window(view, qtbot, wind
     qtbot.waitUntil(lambda: not presented.isVisible())
 
 
-def test_screenshots(view, qtbot, window, shots: Path) -> None:
+@pytest.fixture
+def styled():
+    """The app's own look for the screenshots, put back afterwards for the other tests."""
+    app = QApplication.instance()
+    sheet, style = app.styleSheet(), app.style().name()
+    apply_style(app)
+    yield
+    app.setStyleSheet(sheet)
+    app.setStyle(style)
+
+
+def shoot(widget, path: Path) -> None:
+    """Lay out what changed (as the event loop would before painting), then save a PNG."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert widget.grab().save(str(path))
+
+
+def test_screenshots(view, qtbot, window, shots: Path, styled) -> None:
     view.go_to(("B3", "Q3"))  # a flagged item still to agree
-    window.grab().save(str(shots / "moderation-1280x800.png"))
+    shoot(window, shots / "moderation-1280x800.png")
     view.tabs.setCurrentIndex(1)
-    window.grab().save(str(shots / "moderation-agreement-1280x800.png"))
+    shoot(window, shots / "moderation-agreement-1280x800.png")
     view.tabs.setCurrentIndex(0)
     view.set_presenting(True, QSize(1920, 1080))
-    qtbot.waitExposed(view.presentation)
-    view.presentation.grab().save(str(shots / "moderation-present-1920x1080.png"))
+    qtbot.waitUntil(view.presentation.isVisible)
+    shoot(view.presentation, shots / "moderation-present-1920x1080.png")
     view.hide_evaluators.setChecked(True)
     view.hide_bidders.setChecked(True)
-    view.presentation.grab().save(str(shots / "moderation-present-blind-1920x1080.png"))
+    shoot(view.presentation, shots / "moderation-present-blind-1920x1080.png")
     view.set_presenting(False)
     for name, size in (("moderation-1280x800.png", (1280, 800)),
                        ("moderation-present-1920x1080.png", (1920, 1080))):

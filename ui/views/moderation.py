@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import Evaluator, Lot
+from workbench.domain import Lot
 from workbench.moderation.agreement import agreement_table, evaluator_deviation
 from workbench.moderation.consensus import (
     Meeting,
@@ -73,7 +73,7 @@ class ModerationView(View):
         self._all: list[Item] = []
         self._items: list[Item] = []
         self._agreed = 0  # how many of `_items` are agreed
-        self._panel: dict[str, Evaluator] = {}
+        self._conflicts: dict[str, str] = {}  # evaluator id → conflict declared on the lot
         self._index = 0
         self._drafts: dict[Key, tuple[str, str, str]] = {}
         self._meeting: Meeting | None = None
@@ -211,6 +211,7 @@ class ModerationView(View):
         self._names = Names(data.evaluators, lot, self.hide_evaluators.isChecked(),
                             self.hide_bidders.isChecked())
         self._meeting = open_meeting(tf, lot.id) if lot else None
+        self._conflicts = self._declared(lot) if lot else {}
         self._all = lot_items(data, lot, self._rules, parked_items(tf, lot.id)) if lot else []
         counts = progress(lot) if lot else []
         wanted = self.criterion_box.currentData()
@@ -227,6 +228,18 @@ class ModerationView(View):
                                   evaluator_deviation(data, lot), self._names)
         self._show_meeting(lot)
         self._arrange()
+
+    def _declared(self, lot: Lot) -> dict[str, str]:
+        """Conflicts declared on this lot (the per-lot register), or, for a file without one,
+        the evaluator's own declaration."""
+        rows = self.doc.tf.rows("lot_conflicts", "lot_id = ?", [lot.id])
+        found = {r["evaluator_id"]: (r["nature"], r["mitigation"]) for r in rows
+                 if r["status"] == "declared"}
+        if not rows:
+            found = {e.id: (e.conflict.nature, e.conflict.mitigation)
+                     for e in self.doc.data.evaluators if e.conflict.status == "declared"}
+        return {evaluator: f"Declared: {nature}\nMitigation: {mitigation}".strip()
+                for evaluator, (nature, mitigation) in found.items()}
 
     def _show_progress(self, lot: Lot | None, counts) -> None:
         if lot is None or not counts:
@@ -263,7 +276,6 @@ class ModerationView(View):
                               self.show_box.currentData() or "all",
                               self.criterion_box.currentData())
         self._agreed = sum(i.agreed is not None for i in self._items)
-        self._panel = {e.id: e for e in self.doc.data.evaluators}
         self.item_list.set_rows(self._items, self._names)
         index = next((i for i, item in enumerate(self._items) if item.key == key),
                      min(self._index, len(self._items) - 1))
@@ -299,7 +311,7 @@ class ModerationView(View):
         position = (f"item {index + 1} of {len(self._items)} · {self._agreed} agreed"
                     if item else "no items")
         entry = self._drafts.get(item.key, self._clean(item)) if item else ("", "", "")
-        self.stage.show_item(item, self._names, position, entry, self._panel,
+        self.stage.show_item(item, self._names, position, entry, self._conflicts,
                              self.doc.data.tender.rounding)
         self._set_writable()
         if self._presentation is None:  # the list is out of sight while presenting

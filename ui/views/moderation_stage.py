@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import Evaluator, Rounding
+from workbench.domain import Rounding
 from workbench.moderation.flags import Item, flag_text
 from workbench.numbers import dec_str
 from workbench.scoring.working import score_text
@@ -252,9 +252,12 @@ class Stage(QFrame):
         return self._item
 
     def show_item(self, item: Item | None, names: Names, position: str,
-                  entry: tuple[str, str, str], evaluators: dict[str, Evaluator],
+                  entry: tuple[str, str, str], conflicts: dict[str, str],
                   rounding: Rounding) -> None:
-        """Show `item` with the entry boxes filled from `entry` (score, rationale, reason)."""
+        """Show `item` with the entry boxes filled from `entry` (score, rationale, reason).
+
+        `conflicts` describes, per evaluator id, a conflict of interest declared on this lot.
+        """
         self._item = item
         if item is None:
             self.title.setText("Nothing to show")
@@ -277,11 +280,7 @@ class Stage(QFrame):
         self.flags.setText("⚑ For discussion: " + "; ".join(reasons) if reasons else "")
         self._show_cards(len(item.marks))
         for card, mark in zip(self._cards, item.marks, strict=False):
-            evaluator = evaluators.get(mark.evaluator)
-            conflict = ""
-            if evaluator is not None and evaluator.conflict.status == "declared":
-                conflict = (f"Declared: {evaluator.conflict.nature}\n"
-                            f"Mitigation: {evaluator.conflict.mitigation}").strip()
+            conflict = conflicts.get(mark.evaluator, "")
             card.show_mark(names.evaluator(mark.evaluator), names.role(mark.evaluator),
                            dec_str(mark.score), mark.rationale, mark.evaluator == item.outlier,
                            "" if names.hide_evaluators else conflict)

@@ -38,11 +38,12 @@ def install_crash_handlers() -> None:
     """Log unexpected errors with their traceback and tell the user where, in one dialog."""
     global _fault_file
     log = crash_log_path()
-    try:
-        _fault_file = open(log, "a", encoding="utf-8")
-        faulthandler.enable(_fault_file)
-    except OSError:
-        pass
+    if _fault_file is None:  # once per process; main() may run again (tests)
+        try:
+            _fault_file = open(log, "a", encoding="utf-8")
+            faulthandler.enable(_fault_file)
+        except OSError:
+            pass
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         from PySide6 import __version__ as qt_version

@@ -66,6 +66,13 @@ SHOW_TEXT = {"all": "All items", "flagged": "Flagged for discussion",
 
 
 class ModerationView(View):
+    """The moderation meeting: choose a lot, walk its items, agree each consensus score.
+
+    `_all` holds the lot's items as last loaded from the file; `_items` is the part being
+    walked (question, filter, order) and `_index` the one on the stage. Text typed on the
+    stage is kept per item (`_drafts`) until it is agreed, so moving about loses nothing.
+    """
+
     def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
         pin_singletons()
         super().__init__(doc, parent)
@@ -165,7 +172,7 @@ class ModerationView(View):
         for combo in (self.lot_box, self.criterion_box):
             combo.setSizeAdjustPolicy(shrink)
             combo.setMinimumContentsLength(18)
-            second.setStretchFactor(box, 1)
+            second.setStretchFactor(combo, 1)
         rows.addLayout(second)
         return rows
 

@@ -190,8 +190,6 @@ class Stage(QFrame):
         self.median.clicked.connect(self.use_median)
         self.park = QPushButton("Park")
         self.park.setObjectName("mod_park")
-        self.park.setToolTip("Set this item aside to come back to (Alt+P); anything typed in "
-                             "the rationale box is kept as a note.")
         self.park.clicked.connect(self.park_requested)
         self.agree = QPushButton("Agree and next")
         self.agree.setObjectName("primary")
@@ -293,6 +291,11 @@ class Stage(QFrame):
             is not None else "The median falls between two scale points: type the score "
                              "the panel agrees.")
         self.reason.setVisible(item.agreed is not None)
+        parked = item.parked is not None
+        self.park.setText("Unpark" if parked else "Park")
+        self.park.setToolTip("Bring this item back into the meeting (Alt+P)." if parked else
+                             "Set this item aside to come back to (Alt+P); anything typed in "
+                             "the rationale box is kept as a note.")
         self.agree.setText("Save change" if item.agreed is not None else "Agree and next")
         self.set_entry(*entry)
 
@@ -358,8 +361,10 @@ class Stage(QFrame):
 
     def set_writable(self, can_edit: bool, can_agree: bool, why_not: str) -> None:
         """Enable the entry: editing (a writable file) and agreeing (a meeting in progress)."""
-        for widget in (self.score, self.rationale, self.reason, self.park):
+        for widget in (self.score, self.rationale, self.reason):
             widget.setEnabled(can_edit)
+        # An agreed item is changed, not parked.
+        self.park.setEnabled(can_edit and self._item is not None and self._item.agreed is None)
         self.median.setEnabled(can_edit and self._item is not None
                                and self._item.median_on_scale is not None)
         self.agree.setEnabled(can_edit and can_agree)

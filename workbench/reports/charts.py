@@ -34,6 +34,7 @@ def points_chart(result: LotResult, lot: Lot, width: float) -> Drawing | None:
     plot_height = bar * len(ranked)
     height = plot_height + 34 + 14 * legend_rows
     drawing = Drawing(width, height)
+    drawing.initialFontName = FONT  # the renderer would otherwise name Helvetica
     chart = HorizontalBarChart()
     chart.x, chart.y = _LABEL_WIDTH, 24 + 14 * legend_rows
     chart.width, chart.height = width - _LABEL_WIDTH - 44, plot_height

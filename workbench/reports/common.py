@@ -292,6 +292,7 @@ class Contents(Table):  # type: ignore[misc]  # reportlab has no type hints
             rows.append([Paragraph(f'<a href="#{key}">{esc(title)}</a>', style), PageRef(key)])
         top = [i for i, (level, _t, _k) in enumerate(entries) if level == 0 and i]
         super().__init__(rows, colWidths=[WIDTH - 20 * mm, 20 * mm], hAlign="LEFT", style=[
+            ("FONT", (0, 0), (-1, -1), FONT, 9.5, 12),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -311,7 +312,8 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
                  tick: Callable[[], None]) -> None:
         super().__init__(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=TOP, bottomMargin=BOTTOM, title=furniture.document,
-                         subject=MARKING, creator="Tender Evaluation Workbench")
+                         subject=MARKING, creator="Tender Evaluation Workbench",
+                         initialFontName=FONT)  # else every page names Helvetica, unembedded
         frame = Frame(MARGIN, BOTTOM, WIDTH, FRAME_HEIGHT, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("page", [frame], onPage=self._furnish)])

@@ -62,8 +62,8 @@ def lot_section(facts: Facts, lot: Lot, number: int) -> list[Flowable]:
 
 def _ranking(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
     tops = [c for c in lot.criteria if c.id in result.available]
-    each = min(0.11, 0.44 / max(1, len(tops)))
-    shares = [0.07, 0.72 - each * len(tops), 0.1, *([each] * len(tops)), 0.11]
+    each = min(0.11, 0.42 / max(1, len(tops)))
+    shares = [0.07, 0.7 - each * len(tops), 0.12, *([each] * len(tops)), 0.11]
     header = ["Rank", "Bidder", "Type",
               *(f"{c.title} (of {points(result.available[c.id])})" for c in tops), "Total"]
     rows: list[list[object]] = []

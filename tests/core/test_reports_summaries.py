@@ -1,0 +1,113 @@
+"""Assessment summaries: one per assessed bidder per lot, the bidder's own scores and the
+winning tender's, reasons for exclusion, and never a word about another losing bidder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import main
+from workbench.domain import TenderData
+from workbench.reports.facts import from_data
+from workbench.reports.summaries import assessed, file_name, write_summaries
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="pdftotext (poppler-utils) is not installed; "
+                                       "scripts/setup installs it")
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())  # lines joined: a name may wrap in a table cell
+
+
+@pytest.fixture
+def written(demo_tender: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "summaries"
+    assert main(["summaries", str(demo_tender), "-o", str(folder)]) == 0
+    return folder
+
+
+def test_one_summary_per_assessed_bidder_per_lot_with_safe_names(
+        written: Path, demo_data: TenderData) -> None:
+    files = sorted(p.name for p in written.iterdir())
+    expected = sum(len([b for b in lot.bidders if not b.withdrawn]) for lot in demo_data.lots)
+    assert len(files) == expected == 10
+    assert all(re.fullmatch(r"[A-Za-z0-9-]+\.pdf", name) for name in files)
+    assert "L1-B1-Cafe-Connect-CIC.pdf" in files
+
+
+def test_losing_bidder_sees_its_own_scores_and_the_winners_but_no_other_loser(
+        written: Path, demo_data: TenderData) -> None:
+    facts = from_data(demo_data)
+    result = facts.results[0]
+    winner = result.winners[0]
+    losers = [b for b in result.bidders if b.rank != 1]
+    for me in losers:
+        lot = demo_data.lots[0]
+        text = pdf_text(written / file_name(lot, me))
+        assert me.name in text
+        assert winner.name in text and f"{winner.total_text} points" in text
+        if me.total_text:
+            assert f"Your tender scored {me.total_text} points out of 100" in text
+        for other in losers:
+            if other is not me:
+                assert other.name not in text, (me.name, other.name)
+                if other.total_text:
+                    assert other.total_text not in text, (me.name, other.total_text)
+        assert "Procurement Act 2023" in text and "regulation 31" in text
+
+
+def test_summary_gives_each_criterion_score_and_the_panels_reasons(
+        written: Path, demo_data: TenderData) -> None:
+    lot = demo_data.lots[0]
+    facts = from_data(demo_data)
+    me = facts.results[0].bidder("B3")
+    assert me is not None
+    text = pdf_text(written / file_name(lot, me))
+    for c in lot.all_criteria():
+        assert f"{c.id} {c.title}" in text
+    agreed = next(m for m in lot.moderated if m.bidder == "B3" and m.criterion == "Q1")
+    assert " ".join(agreed.rationale.split()[:8]) in text
+    assert "Relative importance" in text and "How it was scored" in text
+
+
+def test_winner_summary_names_no_other_bidder(written: Path, demo_data: TenderData) -> None:
+    facts = from_data(demo_data)
+    result = facts.results[0]
+    winner = result.winners[0]
+    text = pdf_text(written / file_name(demo_data.lots[0], winner))
+    assert "Your tender is the most advantageous tender" in text
+    for b in result.bidders:
+        if b is not winner:
+            assert b.name not in text
+
+
+def test_excluded_bidder_is_told_why(written: Path, demo_data: TenderData) -> None:
+    facts = from_data(demo_data)
+    out = next(b for b in facts.results[1].bidders if b.excluded)
+    text = pdf_text(written / file_name(demo_data.lots[1], out))
+    assert "Your tender was excluded" in text
+    for reason in out.reasons:
+        assert reason[1:] in text
+
+
+def test_withdrawn_bidders_get_no_summary_and_hostile_names_stay_literal(
+        demo_data: TenderData, tmp_path: Path) -> None:
+    lot = demo_data.lots[0]
+    bidders = [replace(b, name="<b>Care</b> & Co") if b.id == "B3" else
+               replace(b, withdrawn=True, withdrawn_reason="left") if b.id == "B5" else b
+               for b in lot.bidders]
+    data = replace(demo_data, lots=[replace(lot, bidders=bidders)])
+    facts = from_data(data)
+    assert [b.id for _lot, b in assessed(facts)] == ["B4", "B1", "B3", "B2"]
+    paths = write_summaries(facts, tmp_path / "out")
+    hostile = next(p for p in paths if "-B3-" in p.name)
+    assert hostile.name == "L1-B3-b-Care-b-Co.pdf"
+    assert "<b>Care</b> & Co" in pdf_text(hostile)

@@ -219,11 +219,12 @@ def test_panel_rules_change_and_undo(panel, qtbot, demo_tender) -> None:
     assert rows(demo_tender, "tender")[0]["min_evaluators"] == 2
 
 
-def issue_packs(panel, monkeypatch, out: Path, evaluators: list[str]) -> list[Path]:
+def issue_packs(panel, monkeypatch, out: Path, evaluators: list[str],
+                fmt: str = "tender") -> list[Path]:
     """Create scoring packs through the Panel, the folder dialog answered by `out`."""
     out.mkdir()
     monkeypatch.setattr(PackOptionsDialog, "ask", classmethod(
-        lambda cls, parent, owing, folder: ("tender", out, evaluators)))
+        lambda cls, parent, owing, folder: (fmt, out, evaluators)))
     panel.packs.create_packs()
     return sorted(out.iterdir())
 
@@ -285,3 +286,26 @@ def test_merge_after_moderation_can_be_declined(panel, qtbot, demo_tender, tmp_p
     assert "refused" in report[0] and "moderation has started" in report[1]
     with TenderFile.open(demo_tender, read_only=True) as tf:
         assert tf.rows("scores") == before
+
+
+def test_pack_options_by_keyboard(qtbot, tmp_path) -> None:
+    dialog = PackOptionsDialog(None, [("E1", "Priya Raman"), ("E2", "Gareth Llewellyn")],
+                               str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.tender.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # to the Excel workbook choice
+    press(qtbot, Qt.Key.Key_Tab)  # to the list of evaluators
+    assert focused() is dialog.people
+    dialog.people.setCurrentRow(0)
+    press(qtbot, Qt.Key.Key_Space)  # untick Priya
+    assert dialog.values() == ("xlsx", tmp_path, ["E2"])
+
+
+def test_workbook_packs_are_listed_as_excel(panel, tmp_path, monkeypatch) -> None:
+    written = issue_packs(panel, monkeypatch, tmp_path / "packs", ["E2"], "xlsx")
+    assert [p.suffix for p in written] == [".xlsx"]
+    assert panel.packs.returns_model.index(1, ReturnsModel.COL_PACK).data() == "Excel workbook"
+    assert panel.packs.report.item(0).text().startswith("1 scoring pack(s) written to ")

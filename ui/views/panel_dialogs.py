@@ -159,6 +159,9 @@ class PackOptionsDialog(QDialog):
         self.tender = QRadioButton("&Workbench file (.tender) — for evaluators who have the app")
         self.xlsx = QRadioButton("&Excel workbook (.xlsx) — for evaluators without the app")
         self.tender.setChecked(True)
+        formats = QButtonGroup(self)  # arrow keys move between the two
+        formats.addButton(self.tender)
+        formats.addButton(self.xlsx)
         layout.addWidget(self.tender)
         layout.addWidget(self.xlsx)
         layout.addWidget(QLabel("Evaluators:"))
@@ -191,6 +194,14 @@ class PackOptionsDialog(QDialog):
         if chosen:
             self.folder.setText(chosen)
 
+    def values(self) -> tuple[str, Path, list[str]]:
+        """(format, folder, ticked evaluator ids)."""
+        people = [self.people.item(i) for i in range(self.people.count())]
+        return ("xlsx" if self.xlsx.isChecked() else "tender",
+                Path(self.folder.text().strip()),
+                [p.data(Qt.ItemDataRole.UserRole) for p in people
+                 if p.checkState() == Qt.CheckState.Checked])
+
     @classmethod
     def ask(cls, parent: QWidget | None, evaluators: list[tuple[str, str]],
             folder: str) -> tuple[str, Path, list[str]] | None:
@@ -198,11 +209,7 @@ class PackOptionsDialog(QDialog):
         dialog = cls(parent, evaluators, folder)
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.folder.text().strip():
             return None
-        chosen = [dialog.people.item(i).data(Qt.ItemDataRole.UserRole)
-                  for i in range(dialog.people.count())
-                  if dialog.people.item(i).checkState() == Qt.CheckState.Checked]
-        return ("xlsx" if dialog.xlsx.isChecked() else "tender",
-                Path(dialog.folder.text().strip()), chosen)
+        return dialog.values()
 
 
 def _escape(text: str) -> str:

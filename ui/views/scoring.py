@@ -54,8 +54,8 @@ class ScoringView(View):
         top.addStretch(1)
         self.progress = QProgressBar()
         self.progress.setObjectName("scoring_progress")
-        self.progress.setFixedWidth(220)
-        self.progress.setFormat("%v of %m scored")
+        self.progress.setFixedWidth(240)
+        self.progress.setFormat("This lot: %v of %m scored")
         top.addWidget(self.progress)
         self.submit = QPushButton("S&ubmit pack…")
         self.submit.setObjectName("primary")
@@ -116,7 +116,7 @@ class ScoringView(View):
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ScoreItemsModel.COL_BIDDER, QHeaderView.ResizeMode.Stretch)
-        self.items.setFixedWidth(330)
+        self.items.setFixedWidth(340)
         self.items.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show(current.row()))
         self.items.installEventFilter(self)
@@ -192,15 +192,15 @@ class ScoringView(View):
         elif who is not None:
             self.who.setText(f"Saved as entered by {self.doc.tf.user} for {who.name}.")
         self._set_banner(locked or self._moderation_note(), error=bool(locked))
-        self.submit.setEnabled(not locked and not self.doc.read_only)
         undeclared = self._undeclared()
         if undeclared:
             lot_id, title = undeclared[0]
             self.declaration.show_lot(lot_id, title, len(data.lots) - len(undeclared) + 1,
                                       len(data.lots))
             self.pages.setCurrentWidget(self.declaration)
-        for widget in (self.lot, self.lot_label, self.progress, self.submit):
-            widget.setVisible(not undeclared and (self.pack or widget is not self.submit))
+        for widget in (self.lot, self.lot_label, self.progress):
+            widget.setVisible(not undeclared)
+        self.submit.setVisible(self.pack and not undeclared and not locked)
         if undeclared:
             return
         self._fill_items()
@@ -285,7 +285,7 @@ class ScoringView(View):
         self.entry.show_item(item.criterion, item.bidder_label,
                              self.doc.data.scale(item.criterion.scale), score, rationale,
                              roster.panel_settings(self.doc.tf).rationale_min_length, locked)
-        self.save.setEnabled(not locked)
+        self.save.setVisible(not locked)
         self.previous.setEnabled(row > 0)
         self.next.setEnabled(row < self.items_model.rowCount() - 1)
 

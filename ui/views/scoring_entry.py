@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
-    QSizePolicy,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -23,26 +21,9 @@ from PySide6.QtWidgets import (
 from workbench.domain import Criterion, Scale
 from workbench.numbers import dec_str
 
-CURRENT_LEVEL = "background: #dceefb; border: 1px solid #2680c2; border-radius: 4px;"
-OTHER_LEVEL = "border: 1px solid transparent;"
-
-
-class _Level(QLabel):
-    """A scale level; clicking it chooses that score (the keyboard types the digit instead)."""
-
-    chosen = Signal(str)
-
-    def __init__(self, value: str, name: str, text: str) -> None:
-        super().__init__(text)
-        self.value, self.name = value, name
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setContentsMargins(6, 1, 6, 1)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def mousePressEvent(self, event) -> None:
-        self.chosen.emit(self.value)
-        super().mousePressEvent(event)
+CURRENT_LEVEL = "background-color: #cfe6fa;"
+OTHER_LEVEL = ""
+LINK = "color: #102a43; text-decoration: none;"
 
 
 class EntryPanel(QWidget):
@@ -103,20 +84,16 @@ class EntryPanel(QWidget):
         left.setColumnStretch(2, 1)
         left.setRowStretch(2, 1)
         columns.addLayout(left, 4)
-        self.levels_box = QFrame()
-        self.levels_box.setObjectName("card")
-        self.levels = QVBoxLayout(self.levels_box)
-        self.levels.setSpacing(0)
-        self.levels.setContentsMargins(4, 4, 4, 4)
-        # Long descriptors scroll rather than being cut off on a small screen.
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setWidget(self.levels_box)
-        columns.addWidget(scroller, 7)
+        # A browser, not labels: long descriptors wrap and scroll by themselves, and a click
+        # on a level chooses it. It takes no focus, so Tab goes from score to rationale.
+        self.levels = QTextBrowser()
+        self.levels.setObjectName("scale_levels")
+        self.levels.setOpenLinks(False)
+        self.levels.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.levels.anchorClicked.connect(lambda url: self._choose(url.fragment()))
+        columns.addWidget(self.levels, 7)
         layout.addLayout(columns, 1)
-        self._level_labels: list[_Level] = []
+        self._scale: Scale | None = None
         self.minimum = 0
         self.score.textChanged.connect(self._highlight)
         self.rationale.textChanged.connect(self._count)
@@ -135,7 +112,7 @@ class EntryPanel(QWidget):
         self.guidance.setText("<br>".join(notes))
         self.guidance.setVisible(bool(notes))
         self.bidder.setText(f"Bidder: {bidder}")
-        self._fill_levels(scale)
+        self._scale = scale
         self.minimum = minimum
         self.score.setText(score)
         self.rationale.setPlainText(rationale)
@@ -151,46 +128,39 @@ class EntryPanel(QWidget):
         self.score.setFocus(Qt.FocusReason.OtherFocusReason)
         self.score.selectAll()
 
-    def _fill_levels(self, scale: Scale | None) -> None:
-        while self.levels.count():
-            old = self.levels.takeAt(0)
-            if old.widget():
-                old.widget().deleteLater()
-        self._level_labels = []
-        if scale is None:
-            return
-        title = QLabel(f"<b>{_escape(scale.name)}</b>")
-        self.levels.addWidget(title)
-        if scale.is_range:
-            step = f" in steps of {dec_str(scale.step)}" if scale.step else ""
-            self.levels.addWidget(QLabel(f"A score from {dec_str(scale.lowest)} to "
-                                         f"{dec_str(scale.highest)}{step}."))
-        for level in scale.levels:
-            label = _Level(dec_str(level.value), level.label, f"<b>{dec_str(level.value)} · "
-                           f"{_escape(level.label)}</b> — {_escape(level.descriptor)}")
-            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-            label.chosen.connect(self._choose)
-            self._level_labels.append(label)
-            self.levels.addWidget(label)
-        self.levels.addStretch(1)
-
     def _choose(self, value: str) -> None:
         if not self.score.isReadOnly():
             self.score.setText(value)
             self.rationale.setFocus()
 
     def _highlight(self) -> None:
+        """Show the scale with the level matching the typed score picked out."""
+        scale = self._scale
         try:
             typed = Decimal(self.score.text()) if self.score.text() else None
         except InvalidOperation:
             typed = None
-        name = ""
-        for label in self._level_labels:
-            current = typed is not None and Decimal(label.value) == typed
-            label.setStyleSheet(CURRENT_LEVEL if current else OTHER_LEVEL)
-            if current:
-                name = label.name
-        self.level_name.setText(name)
+        level = scale.level(typed) if scale and typed is not None else None
+        self.level_name.setText(level.label if level else "")
+        if scale is None:
+            self.levels.clear()
+            return
+        parts = [f"<p style='margin:2px 4px 6px 4px'><b>{_escape(scale.name)}</b></p>"]
+        if scale.is_range:
+            step = f" in steps of {dec_str(scale.step)}" if scale.step else ""
+            parts.append(f"<p style='margin:4px'>A score from {dec_str(scale.lowest)} to "
+                         f"{dec_str(scale.highest)}{step}.</p>")
+        for each in scale.levels:
+            value = dec_str(each.value)
+            style = CURRENT_LEVEL if each is level else OTHER_LEVEL
+            parts.append(f"<table width='100%' cellpadding='3' cellspacing='0' "
+                         f"style='margin:0px; {style}'><tr><td>"
+                         f"<a name='{value}' href='#{value}' style='{LINK}'>"
+                         f"<b>{value} · {_escape(each.label)}</b></a> — "
+                         f"{_escape(each.descriptor)}</td></tr></table>")
+        self.levels.setHtml("".join(parts))
+        if level is not None:
+            self.levels.scrollToAnchor(dec_str(level.value))
 
     def _count(self) -> None:
         length = len(self.rationale.toPlainText().strip())

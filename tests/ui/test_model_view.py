@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,6 @@ from workbench.model.seal import seal_state
 from workbench.storage import TenderFile
 
 from ui import errors
-from ui.app import main
 from ui.views.model_tree import (
     COL_CODE,
     COL_EFFECTIVE,
@@ -238,9 +240,14 @@ def test_excel_export_then_import(view, tmp_path: Path) -> None:
 
 
 def test_model_screenshot(demo_tender: Path, tmp_path: Path) -> None:
+    # its own process: main() installs process-wide crash handlers
     out = tmp_path / "m.png"
-    assert main([str(demo_tender), "--view", "model", "--screenshot", str(out),
-                 "--size", "1366x768"]) == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "ui", str(demo_tender), "--view", "model", "--screenshot",
+         str(out), "--size", "1366x768"],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, capture_output=True, text=True,
+        timeout=120)
+    assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"\x89PNG")
 
 

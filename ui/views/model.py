@@ -314,7 +314,7 @@ class ModelView(View):
         self._update_actions()
         if self._fitted != self.lot_id:
             self._fitted = self.lot_id
-            QTimer.singleShot(0, self._fit_tree)
+            QTimer.singleShot(0, self, self._fit_tree)
 
     def _fit_tree(self) -> None:
         """Give the tree the height its rows need (up to 70%), the details the rest."""
@@ -434,8 +434,8 @@ class ModelView(View):
         lot_id = self.lot_id
         if lot_id:
             self._select_after = criterion_id
-            QTimer.singleShot(0, lambda: self.commands.move(lot_id, criterion_id, parent_id,
-                                                            position))
+            QTimer.singleShot(0, self, lambda: self.commands.move(lot_id, criterion_id,
+                                                                  parent_id, position))
 
     def normalise(self) -> None:
         if self.lot_id is None:
@@ -462,11 +462,12 @@ class ModelView(View):
     def _commit_cell(self, criterion_id: str, field: str, value: object) -> bool:
         """A cell editor's value: committed once Qt has closed the editor, since the commit
         rebuilds the model the editor belongs to."""
-        QTimer.singleShot(0, lambda: self._commit(criterion_id, field, value))
+        QTimer.singleShot(0, self, lambda: self._commit(criterion_id, field, value))
         return True
 
     def _commit_matrix(self, lot_id: str, criterion_id: str, text: str) -> bool:
-        QTimer.singleShot(0, lambda: self.commands.commit(lot_id, criterion_id, "weight", text))
+        QTimer.singleShot(0, self,
+                          lambda: self.commands.commit(lot_id, criterion_id, "weight", text))
         return True
 
     def starter(self) -> None:

@@ -26,7 +26,8 @@ CHANGED_COLUMN = {
     "lots": "title", "criteria": "weight", "bidders": "price", "bidder_values": "value",
     "assignments": "criterion_id", "scores": "score", "moderated": "score",
     "gateways": "rationale", "lot_conflicts": "mitigation", "packs": "checksum",
-    "meetings": "chair", "parked": "note",
+    "meetings": "chair", "parked": "note", "commitments": "committed",
+    "deliveries": "evidence",
 }
 STAMP = "2026-11-20T10:00:00+00:00"
 
@@ -45,6 +46,11 @@ def full_tender(demo_tender: Path) -> Path:
         tf.put("parked", {"lot_id": score["lot_id"], "bidder_id": score["bidder_id"],
                           "criterion_id": score["criterion_id"], "note": "ask finance",
                           "parked_at": STAMP})
+        tf.put("commitments", {"lot_id": "L1", "bidder_id": "B4", "criterion_id": "SV2",
+                               "committed": "5"})
+        tf.put("deliveries", {"lot_id": "L1", "bidder_id": "B4", "criterion_id": "SV2",
+                              "period": "2027-Q1", "delivered": "5", "evidence": "payroll",
+                              "recorded_on": "2027-04-10"})
     assert all(_count(demo_tender, table) for table in PROTECTED)
     return demo_tender
 

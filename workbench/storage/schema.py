@@ -32,7 +32,12 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "packs": ("id",),
     "meetings": ("id",),
     "parked": ("lot_id", "bidder_id", "criterion_id"),
+    "commitments": ("lot_id", "bidder_id", "criterion_id"),
+    "deliveries": ("lot_id", "bidder_id", "criterion_id", "period"),
 }
+#: Contract monitoring after the award (see `workbench.monitoring`): still written once the
+#: tender is locked, because delivery is reported for the life of the contract.
+AFTER_AWARD = ("commitments", "deliveries")
 
 #: Keys of the `meta` table (file bookkeeping, not audited): "kind" is "tender" for a lead's
 #: file and "pack" for one evaluator's scoring pack; a pack also records "pack_id",
@@ -220,6 +225,31 @@ CREATE TABLE parked (
     note TEXT NOT NULL DEFAULT '',
     parked_at TEXT NOT NULL,
     PRIMARY KEY (lot_id, bidder_id, criterion_id),
+    FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id),
+    FOREIGN KEY (lot_id, criterion_id) REFERENCES criteria(lot_id, id)
+);
+CREATE TABLE commitments (
+    lot_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    committed TEXT NOT NULL,
+    unit TEXT NOT NULL DEFAULT '',
+    period TEXT NOT NULL DEFAULT 'contract total',
+    periods_planned INTEGER,
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (lot_id, bidder_id, criterion_id),
+    FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id),
+    FOREIGN KEY (lot_id, criterion_id) REFERENCES criteria(lot_id, id)
+);
+CREATE TABLE deliveries (
+    lot_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    delivered TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    recorded_on TEXT NOT NULL,
+    PRIMARY KEY (lot_id, bidder_id, criterion_id, period),
     FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id),
     FOREIGN KEY (lot_id, criterion_id) REFERENCES criteria(lot_id, id)
 );

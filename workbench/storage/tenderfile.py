@@ -28,6 +28,7 @@ from workbench.storage import audit, backup
 from workbench.storage.lock import FileLock
 from workbench.storage.records import Row, data_of, rows_of
 from workbench.storage.schema import (
+    AFTER_AWARD,
     APPLICATION_ID,
     META_KIND,
     PROTECTED,
@@ -248,7 +249,8 @@ class TenderFile:
         """One user action: one transaction, its changes appended to the audit chain.
 
         A locked tender accepts one action only: the unlock (its status, and nothing else,
-        changed away from "locked", with a reason). Anything else is undone and refused.
+        changed away from "locked", with a reason), plus contract monitoring (`AFTER_AWARD`
+        tables). Anything else is undone and refused.
         """
         if self.read_only and self.read_only_reason != LOCKED_REASON:
             raise ReadOnlyError(f"{self.path.name} is read-only: {self.read_only_reason}")
@@ -284,7 +286,9 @@ class TenderFile:
 
     def _refuse_unless_unlock(self, reason: str) -> None:
         """Inside an action on a locked tender: let only the unlock through, with its reason."""
-        changes = self._pending or []
+        # Monitoring rows are exempt: the supplier reports delivery for years after the award
+        # is locked, and those reports must not reopen the evaluation to be recorded.
+        changes = [c for c in self._pending or [] if c["entity"] not in AFTER_AWARD]
         if not changes:
             return
         unlock = False

@@ -1,0 +1,448 @@
+"""Contract monitoring after the award: what the supplier promised on each social value measure,
+what it has delivered in each reporting period, and whether it is on track.
+
+A *measure* is a quantitative criterion tagged with a social value theme (or under a tagged
+group). The *supplier* of a lot is its first-placed bidder in `compute_lot` — never a ranking
+made here. Monitoring is written once the award is recommended and stays writable after the
+tender is locked (the tender file exempts these two tables from the lock).
+
+How a measure's status is worked out (`MeasureStatus`), in plain words:
+
+* The commitment's basis says how deliveries count. "contract total" and "per year": the
+  figures reported each period add up. "each period": a level to keep up in every period
+  (staff in post, say), so the latest period reported is what counts.
+* Periods reported: the distinct periods the supplier has reported on any measure of the lot,
+  so a measure left out of a return still falls behind.
+* Target to date: with a number of planned reporting periods recorded, an adding-up commitment
+  is expected at a steady rate — committed × periods reported ÷ periods planned (a contract
+  total never asks for more than the total). Without one, or for "each period", the target is
+  the committed figure itself.
+* Percent of target = delivered ÷ target, shown and compared to the whole percent:
+  green at 100% or more, amber from 75%, red below 75%. Nothing is rated before the first
+  period is reported, nor when nothing (0) was committed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from workbench.domain import Criterion, Lot, Rounding, TenderData
+from workbench.errors import ReadOnlyError, ValidationError
+from workbench.numbers import dec_str, fmt_money, round_to, to_decimal
+from workbench.scoring.results import BidderResult, compute_lot
+from workbench.storage import TenderFile
+from workbench.storage.records import Row
+from workbench.storage.tenderfile import LOCKED_REASON
+
+#: How a committed figure is counted (see the module docstring).
+BASES = ("contract total", "per year", "each period")
+#: Tender statuses at which a contract is monitored.
+MONITORED = ("award_recommended", "locked")
+GREEN_AT, AMBER_AT = Decimal(100), Decimal(75)
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "Not rated"}
+NOT_YET = ("monitoring starts once the award is recommended (Audit ▸ Recommend award…); "
+           "until then there is no supplier to monitor")
+_WHOLE = Rounding(0, "half_up")
+_SHOWN = Rounding(2, "half_up")
+_LONGEST_PERIOD = 40
+#: What people type around a figure: "£41,000" is 41000.
+_DECORATION = str.maketrans("", "", "£€$, \u00a0")
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What the supplier promised on one measure; `periods_planned` may be unknown (None)."""
+
+    lot_id: str
+    bidder_id: str
+    criterion_id: str
+    committed: Decimal
+    unit: str = ""
+    period: str = "contract total"
+    periods_planned: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the supplier reported for one measure in one period, with the evidence seen."""
+
+    lot_id: str
+    bidder_id: str
+    criterion_id: str
+    period: str
+    delivered: Decimal
+    evidence: str
+    recorded_on: str
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A tender with its monitoring records, read at one moment."""
+
+    data: TenderData
+    commitments: tuple[Commitment, ...] = ()
+    deliveries: tuple[Delivery, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    """One measure of the supplier's contract: promise, delivery to date, target and RAG.
+
+    `rag` is "green", "amber", "red", or "none" (not rated; `status_text` says why).
+    """
+
+    criterion: Criterion
+    theme: str
+    commitment: Commitment | None
+    deliveries: tuple[Delivery, ...]
+    delivered: Decimal
+    target: Decimal | None
+    percent_of_commitment: Decimal | None
+    percent_of_target: Decimal | None
+    rag: str
+    status_text: str
+
+    @property
+    def unit(self) -> str:
+        return self.commitment.unit if self.commitment else self.criterion.unit
+
+    @property
+    def rag_label(self) -> str:
+        return RAG_LABELS[self.rag]
+
+
+@dataclass(frozen=True)
+class LotMonitoring:
+    """A lot's contract: its supplier (None, with `why_none`, when there is no single one),
+    its measures in model order and the periods reported so far, in order."""
+
+    lot: Lot
+    supplier: BidderResult | None
+    why_none: str
+    measures: list[MeasureStatus] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def ledger(tf: TenderFile, data: TenderData | None = None) -> Ledger:
+    """The tender (or the snapshot `data` already loaded from `tf`) with its monitoring rows."""
+    return Ledger(
+        data if data is not None else tf.load(),
+        tuple(_commitment(r) for r in tf.rows("commitments")),
+        tuple(Delivery(r["lot_id"], r["bidder_id"], r["criterion_id"], r["period"],
+                       Decimal(r["delivered"]), r["evidence"], r["recorded_on"])
+              for r in tf.rows("deliveries")))
+
+
+def measures(lot: Lot) -> list[tuple[Criterion, str]]:
+    """The lot's social value measures with their theme, in model order."""
+    found: list[tuple[Criterion, str]] = []
+
+    def visit(nodes: list[Criterion], theme: str | None) -> None:
+        for node in nodes:
+            own = node.theme or theme
+            if node.kind == "quantitative" and own:
+                found.append((node, own))
+            visit(node.children, own)
+
+    visit(lot.criteria, None)
+    return found
+
+
+def supplier(data: TenderData, lot: Lot) -> tuple[BidderResult | None, str]:
+    """The lot's first-placed bidder from the results, or None and the reason there is none."""
+    winners = compute_lot(data, lot).winners
+    if len(winners) == 1:
+        return winners[0], ""
+    if winners:
+        names = ", ".join(w.name for w in winners)
+        return None, f"first place is tied ({names}); the panel must resolve the tie"
+    return None, "no bidder is left in the competition"
+
+
+def monitor_lot(source: TenderFile | Ledger, lot_id: str) -> LotMonitoring:
+    """Everything the Monitoring view and report show for one lot."""
+    book = source if isinstance(source, Ledger) else ledger(source)
+    lot = _lot(book.data, lot_id)
+    if book.data.tender.status not in MONITORED:
+        return LotMonitoring(lot, None, NOT_YET)
+    winner, why = supplier(book.data, lot)
+    if winner is None:
+        return LotMonitoring(lot, None, why)
+    mine = [d for d in book.deliveries if (d.lot_id, d.bidder_id) == (lot_id, winner.id)]
+    periods = sorted({d.period for d in mine}, key=period_key)
+    promised = {c.criterion_id: c for c in book.commitments
+                if (c.lot_id, c.bidder_id) == (lot_id, winner.id)}
+    listed = measures(lot)
+    listed += [(c, c.theme or "") for c in lot.all_criteria()
+               if c.id in promised and c.id not in {m.id for m, _ in listed}]
+    return LotMonitoring(lot, winner, "", [
+        _status(criterion, theme, promised.get(criterion.id),
+                sorted((d for d in mine if d.criterion_id == criterion.id),
+                       key=lambda d: period_key(d.period)), len(periods))
+        for criterion, theme in listed], periods)
+
+
+def monitoring_status(source: TenderFile | Ledger, lot_id: str) -> list[MeasureStatus]:
+    """Per measure of the lot's supplier: committed, delivered to date, percent and RAG."""
+    return monitor_lot(source, lot_id).measures
+
+
+def _status(criterion: Criterion, theme: str, c: Commitment | None,
+            found: list[Delivery], reported: int) -> MeasureStatus:
+    def make(delivered: Decimal, target: Decimal | None, of_commitment: Decimal | None,
+             of_target: Decimal | None, rag: str, text: str) -> MeasureStatus:
+        return MeasureStatus(criterion, theme, c, tuple(found), delivered, target,
+                             of_commitment, of_target, rag, text)
+
+    if c is None:
+        return make(Decimal(0), None, None, None, "none", "No commitment recorded")
+    if c.period == "each period":
+        delivered = found[-1].delivered if found else Decimal(0)
+    else:
+        delivered = sum((d.delivered for d in found), Decimal(0))
+    if c.committed == 0:
+        return make(delivered, None, None, None, "none", "Nothing was committed")
+    of_commitment = percent(delivered, c.committed)
+    if reported == 0:
+        return make(delivered, None, of_commitment, None, "none", "No periods reported yet")
+    target = target_to_date(c, reported)
+    of_target = percent(delivered, target)
+    rag = "green" if of_target >= GREEN_AT else "amber" if of_target >= AMBER_AT else "red"
+    words = {"green": "on track", "amber": "behind", "red": "well behind"}[rag]
+    return make(delivered, target, of_commitment, of_target, rag,
+                f"{RAG_LABELS[rag]}: {words} ({of_target}% of target)")
+
+
+def target_to_date(c: Commitment, reported: int) -> Decimal:
+    """What should have been delivered after `reported` periods (module docstring)."""
+    if c.period == "each period" or not c.periods_planned:
+        return c.committed
+    if c.period == "contract total":
+        reported = min(reported, c.periods_planned)
+    return c.committed * reported / c.periods_planned
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal:
+    """part ÷ whole as a whole percentage, as shown and compared ("82")."""
+    return round_to(part * 100 / whole, _WHOLE)
+
+
+def period_key(period: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort periods as people read them: "2027-Q2" before "2027-Q10", numbers by value."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p.lower())
+                 for p in re.split(r"(\d+)", period) if p)
+
+
+def amount_text(value: Decimal | None, unit: str = "") -> str:
+    """A quantity for people: "2,400 hours", "4.5 FTE", "£41,000"; "—" for none."""
+    if value is None:
+        return "—"
+    if unit.strip() in ("£", "GBP"):
+        return fmt_money(round_to(value, _SHOWN))
+    text = format(Decimal(dec_str(round_to(value, _SHOWN))), ",f")
+    return f"{text} {unit.strip()}".strip()
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def refusal(tf: TenderFile) -> str:
+    """Why monitoring cannot be written to this file now ("" when it can)."""
+    if tf.read_only and tf.read_only_reason != LOCKED_REASON:
+        return f"{tf.path.name} is read-only: {tf.read_only_reason}"
+    status = str(tf.rows("tender")[0]["status"])
+    return "" if status in MONITORED else NOT_YET
+
+
+def record_commitments_from_bid(tf: TenderFile, lot_id: str, bidder_id: str) -> list[str]:
+    """Commit the supplier to the figures of its bid: one commitment per measure that has
+    none yet and a figure in the bid, in one action. Returns the measures seeded."""
+    data = _writable(tf)
+    lot = _lot(data, lot_id)
+    bidder = _require_supplier(data, lot, bidder_id).bidder
+    have = {r["criterion_id"] for r in _rows(tf, "commitments", lot_id, bidder_id)}
+    seeded = [(c, bidder.values[c.id]) for c, _theme in measures(lot)
+              if c.id not in have and c.id in bidder.values]
+    if not seeded:
+        raise ValidationError(f"lot {lot_id}: every measure with a figure in "
+                              f"{bidder.name}'s bid already has a commitment")
+    with tf.action(f"Seed commitments from {bidder.name}'s bid in lot {lot_id}"):
+        for criterion, value in seeded:
+            tf.put("commitments", _commitment_row(Commitment(
+                lot_id, bidder_id, criterion.id, value, criterion.unit,
+                note="Figure from the bid")))
+    return [c.id for c, _v in seeded]
+
+
+def set_commitment(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
+                   committed: object, *, unit: str = "", period: str = "contract total",
+                   periods_planned: int | None = None, note: str = "") -> None:
+    """Record (or change) what the supplier promised on one measure."""
+    data = _writable(tf)
+    lot = _lot(data, lot_id)
+    _require_supplier(data, lot, bidder_id)
+    criterion = _measure(lot, criterion_id)
+    where = f"lot {lot_id}, {criterion_id}"
+    amount = _amount(committed, f"{where}: the committed figure")
+    if period not in BASES:
+        raise ValidationError(f"{where}: the basis must be one of {', '.join(BASES)}")
+    if periods_planned is not None and (isinstance(periods_planned, bool)
+                                        or not isinstance(periods_planned, int)
+                                        or periods_planned < 1):
+        raise ValidationError(f"{where}: periods planned must be a whole number of 1 or more, "
+                              "or left empty")
+    with tf.action(f"Set commitment on {criterion_id} {criterion.title} in lot {lot_id}"):
+        tf.put("commitments", _commitment_row(Commitment(
+            lot_id, bidder_id, criterion_id, amount, unit.strip(), period, periods_planned,
+            note.strip())))
+
+
+def record_delivery(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
+                    period: str, delivered: object, evidence: str, *,
+                    recorded_on: str | None = None, replacing: str | None = None) -> None:
+    """Record what was delivered on a committed measure in one period, with its evidence.
+
+    Recording a period again replaces it; `replacing` names the period of an entry being
+    edited, so a corrected period label moves the entry in the same action.
+    """
+    _writable(tf)
+    period = " ".join(str(period).split())
+    where = f"lot {lot_id}, {criterion_id}"
+    if not period:
+        raise ValidationError(f"{where}: say which period the delivery is for (e.g. 2027-Q2)")
+    if len(period) > _LONGEST_PERIOD:
+        raise ValidationError(f"{where}: the period '{period[:20]}…' is too long "
+                              f"(at most {_LONGEST_PERIOD} characters)")
+    amount = _amount(delivered, f"{where}, {period}: the delivered figure")
+    evidence = str(evidence).strip()
+    if not evidence:
+        raise ValidationError(f"{where}, {period}: say what evidence was seen (a return, "
+                              "timesheets, invoices…)")
+    if not _rows(tf, "commitments", lot_id, bidder_id, criterion_id):
+        raise ValidationError(f"{where}: record the commitment before what was delivered")
+    key = {"lot_id": lot_id, "bidder_id": bidder_id, "criterion_id": criterion_id}
+    if period != replacing and _rows(tf, "deliveries", lot_id, bidder_id, criterion_id, period):
+        raise ValidationError(f"{where}: {period} is already recorded; edit that entry instead")
+    with tf.action(f"Record delivery on {criterion_id} for {period} in lot {lot_id}"):
+        if replacing is not None and replacing != period:
+            tf.delete("deliveries", {**key, "period": replacing})
+        tf.put("deliveries", {**key, "period": period, "delivered": dec_str(amount),
+                              "evidence": evidence,
+                              "recorded_on": recorded_on or date.today().isoformat()})
+
+
+def remove_delivery(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
+                    period: str) -> None:
+    """Remove one period's delivery record (entered by mistake); the audit trail keeps it."""
+    _writable(tf)
+    if not _rows(tf, "deliveries", lot_id, bidder_id, criterion_id, period):
+        raise ValidationError(f"lot {lot_id}, {criterion_id}: no delivery recorded for "
+                              f"{period}")
+    with tf.action(f"Remove delivery on {criterion_id} for {period} in lot {lot_id}"):
+        tf.delete("deliveries", {"lot_id": lot_id, "bidder_id": bidder_id,
+                                 "criterion_id": criterion_id, "period": period})
+
+
+@dataclass(frozen=True)
+class SavedRows:
+    """The monitoring rows of one supplier on one lot, captured so undo can put them back."""
+
+    lot_id: str
+    bidder_id: str
+    commitments: tuple[Row, ...]
+    deliveries: tuple[Row, ...]
+
+
+def state(tf: TenderFile, lot_id: str, bidder_id: str) -> SavedRows:
+    """The stored monitoring rows of a supplier on a lot, for `restore` later."""
+    return SavedRows(lot_id, bidder_id, tuple(_rows(tf, "commitments", lot_id, bidder_id)),
+                     tuple(_rows(tf, "deliveries", lot_id, bidder_id)))
+
+
+def restore(tf: TenderFile, saved: SavedRows, description: str) -> None:
+    """Put a supplier's monitoring rows back exactly as `state` found them (undo)."""
+    _writable(tf)
+    with tf.action(description):
+        for table, rows in (("deliveries", saved.deliveries),
+                            ("commitments", saved.commitments)):
+            keep = [_key(table, r) for r in rows]
+            for row in _rows(tf, table, saved.lot_id, saved.bidder_id):
+                if _key(table, row) not in keep:
+                    tf.delete(table, row)
+            for row in rows:
+                tf.put(table, row)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _writable(tf: TenderFile) -> TenderData:
+    why = refusal(tf)
+    if why:
+        raise (ValidationError if why == NOT_YET else ReadOnlyError)(why)
+    return tf.load()
+
+
+def _lot(data: TenderData, lot_id: str) -> Lot:
+    lot = data.lot(lot_id)
+    if lot is None:
+        raise ValidationError(f"there is no lot {lot_id}")
+    return lot
+
+
+def _require_supplier(data: TenderData, lot: Lot, bidder_id: str) -> BidderResult:
+    winner, why = supplier(data, lot)
+    if winner is None:
+        raise ValidationError(f"lot {lot.id} has no supplier to monitor: {why}")
+    if winner.id != bidder_id:
+        raise ValidationError(f"lot {lot.id}: only the first-placed bidder ({winner.name}) "
+                              f"is monitored, not {bidder_id}")
+    return winner
+
+
+def _measure(lot: Lot, criterion_id: str) -> Criterion:
+    found = next((c for c, _theme in measures(lot) if c.id == criterion_id), None)
+    if found is None:
+        raise ValidationError(f"lot {lot.id}: {criterion_id} is not a social value measure "
+                              "(a measured figure tagged with a social value theme)")
+    return found
+
+
+def _amount(value: object, what: str) -> Decimal:
+    text = str(value).translate(_DECORATION) if value is not None else ""
+    try:
+        amount = to_decimal(text, what)
+    except ValueError:
+        raise ValidationError(f"{what} must be a number, not '{value}'") from None
+    if amount < 0:
+        raise ValidationError(f"{what} must be 0 or more, not {value}")
+    return amount
+
+
+def _rows(tf: TenderFile, table: str, lot_id: str, bidder_id: str, *more: str) -> list[Row]:
+    columns = ["lot_id", "bidder_id", "criterion_id", "period"][:2 + len(more)]
+    where = " AND ".join(f"{c} = ?" for c in columns)
+    return tf.rows(table, where, [lot_id, bidder_id, *more])
+
+
+def _key(table: str, row: Row) -> tuple[str, ...]:
+    columns = ("criterion_id", "period") if table == "deliveries" else ("criterion_id",)
+    return tuple(row[c] for c in columns)
+
+
+def _commitment(r: Row) -> Commitment:
+    return Commitment(r["lot_id"], r["bidder_id"], r["criterion_id"], Decimal(r["committed"]),
+                      r["unit"], r["period"], r["periods_planned"], r["note"])
+
+
+def _commitment_row(c: Commitment) -> Row:
+    return {"lot_id": c.lot_id, "bidder_id": c.bidder_id, "criterion_id": c.criterion_id,
+            "committed": dec_str(c.committed), "unit": c.unit, "period": c.period,
+            "periods_planned": c.periods_planned, "note": c.note}

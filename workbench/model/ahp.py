@@ -60,6 +60,7 @@ class Pairwise:
 
     @property
     def consistent(self) -> bool:
+        """True when the judgements pass Saaty's test (CR below 0.10)."""
         return self.consistency_ratio is None or self.consistency_ratio < ACCEPTABLE_RATIO
 
 

@@ -59,6 +59,7 @@ def template(key: str) -> Scale:
 
 
 def new_scale_id(data: TenderData, wanted: str) -> str:
+    """`wanted`, or a free variant of it when a scale already has that code."""
     return free_code({s.id for s in data.scales}, wanted)
 
 

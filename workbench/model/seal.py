@@ -46,6 +46,7 @@ def canonical_plan(data: TenderData) -> str:
 
 
 def plan_hash(data: TenderData) -> str:
+    """The SHA-256 of the canonical plan, in hex: the seal's fingerprint."""
     return hashlib.sha256(canonical_plan(data).encode("utf-8")).hexdigest()
 
 
@@ -79,6 +80,7 @@ class SealState:
 
 
 def seal_state(tf: TenderFile, data: TenderData | None = None) -> SealState:
+    """Whether the plan is sealed, and whether the model still matches the fingerprint."""
     row = tender_row(tf)
     fingerprint = row["seal_hash"]
     if not fingerprint:

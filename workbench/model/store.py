@@ -29,6 +29,7 @@ LINKED_NAMES = {"scores": "score", "moderated": "moderated score", "gateways": "
 
 
 def tender_row(tf: TenderFile) -> Row:
+    """The tender's stored row (it holds the seal and the shared-model setting)."""
     return tf.rows("tender")[0]
 
 
@@ -45,6 +46,7 @@ def is_shared(tf: TenderFile) -> bool:
 
 
 def lot_ids(tf: TenderFile) -> list[str]:
+    """The tender's lot codes in their order."""
     return [r["id"] for r in sorted(tf.rows("lots"), key=lambda r: r["position"])]
 
 
@@ -91,6 +93,7 @@ def linked_rows(tf: TenderFile, lot_id: str,
 
 
 def linked_counts(rows: Iterable[tuple[str, Row]]) -> dict[str, int]:
+    """How many linked records per table."""
     counts: dict[str, int] = {}
     for table, _row in rows:
         counts[table] = counts.get(table, 0) + 1

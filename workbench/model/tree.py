@@ -20,6 +20,7 @@ STEPS = ("up", "down", "indent", "outdent")
 
 
 def walk(roots: Iterable[Criterion]) -> Iterable[Criterion]:
+    """Every criterion of the tree, depth first."""
     for root in roots:
         yield from root.walk()
 
@@ -37,15 +38,18 @@ def locate(roots: list[Criterion], criterion_id: str) -> tuple[Criterion | None,
 
 
 def find(roots: list[Criterion], criterion_id: str) -> Criterion:
+    """The criterion with this code (ValidationError if there is none)."""
     parent, index = locate(roots, criterion_id)
     return (parent.children if parent else roots)[index]
 
 
 def children_of(roots: list[Criterion], parent_id: str | None) -> list[Criterion]:
+    """The list holding a group's criteria (the top level when parent_id is None)."""
     return roots if parent_id is None else find(roots, parent_id).children
 
 
 def detach(roots: list[Criterion], criterion_id: str) -> Criterion:
+    """Take a criterion (and everything under it) out of the tree."""
     parent, index = locate(roots, criterion_id)
     return (parent.children if parent else roots).pop(index)
 
@@ -129,6 +133,7 @@ def free_code(used: set[str], wanted: str) -> str:
 
 
 def check_code(code: str, what: str = "criterion") -> str:
+    """The code, trimmed, if it can be one; ValidationError saying what a code may hold."""
     code = code.strip()
     if not CODE_PATTERN.match(code):
         raise ValidationError(

@@ -39,10 +39,10 @@ def score_items(data: TenderData, lot_id: str, evaluator_id: str) -> list[ScoreI
     if lot is None:
         return []
     mine = {(s.criterion, s.bidder): s for s in lot.scores if s.evaluator == evaluator_id}
-    return [ScoreItem(lot_id, criterion, item.bidder_id, item.bidder_label,
+    criteria = {c.id: c for c in lot.all_criteria()}
+    return [ScoreItem(lot_id, criteria[item.criterion_id], item.bidder_id, item.bidder_label,
                       mine.get((item.criterion_id, item.bidder_id)))
-            for item in pack_items(data, evaluator_id) if item.lot_id == lot_id
-            if (criterion := lot.criterion(item.criterion_id)) is not None]
+            for item in pack_items(data, evaluator_id) if item.lot_id == lot_id]
 
 
 class ScoreItemsModel(QAbstractTableModel):

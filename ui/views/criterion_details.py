@@ -106,16 +106,21 @@ class CriterionDetails(QFrame):
         self.descriptors.setSizePolicy(QSizePolicy.Policy.Expanding,
                                        QSizePolicy.Policy.Ignored)
         self.descriptors.setMinimumHeight(120)
-        left = QVBoxLayout()
+        # the fields keep one width whatever the kind; the texts take what the scale leaves
+        fields = QWidget()
+        fields.setFixedWidth(380)
+        left = QVBoxLayout(fields)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(form)
         left.addStretch(1)
-        scale_column = QVBoxLayout()
-        self.scale_caption = QLabel("Scale descriptors")
-        scale_column.addWidget(self.scale_caption)
-        scale_column.addWidget(self.descriptors, 1)
-        columns.addLayout(left, 3)
-        columns.addLayout(texts, 4)
-        columns.addLayout(scale_column, 3)
+        self.scale_column = QWidget()
+        scale_box = QVBoxLayout(self.scale_column)
+        scale_box.setContentsMargins(0, 0, 0, 0)
+        scale_box.addWidget(QLabel("Scale descriptors"))
+        scale_box.addWidget(self.descriptors, 1)
+        columns.addWidget(fields)
+        columns.addLayout(texts, 3)
+        columns.addWidget(self.scale_column, 2)
         outer = QVBoxLayout(self)
         outer.addWidget(self.heading)
         outer.addLayout(columns, 1)
@@ -135,6 +140,9 @@ class CriterionDetails(QFrame):
     def _combo(self, field: str, label: str, items: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(f"detail_{field}")
+        # long choices must not push the labels out of the fixed-width column
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         for value, text in items:
             combo.addItem(text, value)
         combo.activated.connect(lambda _=0: self._send(field))
@@ -200,8 +208,9 @@ class CriterionDetails(QFrame):
             assert isinstance(edit, QPlainTextEdit)
             edit.setPlainText(getattr(c, field) if c else "")
         self.descriptors.setHtml(_descriptors(c, self._data))
-        self.scale_caption.setVisible(c is not None and c.kind == "scored")
-        self.descriptors.setVisible(c is not None and c.kind == "scored")
+        self.scale_column.setVisible(c is not None and c.kind == "scored")
+        for edit in (self.code, self.title, self.weight, self.minimum, self.unit):
+            edit.setCursorPosition(0)  # show the start of a long title, not its end
         self._filling = False
 
     @staticmethod

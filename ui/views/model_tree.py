@@ -379,6 +379,14 @@ class CriteriaModel(QAbstractItemModel):
 class CriteriaDelegate(QStyledItemDelegate):
     """A combo box for choices (kind, scale, theme), a number box for weights and minimums."""
 
+    #: Tall enough for a combo box or number box to sit in the row without clipping.
+    ROW_HEIGHT = 26
+
+    def sizeHint(self, option, index):
+        size = super().sizeHint(option, index)
+        size.setHeight(max(size.height(), self.ROW_HEIGHT))
+        return size
+
     def createEditor(self, parent, option, index):
         choices = index.data(CHOICES_ROLE)
         if choices is not None:

@@ -167,3 +167,17 @@ def test_command_line_export_and_import(demo_tender: Path, tmp_path: Path,
     assert cli.main(["import-model-xlsx", str(demo_tender), str(out)]) == 1
     assert capsys.readouterr().err == ("workbench-cli: sheet 'L1', row 5, column E (Weight (%)): "
                                        "'thirty' is not a number\n")
+
+
+@pytest.mark.parametrize(("cell", "value", "message"), [
+    ("A6", "Q1", "sheet 'L1', row 6, column A (Code): the code Q1 is already used on row 5"),
+    ("H5", None, "sheet 'L1', row 5, column H (Scale): a scored criterion needs a scale"),
+    ("D5", "points", "sheet 'L1', row 5, column D (Type): 'points' must be one of group, "
+                     "scored, pass/fail, price or quantitative"),
+    ("E13", 5, "sheet 'L1', row 13, column E (Weight (%)): a pass/fail gateway carries no "
+               "weight; leave it empty"),
+])
+def test_other_bad_cells(workbook: Path, fresh: Path, cell: str, value: object,
+                         message: str) -> None:
+    _edit(workbook, "L1", cell, value)
+    _refused(fresh, workbook, message)

@@ -114,7 +114,7 @@ def test_only_the_chosen_evaluator_is_shown(scoring, qtbot) -> None:
               for r in range(view.items_model.rowCount()) for c in range(3)]
     assert not any(name in text for text in shown
                    for name in ("Priya Raman", "Funmi Adeyemi"))
-    assert "Saved as entered by tester for Gareth Llewellyn." in shown
+    assert "Recorded as entered by tester for Gareth Llewellyn." in shown
     # Gareth's own score for Q1, Hartley & Moss (Priya's and Funmi's are 4).
     qtbot.keyClick(view.items, Qt.Key.Key_Down)
     assert view.entry.bidder.text() == "Bidder: Hartley & Moss Community Health Ltd"

@@ -179,7 +179,8 @@ class PanelView(View):
         self.warnings = QListWidget()
         self.warnings.setObjectName("coverage_warnings")
         self.warnings.setWordWrap(True)
-        column.addWidget(self.warnings, 1)
+        self.warnings.setMaximumHeight(150)
+        column.addWidget(self.warnings)
         self.tabs.addTab(page, "Assignments")
 
     # -- filling ----------------------------------------------------------------------------

@@ -190,7 +190,7 @@ class ScoringView(View):
             self.who.setText(f"Scoring pack for {who.name if who else 'an evaluator'} · "
                              f"{data.tender.title}")
         elif who is not None:
-            self.who.setText(f"Saved as entered by {self.doc.tf.user} for {who.name}.")
+            self.who.setText(f"Recorded as entered by {self.doc.tf.user} for {who.name}.")
         self._set_banner(locked or self._moderation_note(), error=bool(locked))
         undeclared = self._undeclared()
         if undeclared:

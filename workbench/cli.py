@@ -228,6 +228,17 @@ def cmd_export_ocds(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_monitoring(args: argparse.Namespace) -> int:
+    from workbench.monitoring import ledger
+    from workbench.reports.monitoring_report import write_monitoring_report
+
+    with TenderFile.open(args.tender, read_only=True) as tf:
+        book = ledger(tf)
+    pages = write_monitoring_report(book, args.output)
+    print(f"wrote the monitoring report to {args.output} ({pages} pages)")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench-cli", description="Tender Evaluation Workbench on the command line.")
@@ -291,6 +302,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT.json")
     p.add_argument("--prefix", default="ocds-local",
                    help="the OCID prefix registered by the publisher (default: ocds-local)")
+    p = command("monitoring", cmd_monitoring,
+                "write the social value monitoring report (PDF): commitments and delivery")
+    p.add_argument("tender")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
     return parser
 
 

@@ -6,20 +6,8 @@ group). The *supplier* of a lot is its first-placed bidder in `compute_lot` — 
 made here. Monitoring is written once the award is recommended and stays writable after the
 tender is locked (the tender file exempts these two tables from the lock).
 
-How a measure's status is worked out (`MeasureStatus`), in plain words:
-
-* The commitment's basis says how deliveries count. "contract total" and "per year": the
-  figures reported each period add up. "each period": a level to keep up in every period
-  (staff in post, say), so the latest period reported is what counts.
-* Periods reported: the distinct periods the supplier has reported on any measure of the lot,
-  so a measure left out of a return still falls behind.
-* Target to date: with a number of planned reporting periods recorded, an adding-up commitment
-  is expected at a steady rate — committed × periods reported ÷ periods planned (a contract
-  total never asks for more than the total). Without one, or for "each period", the target is
-  the committed figure itself.
-* Percent of target = delivered ÷ target, shown and compared to the whole percent:
-  green at 100% or more, amber from 75%, red below 75%. Nothing is rated before the first
-  period is reported, nor when nothing (0) was committed.
+How a measure's status is worked out is `RULES`: the sentences the Monitoring view and the
+monitoring report print, kept next to the arithmetic (`_status`, `target_to_date`).
 """
 
 from __future__ import annotations
@@ -39,12 +27,31 @@ from workbench.storage.tenderfile import LOCKED_REASON
 
 #: How a committed figure is counted (see the module docstring).
 BASES = ("contract total", "per year", "each period")
+_BASIS_WORDS = {"contract total": "over the contract", "per year": "a year",
+                "each period": "in each period"}
 #: Tender statuses at which a contract is monitored.
 MONITORED = ("award_recommended", "locked")
 GREEN_AT, AMBER_AT = Decimal(100), Decimal(75)
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "Not rated"}
 NOT_YET = ("monitoring starts once the award is recommended (Audit ▸ Recommend award…); "
            "until then there is no supplier to monitor")
+#: The status rules in plain English, as printed; `_status` and `target_to_date` apply them.
+RULES = (
+    "Deliveries add up over the contract when the commitment is a contract total or a figure "
+    "per year. For a level kept up in each period (staff in post, say), the latest period "
+    "reported is what counts.",
+    "Target to date: when the number of reporting periods the commitment covers is recorded, "
+    "delivery is expected at a steady rate, the committed figure × periods reported ÷ periods "
+    "planned (never more than a contract total). Otherwise the target is the whole committed "
+    "figure.",
+    "Periods reported are those the supplier has reported on any measure of the lot, so a "
+    "measure left out of a return falls behind.",
+    "Status, on the share of the target delivered (to the whole percent): Green at 100% or "
+    "more, Amber from 75% to 99%, Red below 75%. Nothing is rated before the first period is "
+    "reported, or when nothing was committed.",
+)
+#: Chip colours shared by the screen and the report, light enough for dark text on top.
+RAG_COLOURS = {"green": "#D5EDD6", "amber": "#FCE8B2", "red": "#F6D3D3", "none": "#E6E9ED"}
 _WHOLE = Rounding(0, "half_up")
 _SHOWN = Rounding(2, "half_up")
 _LONGEST_PERIOD = 40
@@ -113,6 +120,16 @@ class MeasureStatus:
     @property
     def rag_label(self) -> str:
         return RAG_LABELS[self.rag]
+
+    @property
+    def delivered_text(self) -> str:
+        """ "2,020 hours"; for a level kept each period, the latest: "3.5 FTE (2027-Q3)"."""
+        if self.commitment is None:
+            return "—"
+        text = amount_text(self.delivered, self.unit)
+        if self.commitment.period == "each period" and self.deliveries:
+            text += f" ({self.deliveries[-1].period})"
+        return text
 
 
 @dataclass(frozen=True)
@@ -238,6 +255,15 @@ def period_key(period: str) -> tuple[tuple[int, int | str], ...]:
     """Sort periods as people read them: "2027-Q2" before "2027-Q10", numbers by value."""
     return tuple((0, int(p)) if p.isdigit() else (1, p.lower())
                  for p in re.split(r"(\d+)", period) if p)
+
+
+def commitment_text(c: Commitment) -> str:
+    """ "3,100 hours a year (4 reporting periods)", "5 FTE in each period"."""
+    text = f"{amount_text(c.committed, c.unit)} {_BASIS_WORDS[c.period]}"
+    if c.periods_planned and c.period != "each period":
+        plural = "" if c.periods_planned == 1 else "s"
+        text += f" ({c.periods_planned} reporting period{plural})"
+    return text
 
 
 def amount_text(value: Decimal | None, unit: str = "") -> str:

@@ -115,12 +115,15 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
             node.good_answer or None]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col, value)
-            cell.alignment = Alignment(vertical="top", wrap_text=col >= 15)
+            # long texts stay on one line, so every criterion keeps a row of normal height
+            cell.alignment = Alignment(vertical="top")
             if node.kind == "group":
                 cell.font, cell.fill = _BOLD, _GROUP_FILL
             if COLUMNS[col - 1][0] in CALCULATED:
                 cell.fill, cell.font = _CALC_FILL, _CALC_FONT
-        ws.cell(row, 3).alignment = Alignment(indent=depth * 2, vertical="top")
+                cell.number_format = "0.00"
+        ws.cell(row, 3).alignment = Alignment(horizontal="left", indent=depth * 2,
+                                              vertical="top")
         row += 1
     last = max(row - 1, HEADER_ROW + 1) + 200  # room for rows a user adds
     _choices(ws, "D", ",".join(CRITERION_KINDS), last)
@@ -148,6 +151,9 @@ def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
                                              level.descriptor or None), start=1):
                     ws.cell(row, col, value).alignment = Alignment(vertical="top",
                                                                    wrap_text=col == 5)
+                # spreadsheet programs do not grow rows for wrapped text on their own
+                lines = -(-len(level.descriptor) // int(SCALE_COLUMNS[4][1] * 1.1))
+                ws.row_dimensions[row].height = 15 * max(lines, 1)
                 row += 1
         else:
             for col, value in ((1, scale.id), (2, scale.name), (6, scale.min), (7, scale.max),
@@ -158,6 +164,13 @@ def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
 
 
 def _header(ws: Worksheet, columns: tuple[tuple[str, int], ...]) -> None:
+    """Headings in row 3, column widths, and a landscape page one sheet wide for printing."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.row_dimensions[HEADER_ROW].height = 30  # two-line headings
     for col, (title, width) in enumerate(columns, start=1):
         cell = ws.cell(HEADER_ROW, col, title)
         cell.font, cell.fill = _BOLD, _HEAD_FILL

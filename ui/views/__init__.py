@@ -14,8 +14,9 @@ VIEWS: list[tuple[str, str, str]] = [
     ("scoring", "Scoring", "ui.views.scoring:ScoringView"),
     ("moderation", "Moderation", "ui.views.moderation:ModerationView"),
     ("results", "Results", "ui.views.results:ResultsView"),
-    ("export", "Export", "ui.views.placeholder:ExportPlaceholder"),
-    ("audit", "Audit", "ui.views.placeholder:AuditPlaceholder"),
+    ("export", "Export", "ui.views.export:ExportView"),
+    ("audit", "Audit", "ui.views.audit:AuditView"),
+    ("monitoring", "Monitoring", "ui.views.monitoring:MonitoringView"),
 ]
 
 VIEW_NAMES = [name for name, _title, _where in VIEWS]

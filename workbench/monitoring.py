@@ -257,6 +257,16 @@ def period_key(period: str) -> tuple[tuple[int, int | str], ...]:
                  for p in re.split(r"(\d+)", period) if p)
 
 
+def next_period(periods: list[str]) -> str:
+    """The period after the last one reported, when it reads like "2027-Q4" ("2028-Q1");
+    otherwise "" (the user types it)."""
+    found = re.fullmatch(r"(\d{4})-Q([1-4])", periods[-1]) if periods else None
+    if found is None:
+        return ""
+    year, quarter = int(found[1]), int(found[2])
+    return f"{year + quarter // 4}-Q{quarter % 4 + 1}"
+
+
 def commitment_text(c: Commitment) -> str:
     """ "3,100 hours a year (4 reporting periods)", "5 FTE in each period"."""
     text = f"{amount_text(c.committed, c.unit)} {_BASIS_WORDS[c.period]}"
@@ -309,8 +319,11 @@ def record_commitments_from_bid(tf: TenderFile, lot_id: str, bidder_id: str) -> 
 
 def set_commitment(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
                    committed: object, *, unit: str = "", period: str = "contract total",
-                   periods_planned: int | None = None, note: str = "") -> None:
-    """Record (or change) what the supplier promised on one measure."""
+                   periods_planned: object = None, note: str = "") -> None:
+    """Record (or change) what the supplier promised on one measure.
+
+    `periods_planned` is a whole number, its text ("4"), or None / "" when not known.
+    """
     data = _writable(tf)
     lot = _lot(data, lot_id)
     _require_supplier(data, lot, bidder_id)
@@ -319,15 +332,14 @@ def set_commitment(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: st
     amount = _amount(committed, f"{where}: the committed figure")
     if period not in BASES:
         raise ValidationError(f"{where}: the basis must be one of {', '.join(BASES)}")
-    if periods_planned is not None and (isinstance(periods_planned, bool)
-                                        or not isinstance(periods_planned, int)
-                                        or periods_planned < 1):
-        raise ValidationError(f"{where}: periods planned must be a whole number of 1 or more, "
-                              "or left empty")
+    text = "" if periods_planned is None else str(periods_planned).strip()
+    if text and (isinstance(periods_planned, bool) or not text.isdigit() or int(text) < 1):
+        raise ValidationError(f"{where}: periods planned must be a whole number of 1 or more "
+                              f"(or left empty), not '{periods_planned}'")
     with tf.action(f"Set commitment on {criterion_id} {criterion.title} in lot {lot_id}"):
         tf.put("commitments", _commitment_row(Commitment(
-            lot_id, bidder_id, criterion_id, amount, unit.strip(), period, periods_planned,
-            note.strip())))
+            lot_id, bidder_id, criterion_id, amount, unit.strip(), period,
+            int(text) if text else None, note.strip())))
 
 
 def record_delivery(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,

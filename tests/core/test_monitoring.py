@@ -30,7 +30,7 @@ def _monitoring_rows(tf: TenderFile) -> tuple[list[dict[str, object]], ...]:
     return tf.rows("commitments"), tf.rows("deliveries")
 
 
-def _hours(tf: TenderFile, planned: int | None = 4, period: str = "per year") -> None:
+def _hours(tf: TenderFile, planned: object = 4, period: str = "per year") -> None:
     monitoring.set_commitment(tf, "L2", L2_SUPPLIER, "SV2", "3100", unit="hours",
                               period=period, periods_planned=planned)
 
@@ -83,6 +83,7 @@ def test_only_the_first_placed_bidder_is_monitored(tf: TenderFile) -> None:
     ({"committed": "-3"}, "the committed figure must be 0 or more"),
     ({"committed": "3", "period": "weekly"}, "the basis must be one of"),
     ({"committed": "3", "periods_planned": 0}, "periods planned must be a whole number"),
+    ({"committed": "3", "periods_planned": "four"}, "periods planned must be a whole number"),
 ])
 def test_a_bad_commitment_names_the_measure_and_changes_nothing(
         tf: TenderFile, fields: dict[str, object], message: str) -> None:
@@ -245,6 +246,22 @@ def test_a_tie_for_first_place_has_no_supplier(tf: TenderFile) -> None:
     lot.bidders[0].values = dict(lot.bidder(L1_SUPPLIER).values)  # type: ignore[union-attr]
     found = monitoring.monitor_lot(monitoring.Ledger(data), "L1")
     assert found.supplier is None and "first place is tied" in found.why_none
+
+
+def test_planned_periods_typed_as_text(tf: TenderFile) -> None:
+    _hours(tf, planned="12 ", period="contract total")
+    assert _status(tf).commitment.periods_planned == 12  # type: ignore[union-attr]
+    _hours(tf, planned="")
+    assert _status(tf).commitment.periods_planned is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("periods", "following"), [
+    ([], ""), (["2027-Q1", "2027-Q2"], "2027-Q3"), (["2027-Q4"], "2028-Q1"),
+    (["April 2027"], ""),
+])
+def test_the_next_period_is_suggested_when_it_can_be(periods: list[str],
+                                                     following: str) -> None:
+    assert monitoring.next_period(periods) == following
 
 
 @pytest.mark.parametrize(("value", "unit", "text"), [

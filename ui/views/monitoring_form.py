@@ -1,0 +1,141 @@
+"""The Monitoring view's entry card: record one period's delivery on the selected measure, or
+correct or remove the entry picked in the deliveries table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.monitoring import Delivery
+
+from ui.views.base import note
+
+
+class DeliveryForm(QFrame):
+    """Period, figure and evidence for one delivery. Enter in any box records it.
+
+    `submit(period, delivered, evidence, replacing)` asks to record it (`replacing` is the
+    period of the entry being corrected, "" for a new one); `remove(period)` asks to remove
+    the entry being corrected. The view turns both into undoable commands.
+    """
+
+    submit = Signal(str, str, str, str)
+    remove = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self._editing = ""
+        self._measure = ""
+        self._suggested = ""
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("subheading")
+        layout.addWidget(self.title)
+        self.hint = note("")
+        layout.addWidget(self.hint)
+        grid = QGridLayout()
+        self.period = self._field("period", "e.g. 2027-Q3",
+                                  "The reporting period the figure is for, as the supplier's "
+                                  "return names it (a quarter such as 2027-Q3, a month…)")
+        self.delivered = self._field("delivered", "Figure",
+                                     "What the supplier delivered in that period")
+        self.evidence = self._field("evidence", "What you saw: the quarterly return, "
+                                    "timesheets, payroll extract…",
+                                    "The evidence checked for this figure; it goes in the "
+                                    "report")
+        for column, (text, box) in enumerate((("Pe&riod:", self.period),
+                                              ("&Delivered:", self.delivered),
+                                              ("Ev&idence:", self.evidence))):
+            label = QLabel(text)
+            label.setBuddy(box)
+            grid.addWidget(label, 0, 2 * column)
+            grid.addWidget(box, 0, 2 * column + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(5, 4)
+        layout.addLayout(grid)
+        buttons = QHBoxLayout()
+        self.save_button = self._button("Record delivery", "record_delivery", self._submit,
+                                        "Save this period's figure and evidence (Enter)")
+        self.new_button = self._button("&New entry", "new_delivery", self.start_new,
+                                       "Clear the boxes to record another period")
+        self.remove_button = self._button("Re&move entry", "remove_delivery", self._remove,
+                                          "Remove the entry picked in the table (entered by "
+                                          "mistake); the audit trail keeps it")
+        for button in (self.save_button, self.new_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.show_for(None, "", "", enabled=False)
+
+    def _field(self, name: str, placeholder: str, tip: str) -> QLineEdit:
+        box = QLineEdit()
+        box.setObjectName(f"delivery_{name}")
+        box.setPlaceholderText(placeholder)
+        box.setToolTip(tip)
+        box.returnPressed.connect(self._submit)
+        return box
+
+    def _button(self, text: str, name: str, slot, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    @property
+    def editing(self) -> str:
+        """The period of the entry being corrected ("" when recording a new one)."""
+        return self._editing
+
+    def show_for(self, title: str | None, unit: str, suggested: str, enabled: bool,
+                 why: str = "") -> None:
+        """Ready the card for a measure (`title`), empty, suggesting the next period."""
+        self._measure = title or ""
+        self.hint.setText(why)
+        self.hint.setVisible(bool(why))
+        self.delivered.setPlaceholderText(f"Figure in {unit}" if unit else "Figure")
+        for widget in (self.period, self.delivered, self.evidence, self.save_button,
+                       self.new_button):
+            widget.setEnabled(enabled)
+        self._suggested = suggested
+        self.start_new()
+
+    def start_new(self) -> None:
+        self._editing = ""
+        self.title.setText(f"Record a delivery: {self._measure}" if self._measure
+                           else "Record a delivery")
+        self.period.setText(self._suggested)
+        self.delivered.clear()
+        self.evidence.clear()
+        self.save_button.setText("Record delivery")
+        self.remove_button.setEnabled(False)
+
+    def load(self, delivery: Delivery) -> None:
+        """Fill the boxes from an entry, to correct it (its period may change too)."""
+        self._editing = delivery.period
+        self.title.setText(f"Correct the {delivery.period} entry: {self._measure}")
+        self.period.setText(delivery.period)
+        self.delivered.setText(format(delivery.delivered, "f"))
+        self.evidence.setText(delivery.evidence)
+        self.save_button.setText("Save correction")
+        self.remove_button.setEnabled(self.save_button.isEnabled())
+
+    def _submit(self) -> None:
+        if self.save_button.isEnabled():
+            self.submit.emit(self.period.text(), self.delivered.text(), self.evidence.text(),
+                             self._editing)
+
+    def _remove(self) -> None:
+        if self._editing and self.remove_button.isEnabled():
+            self.remove.emit(self._editing)

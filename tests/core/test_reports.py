@@ -15,6 +15,7 @@ import pytest
 
 from workbench.cli import main
 from workbench.domain import ModeratedScore, TenderData
+from workbench.model.seal import plan_hash
 from workbench.reports.facts import from_data, from_file
 from workbench.reports.pack import build_pack, write_pack
 from workbench.storage import TenderFile
@@ -196,3 +197,18 @@ def test_tied_first_place_is_shown_as_a_shared_rank(demo_data: TenderData,
     assert f"1= {tied[0].name} " in text and f"1= {tied[1].name} " in text
     assert "Tied for first place" in text
     assert Decimal(tied[0].total_text or "0") > 0
+
+
+def test_sealed_model_prints_its_fingerprint_date_and_whether_it_still_matches(
+        demo_data: TenderData, tmp_path: Path) -> None:
+    sealed = replace(from_data(demo_data), sealed_at="2026-11-04T09:30:00+00:00",
+                     seal_hash=plan_hash(demo_data))
+    out = tmp_path / "sealed.pdf"
+    write_pack(sealed, out)
+    text = " ".join(" ".join(pdf_pages(out)).split())
+    assert "The evaluation model was sealed on 4 November 2026." in text
+    assert plan_hash(demo_data) in text
+    assert "it has not changed since it was sealed" in text
+    assert "has not been sealed" not in text
+    write_pack(replace(sealed, seal_hash="ab" * 32), out)
+    assert "no longer matches that fingerprint" in " ".join(" ".join(pdf_pages(out)).split())

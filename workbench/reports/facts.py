@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from workbench.domain import Conflict, TenderData
+from workbench.model.seal import plan_hash
 from workbench.panel import roster
 from workbench.scoring.results import LotResult, compute
 from workbench.storage import TenderFile
@@ -50,6 +51,11 @@ class Facts:
     def provisional(self) -> bool:
         """True when any lot's results are provisional (every page then says so)."""
         return any(r.provisional for r in self.results)
+
+    @property
+    def seal_intact(self) -> bool | None:
+        """Whether the model still has the fingerprint it was sealed with (None: not sealed)."""
+        return None if not self.seal_hash else plan_hash(self.data) == self.seal_hash
 
     def result(self, lot_id: str) -> LotResult:
         return next(r for r in self.results if r.lot_id == lot_id)

@@ -32,7 +32,13 @@ def model_section(facts: Facts, number: int) -> list[Flowable]:
             f"The evaluation model was sealed on <b>{esc(day(facts.sealed_at))}</b>. Its "
             "fingerprint (a SHA-256 hash of the criteria, weights, scales and rules) is:"))
         out.append(para(facts.seal_hash, "mono"))
-        out.append(para("Any later change to the model would give a different fingerprint."))
+        if facts.seal_intact:
+            out.append(para("The model in this pack still has that fingerprint: it has not "
+                            "changed since it was sealed."))
+        else:
+            out.append(rich("<b>The model in this pack no longer matches that fingerprint:</b> "
+                            "it was changed after sealing. The audit trail records how.",
+                            "warn"))
     else:
         out.append(rich("<b>The evaluation model has not been sealed</b>: it has no recorded "
                         "fingerprint and its weights could still be changed.", "warn"))

@@ -17,7 +17,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -46,13 +45,12 @@ Progress = Callable[[int, int], None]
 FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 NAVY = colors.HexColor("#1B365D")
 INK = colors.HexColor("#1A1A1A")
-MUTED_HEX = "#5A6472"
+MUTED_HEX = "#5A6472"  # for <font color> in paragraph markup
 MUTED = colors.HexColor(MUTED_HEX)
 RULE = colors.HexColor("#B7C0CC")
 HEAD_BG = colors.HexColor("#DDE4ED")
 ZEBRA = colors.HexColor("#F4F6F9")
 WARN = colors.HexColor("#A4161A")
-WARN_BG = colors.HexColor("#FBEAEA")
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -95,12 +93,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": make("small", fontSize=8, leading=10.5, textColor=MUTED),
         "cell": cell,
         "cell_bold": make("cell_bold", parent=cell, fontName=BOLD),
-        "cell_right": make("cell_right", parent=cell, alignment=TA_RIGHT),
-        "cell_small": make("cell_small", parent=cell, fontSize=7.5, leading=9.5,
-                           textColor=MUTED),
         "head": make("head", parent=cell, fontName=BOLD, textColor=NAVY),
-        "head_right": make("head_right", parent=cell, fontName=BOLD, textColor=NAVY,
-                           alignment=TA_RIGHT),
         "title": make("title", fontName=BOLD, fontSize=26, leading=32, textColor=NAVY,
                       spaceAfter=10),
         "subtitle": make("subtitle", fontSize=14, leading=19, spaceAfter=6),

@@ -139,10 +139,6 @@ def percent(value: Decimal) -> str:
     return f"{points(value)}%"
 
 
-def path_title(c: Criterion) -> str:
-    return f"{c.id} {c.title}"
-
-
 def day(text: str | None) -> str:
     """An ISO date or time as people write it ("2 November 2026"); other text unchanged."""
     if not text:

@@ -37,3 +37,22 @@ def open_window(window: MainWindow, small_tender: Path) -> MainWindow:
     assert window.open_path(str(small_tender))
     window.show()
     return window
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Delete every widget a test left alive while the QApplication still exists: left to
+    interpreter shutdown, PySide frees Qt objects in arbitrary order and can crash on exit."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    gc.collect()

@@ -110,7 +110,7 @@ class ModerationView(View):
         self.stage.move_requested.connect(self.move_by)
         self.stage.agree_requested.connect(self.agree_current)
         self.stage.park_requested.connect(self.park_current)
-        self.stage.leave_requested.connect(lambda: self.set_presenting(False))
+        self.stage.leave_requested.connect(self.stop_presenting)
         self._holder.hold(self.stage)
         splitter.addWidget(self._holder)
         splitter.setStretchFactor(1, 1)
@@ -123,7 +123,7 @@ class ModerationView(View):
         layout.addWidget(self.tabs, 1)
         present = QShortcut(QKeySequence("F11"), self)
         present.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        present.activated.connect(lambda: self.set_presenting(self._presentation is None))
+        present.activated.connect(self.toggle_presenting)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -155,19 +155,19 @@ class ModerationView(View):
 
         second = QHBoxLayout()
         self.lot_box = self._combo(second, "Lot", "Which lot the meeting is on.")
-        self.lot_box.activated.connect(lambda: self._load_lot())
+        self.lot_box.activated.connect(self._lot_chosen)
         self.criterion_box = self._combo(second, "Question", "Walk one question, or all of "
                                                              "them. Each shows how many are "
                                                              "agreed.")
-        self.criterion_box.activated.connect(lambda: self._arrange())
+        self.criterion_box.activated.connect(self._choice_made)
         self.show_box = self._combo(second, "Show", "Filter the items.")
         for show in SHOWS:
             self.show_box.addItem(SHOW_TEXT[show], show)
-        self.show_box.activated.connect(lambda: self._arrange())
+        self.show_box.activated.connect(self._choice_made)
         self.order_box = self._combo(second, "Order", "The order to walk the items in.")
         for order in ORDERS:
             self.order_box.addItem(ORDER_TEXT[order], order)
-        self.order_box.activated.connect(lambda: self._arrange())
+        self.order_box.activated.connect(self._choice_made)
         shrink = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         for combo in (self.lot_box, self.criterion_box):
             combo.setSizeAdjustPolicy(shrink)
@@ -175,6 +175,12 @@ class ModerationView(View):
             second.setStretchFactor(combo, 1)
         rows.addLayout(second)
         return rows
+
+    def _lot_chosen(self, _index: int) -> None:
+        self._load_lot()
+
+    def _choice_made(self, _index: int) -> None:
+        self._arrange()
 
     @staticmethod
     def _combo(row: QHBoxLayout, text: str, tip: str) -> QComboBox:
@@ -448,6 +454,12 @@ class ModerationView(View):
         self.stage.set_presenting(True)
         self.present_button.setChecked(True)
         window.present(size)
+
+    def toggle_presenting(self) -> None:
+        self.set_presenting(self._presentation is None)
+
+    def stop_presenting(self) -> None:
+        self.set_presenting(False)
 
     @property
     def presentation(self) -> PresentationWindow | None:

@@ -49,8 +49,7 @@ class MeetingBar(QFrame):
         self.chair.setEditable(True)
         self.chair.setMinimumWidth(180)
         self.chair.setToolTip("Who chairs the meeting: recorded with every score agreed in it.")
-        self.chair.lineEdit().returnPressed.connect(
-            lambda: self.attendees.setFocus(Qt.FocusReason.TabFocusReason))
+        self.chair.lineEdit().returnPressed.connect(self._to_attendees)
         chair_label.setBuddy(self.chair)
         self.start = QPushButton("Start meeting")
         self.start.setObjectName("primary")
@@ -97,6 +96,9 @@ class MeetingBar(QFrame):
             self.chair.setCurrentText(chair)
         for widget in (self.chair, self.attendees, self.start):
             widget.setEnabled(writable)
+
+    def _to_attendees(self) -> None:
+        self.attendees.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _start(self) -> None:
         people = [p.strip() for p in self.attendees.text().split(",") if p.strip()]

@@ -84,7 +84,7 @@ class ItemListPanel(QWidget):
         self.unit = QComboBox()
         for unit, text in UNIT_TEXT.items():
             self.unit.addItem(text, unit)
-        self.unit.activated.connect(lambda: self._rule_edited())
+        self.unit.activated.connect(self._rule_edited)
         rule.addWidget(self.threshold)
         rule.addWidget(self.unit)
         rule.addStretch(1)
@@ -123,7 +123,7 @@ class ItemListPanel(QWidget):
         if not self._selecting and current.isValid():
             self.row_chosen.emit(current.row())
 
-    def _rule_edited(self) -> None:
+    def _rule_edited(self, _index: int = 0) -> None:
         self.rule_changed.emit(self.threshold.value(), self.unit.currentData())
 
 

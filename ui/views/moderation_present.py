@@ -119,10 +119,9 @@ class PresentationWindow(QWidget):
                 shortcut.activated.connect(slot)
 
         key(("F11",), self.close)
-        key((QKeySequence.StandardKey.ZoomIn, "Ctrl+="), lambda: self.set_zoom(
-            self.zoom + ZOOM_STEP))
-        key((QKeySequence.StandardKey.ZoomOut,), lambda: self.set_zoom(self.zoom - ZOOM_STEP))
-        key(("Ctrl+0",), lambda: self.set_zoom(settings.PRESENTATION_ZOOM.default))
+        key((QKeySequence.StandardKey.ZoomIn, "Ctrl+="), self.zoom_in)
+        key((QKeySequence.StandardKey.ZoomOut,), self.zoom_out)
+        key(("Ctrl+0",), self.zoom_reset)
         # The main window's Edit menu is behind this window: bring its undo and redo along.
         key(("Ctrl+Z",), undo_stack.undo)
         key(("Ctrl+Shift+Z", "Ctrl+Y"), undo_stack.redo)
@@ -141,6 +140,15 @@ class PresentationWindow(QWidget):
         self.zoom = max(ZOOM_MIN, min(ZOOM_MAX, zoom))
         settings.put(settings.PRESENTATION_ZOOM, self.zoom)
         self.stage.setStyleSheet(stage_sheet(self.zoom))
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom + ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom - ZOOM_STEP)
+
+    def zoom_reset(self) -> None:
+        self.set_zoom(settings.PRESENTATION_ZOOM.default)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

@@ -229,13 +229,14 @@ class Stage(QFrame):
 
         # Text boxes keep the keys they use (cursor keys, digits, Enter): Qt offers those to
         # the focused editor first, so these fire only where they cannot clash with typing.
-        key(("Right", "Down", "PgDown"), lambda: self.move_requested.emit(1))
-        key(("Left", "Up", "PgUp"), lambda: self.move_requested.emit(-1))
-        key(("Home",), lambda: self.move_requested.emit(-FAR))
-        key(("End",), lambda: self.move_requested.emit(FAR))
-        for digit in "0123456789.":
-            key((digit,), lambda d=digit: self.type_digit(d))
-        key(("Backspace",), lambda: self.score.setText(self.score.text()[:-1]))
+        # Bound methods rather than lambdas: a connection then holds no reference to the stage,
+        # so closing a tender frees it in the usual order.
+        key(("Right", "Down", "PgDown"), self._next)
+        key(("Left", "Up", "PgUp"), self._previous)
+        key(("Home",), self._first)
+        key(("End",), self._last)
+        key(tuple("0123456789."), self._digit_key)
+        key(("Backspace",), self._erase)
         key(("Return", "Enter"), self.focus_rationale)
         key(("Ctrl+Return", "Ctrl+Enter"), self.agree_requested.emit)
         key(("Alt+M",), self.use_median)
@@ -395,6 +396,26 @@ class Stage(QFrame):
     def focus_rationale(self) -> None:
         self.rationale.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.rationale.moveCursor(QTextCursor.MoveOperation.End)
+
+    def _next(self) -> None:
+        self.move_requested.emit(1)
+
+    def _previous(self) -> None:
+        self.move_requested.emit(-1)
+
+    def _first(self) -> None:
+        self.move_requested.emit(-FAR)
+
+    def _last(self) -> None:
+        self.move_requested.emit(FAR)
+
+    def _digit_key(self) -> None:
+        shortcut = self.sender()
+        if isinstance(shortcut, QShortcut):
+            self.type_digit(shortcut.key().toString())
+
+    def _erase(self) -> None:
+        self.score.setText(self.score.text()[:-1])
 
     def set_presenting(self, on: bool) -> None:
         """Tell the stage where it is shown (the key hints differ)."""

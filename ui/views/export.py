@@ -37,6 +37,7 @@ from workbench.reports.common import save
 from workbench.reports.facts import Facts, from_file
 from workbench.reports.pack import build_pack
 from workbench.reports.summaries import assessed, file_name, summary_pdf, write_summaries
+from workbench.scoring.results import compute
 
 from ui import settings
 from ui.document import TenderDocument
@@ -195,8 +196,8 @@ class ExportView(View):
         self.lot.setCurrentIndex(index if index >= 0 else 0)
         self.lot.blockSignals(False)
         self._fill_bidders()
-        facts = self._facts()
-        provisional = [f"{r.title}: {'; '.join(r.notes)}" for r in facts.results if r.provisional]
+        provisional = [f"{r.title}: {'; '.join(r.notes)}" for r in compute(data)
+                       if r.provisional]
         self.banner.setText("PROVISIONAL: the results are not final, so every page of the PDFs "
                             "says so. " + " · ".join(provisional))
         self.banner.setVisible(bool(provisional))

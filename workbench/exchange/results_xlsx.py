@@ -25,11 +25,11 @@ from workbench.domain import Lot
 from workbench.errors import StorageError
 from workbench.reports.common import MARKING, Progress
 from workbench.reports.facts import Facts
-from workbench.reports.wording import ORGANISATION_LABELS, STATUS_LABELS
+from workbench.reports.wording import ORGANISATION_SHORT, STATUS_LABELS
 from workbench.scoring.results import LotResult
 
 _HEADER_FILL = PatternFill("solid", start_color="DDE4ED")
-_HEADER_FONT = Font(bold=True, color="1B365D")
+_HEADER_FONT = Font(name="Calibri", bold=True, color="1B365D")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 #: Text a spreadsheet would read as a formula or command when typed in.
@@ -107,6 +107,9 @@ def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]],
     for col, title in enumerate(header, start=1):
         cell = _put(ws, start, col, title)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+    # Spreadsheets do not grow a row for wrapped text by themselves: give long headers room.
+    lines = max(-(-len(title) // max(widths[i] - 2, 1)) for i, title in enumerate(header))
+    ws.row_dimensions[start].height = 15 * min(lines, 5)
     for r, row in enumerate(rows, start=start + 1):
         for col, value in enumerate(row, start=1):
             cell = _put(ws, r, col, value, formats.get(col - 1, ""))
@@ -116,6 +119,11 @@ def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]],
     ws.freeze_panes = ws.cell(row=start + 1, column=freeze_columns + 1)
     last = get_column_letter(len(header))
     ws.auto_filter.ref = f"A{start}:{last}{start + len(rows)}"
+    # Printed: landscape, one page wide, the header row repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{start}:{start}"
 
 
 def _number(shown: str | None) -> Decimal | None:
@@ -154,7 +162,7 @@ def _summary(ws: Worksheet, facts: Facts) -> None:
                      "Provisional: " + "; ".join(result.notes) if result.provisional
                      else "Final"])
     _table(ws, ["Lot", "Title", "Bids", "Excluded", "Highest-scoring bid", "Total", "Results"],
-           rows, [10, 40, 8, 10, 40, 10, 40], {5: _points_format(facts)},
+           rows, [24, 40, 8, 10, 40, 10, 40], {5: _points_format(facts)},
            start=len(particulars) + 2)
 
 
@@ -173,14 +181,14 @@ def _matrix(ws: Worksheet, facts: Facts, lot: Lot, result: LotResult) -> None:
             cell = b.criteria[c.id]
             cells.append((cell.result or "not assessed") if c.kind == "pass_fail"
                          else _number(cell.points_text))
-        rows.append([b.rank, b.name, ORGANISATION_LABELS.get(b.bidder.organisation_type,
-                                                             b.bidder.organisation_type),
+        rows.append([b.rank, b.name, ORGANISATION_SHORT.get(b.bidder.organisation_type,
+                                                            b.bidder.organisation_type),
                      *cells, _number(b.total_text), "Yes" if b.tied else "",
                      "; ".join(b.reasons)])
     fmt = _points_format(facts)
     formats = {3 + i: fmt for i, c in enumerate(criteria) if c.kind != "pass_fail"}
     formats[3 + len(criteria)] = fmt
-    _table(ws, header, rows, [6, 34, 18, *([14] * len(criteria)), 10, 7, 50], formats,
+    _table(ws, header, rows, [6, 34, 12, *([14] * len(criteria)), 10, 7, 40], formats,
            freeze_columns=2)
 
 

@@ -28,6 +28,7 @@ from workbench.reports.textflow import Text
 from workbench.reports.wording import (
     ORGANISATION_LABELS,
     ORGANISATION_PHRASES,
+    ORGANISATION_SHORT,
     day,
     method,
     percent,
@@ -36,8 +37,6 @@ from workbench.reports.wording import (
 from workbench.scoring.results import BidderResult, LotResult
 from workbench.scoring.sensitivity import sensitivity
 from workbench.scoring.weights import effective_percent, social_value_percent
-
-SHORT_TYPES = {"SME": "SME", "VCSE": "VCSE", "large": "Large", "public body": "Public body"}
 
 
 def lot_section(facts: Facts, lot: Lot, number: int) -> list[Flowable]:
@@ -69,11 +68,11 @@ def _ranking(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
     rows: list[list[object]] = []
     for b in result.bidders:
         if b.rank is None:
-            rows.append(["—", b.name, SHORT_TYPES.get(b.bidder.organisation_type, ""),
+            rows.append(["—", b.name, ORGANISATION_SHORT.get(b.bidder.organisation_type, ""),
                          *(["—"] * len(tops)), "Excluded"])
             continue
         rows.append([f"{b.rank}{'=' if b.tied else ''}", b.name,
-                     SHORT_TYPES.get(b.bidder.organisation_type, ""),
+                     ORGANISATION_SHORT.get(b.bidder.organisation_type, ""),
                      *(b.criteria[c.id].points_text for c in tops), b.total_text])
     winners = [i for i, b in enumerate(result.bidders) if b.rank == 1]
     out: list[Flowable] = [

@@ -15,6 +15,7 @@ from workbench.reports.common import points
 
 ORGANISATION_LABELS = {"SME": "SME", "VCSE": "VCSE (voluntary, community or social enterprise)",
                        "large": "Large organisation", "public body": "Public body"}
+ORGANISATION_SHORT = {"SME": "SME", "VCSE": "VCSE", "large": "Large", "public body": "Public body"}
 ORGANISATION_PHRASES = {"SME": "an SME", "VCSE": "a VCSE organisation", "large": "a large "
                         "organisation", "public body": "a public body"}
 STATUS_LABELS = {"setup": "Setting up", "sealed": "Evaluation model sealed",

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +26,9 @@ from workbench.storage import TenderFile
 from ui import settings
 from ui.document import TenderDocument
 from ui.errors import show_error
+from ui.file_banner import FileBanner
+from ui.identity import change_name
+from ui.restore_dialog import restore_backup
 from ui.start_page import StartPage
 from ui.views import VIEWS, view_class
 from ui.views.base import View
@@ -61,7 +65,11 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self._sidebar)
-        row.addWidget(self._pages, 1)
+        self.file_banner = FileBanner()  # why the open file is read-only, if it is
+        column = QVBoxLayout()
+        column.addWidget(self.file_banner)
+        column.addWidget(self._pages, 1)
+        row.addLayout(column, 1)
         self._stack.addWidget(self._workspace)
         self._sidebar.currentRowChanged.connect(self._pages.setCurrentIndex)
         self._status_file = QLabel()
@@ -81,6 +89,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.close_action = self._add(file_menu, "&Close tender", self.close_document,
                                       QKeySequence.StandardKey.Close)
+        file_menu.addSeparator()
+        self._add(file_menu, "Restore &backup…", lambda: restore_backup(self))
+        self._add(file_menu, "Your &name…", lambda: change_name(self))
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.edit_menu = self.menuBar().addMenu("&Edit")
@@ -161,6 +172,7 @@ class MainWindow(QMainWindow):
         self.close_document()
         self.doc = TenderDocument(tf, self)
         self.doc.changed.connect(self._update_status)
+        self.file_banner.watch(self.doc)
         settings.add_recent(str(Path(path).resolve()))
         settings.put(settings.LAST_FOLDER, str(Path(path).resolve().parent))
         self._build_views()
@@ -183,6 +195,7 @@ class MainWindow(QMainWindow):
             self._pages.removeWidget(self._pages.widget(0))  # type: ignore[arg-type]
         self.edit_menu.clear()
         self.view_menu.clear()
+        self.file_banner.watch(None)
         self.doc.close()
         self.doc.deleteLater()
         self.doc = None

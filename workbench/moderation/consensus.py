@@ -52,6 +52,7 @@ class Meeting:
 
     @property
     def open(self) -> bool:
+        """True while the meeting is in progress (not ended)."""
         return self.ended_at is None
 
 
@@ -65,6 +66,7 @@ class Progress:
 
     @property
     def done(self) -> bool:
+        """True when every item counted is agreed (and there is at least one)."""
         return self.total > 0 and self.agreed == self.total
 
 

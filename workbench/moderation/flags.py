@@ -114,14 +114,17 @@ class Item:
 
     @property
     def key(self) -> Key:
+        """(bidder id, criterion id): the item's name in the file."""
         return (self.bidder.id, self.criterion.id)
 
     @property
     def spread_flag(self) -> bool:
+        """True when the marks are at least the threshold apart."""
         return self.spread is not None and self.threshold > 0 and self.spread >= self.threshold
 
     @property
     def flagged(self) -> bool:
+        """True when the item should be discussed: a wide spread or an outlier."""
         return self.spread_flag or self.outlier is not None
 
     @property

@@ -86,7 +86,7 @@ class AuditView(View):
                                        "reason…")
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Shows only the entries containing every word typed")
-        search_label = QLabel("&Find:")
+        search_label = QLabel("&Search:")
         search_label.setBuddy(self.search)
         self.record = QComboBox()
         self.record.setToolTip("Show one kind of record only")
@@ -94,7 +94,7 @@ class AuditView(View):
         self.who.setToolTip("Show one person's changes only")
         self.export_csv = _button("Export &CSV…", lambda: self._export("csv"),
                                   "Save the entries shown as a CSV file")
-        self.export_xlsx = _button("Export &Excel…", lambda: self._export("xlsx"),
+        self.export_xlsx = _button("Export E&xcel…", lambda: self._export("xlsx"),
                                    "Save the entries shown as an Excel workbook")
         for widget in (search_label, self.search, self.record, self.who, self.export_csv,
                        self.export_xlsx):

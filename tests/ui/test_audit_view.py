@@ -1,0 +1,265 @@
+"""Audit view, file banner, lock and unlock, Restore backup… and the user's name, driven as a
+user would: typing, clicking, menus; dialogs answered through their `ask` classmethods."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+from tests.core.test_integrity_lock import moderate_everything
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from workbench import audit_trail
+from workbench.storage import TenderFile, audit, backup
+from workbench.storage.tenderfile import default_user, who
+from workbench.tender_lock import status
+
+from ui import errors, identity, settings
+from ui.app import main
+from ui.restore_dialog import RestoreDialog
+from ui.views.audit_dialogs import ReasonDialog
+from ui.views.audit_model import AuditFilter, AuditModel, two_lines
+
+
+@pytest.fixture
+def audit_window(window, demo_tender: Path):
+    assert window.open_path(str(demo_tender))
+    window.show()
+    return window
+
+
+def menu_action(window, menu_title: str, text: str):
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == menu_title)
+    return next(a for a in menu.actions() if a.text() == text)
+
+
+def test_models(qtmodeltester, demo_tender: Path) -> None:
+    with TenderFile.open(demo_tender, read_only=True) as tf:
+        entries = audit_trail.entries(tf)
+    model = AuditModel()
+    model.set_rows(entries)
+    qtmodeltester.check(model)
+    proxy = AuditFilter()
+    proxy.setSourceModel(model)
+    proxy.set_filter("Greenway")
+    qtmodeltester.check(proxy)
+    assert 0 < proxy.rowCount() < model.rowCount()
+
+
+def test_view_lists_the_verified_trail_newest_first(audit_window) -> None:
+    view = audit_window.show_view("audit")
+    assert view.banner.objectName() == "banner_ok"
+    assert "Audit trail verified: 247 entries" in view.banner.text()
+    assert view.proxy.rowCount() == 247
+    first = view.proxy.index(0, AuditModel.COL_SEQ)
+    assert first.data() == "247"
+    assert view.count.text() == "247 entries, newest first"
+    assert not audit_window.file_banner.isVisible()
+
+
+def test_typing_filters_and_clicking_shows_the_entry_in_full(audit_window, qtbot) -> None:
+    view = audit_window.show_view("audit")
+    qtbot.keyClicks(view.search, "greenway Q2")
+    assert view.count.text().startswith("Showing ")
+    shown = view.proxy.entries()
+    assert shown and all("Greenway" in e.which and "Q2" in e.which for e in shown)
+    rect = view.table.visualRect(view.proxy.index(0, AuditModel.COL_CHANGE))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    detail = view.detail.toPlainText()
+    assert detail.startswith(f"Entry {shown[0].seq} · ")
+    assert "Seal (SHA-256): " in detail and "{" not in detail
+    view.who.setCurrentText(default_user())
+    view.record.setCurrentText("Moderated score")
+    assert all(e.record == "Moderated score" for e in view.proxy.entries())
+
+
+def test_a_changed_score_reads_as_a_change(audit_window) -> None:
+    tf = audit_window.doc.tf
+    key = {"lot_id": "L1", "evaluator_id": "E1", "bidder_id": "B1", "criterion_id": "Q1"}
+    old = tf.rows("scores", "lot_id='L1' AND evaluator_id='E1' AND bidder_id='B1' AND "
+                  "criterion_id='Q1'")[0]["score"]
+    new = "1" if old != "1" else "2"
+    audit_window.doc.run(lambda t: _rescore(t, key, new))
+    view = audit_window.show_view("audit")
+    change = view.proxy.index(0, AuditModel.COL_CHANGE).data()
+    assert change == f"score: {old} → {new}"
+    assert view.proxy.index(0, AuditModel.COL_REASON).data() == "typo"
+
+
+def _rescore(tf: TenderFile, key: dict, value: str) -> None:
+    with tf.action("Change score", reason="typo"):
+        tf.update("scores", key, score=value)
+
+
+def test_exports_write_what_is_shown(audit_window, qtbot, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    view = audit_window.show_view("audit")
+    qtbot.keyClicks(view.search, "Gateway")
+    shown = view.proxy.rowCount()
+    for kind, button in (("csv", view.export_csv), ("xlsx", view.export_xlsx)):
+        target = tmp_path / f"trail.{kind}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                            lambda *a, t=target, **k: (str(t), ""))
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert target.exists()
+    with open(tmp_path / "trail.csv", encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.reader(handle))) == shown + 1
+    assert openpyxl.load_workbook(tmp_path / "trail.xlsx").active.max_row == shown + 2
+
+
+def test_tampered_file_shows_red_banners_and_opens_read_only(window, demo_tender: Path) -> None:
+    conn = sqlite3.connect(demo_tender)
+    conn.execute("UPDATE bidders SET price = '1' WHERE id = 'B2' AND lot_id = 'L1'")
+    conn.commit()
+    conn.close()
+    assert window.open_path(str(demo_tender))
+    window.show()
+    assert window.doc.read_only
+    assert window.file_banner.isVisible()
+    assert window.file_banner.label.objectName() == "banner_error"
+    assert "table 'bidders'" in window.file_banner.label.text()
+    view = window.show_view("audit")
+    assert view.banner.objectName() == "banner_error"
+    assert view.banner.text().startswith("✖ Audit trail broken: table 'bidders'")
+    assert not view.recommend_button.isEnabled()
+
+
+def test_recommend_lock_and_unlock_with_a_reason(audit_window, qtbot,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    moderate_everything(audit_window.doc.tf)
+    audit_window.doc.notify()
+    view = audit_window.show_view("audit")
+    answers = iter(["Panel meeting 20 Nov agreed the ranking", "Signed off by the director",
+                    "Bidder B2's price was keyed wrongly"])
+    asked: list[int] = []
+
+    def answer(cls, parent, title, explanation, button, minimum=0):
+        asked.append(minimum)
+        return next(answers)
+
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(answer))
+    assert view.recommend_button.isEnabled() and not view.lock_button.isEnabled()
+    qtbot.mouseClick(view.recommend_button, Qt.MouseButton.LeftButton)
+    assert status(audit_window.doc.tf) == "award_recommended"
+    assert view.lock_button.isEnabled()
+    qtbot.mouseClick(view.lock_button, Qt.MouseButton.LeftButton)
+    assert audit_window.doc.read_only
+    assert "Fingerprint" in audit_window.statusBar().currentMessage()
+    assert audit_window.file_banner.label.objectName() == "banner_warning"
+    assert "locked" in audit_window.file_banner.label.text()
+    assert audit_window.show_view("overview").edits["title"].isReadOnly()
+    audit_window.show_view("audit")
+    assert view.unlock_button.isEnabled() and not view.lock_button.isEnabled()
+    qtbot.mouseClick(view.unlock_button, Qt.MouseButton.LeftButton)
+    assert asked == [0, 0, 10]
+    assert not audit_window.doc.read_only
+    assert not audit_window.file_banner.isVisible()
+    assert view.proxy.index(0, AuditModel.COL_ACTION).data() == "Unlock tender"
+    assert view.proxy.index(0, AuditModel.COL_REASON).data() == \
+        "Bidder B2's price was keyed wrongly"
+
+
+def test_cancelled_lock_changes_nothing(audit_window, qtbot,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    moderate_everything(audit_window.doc.tf)
+    audit_window.doc.notify()
+    view = audit_window.show_view("audit")
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda cls, *a, **k: None))
+    qtbot.mouseClick(view.recommend_button, Qt.MouseButton.LeftButton)
+    assert status(audit_window.doc.tf) == "moderation"
+
+
+def test_recommending_provisional_results_is_refused_in_one_line(audit_window, qtbot) -> None:
+    view = audit_window.show_view("audit")
+    qtbot.mouseClick(view.recommend_button, Qt.MouseButton.LeftButton)
+    assert errors.last_message.startswith("cannot recommend an award yet: lot L2")
+    assert status(audit_window.doc.tf) == "moderation"
+
+
+def test_restore_backup_from_the_file_menu(audit_window, demo_tender: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    tf = audit_window.doc.tf
+    saved = backup.before_bulk_change(tf, "before-merge")
+    with tf.action("Rename"):
+        tf.update("tender", {"id": 1}, title="Renamed after the backup")
+    audit_window.show_view("audit")
+    monkeypatch.setattr(RestoreDialog, "ask",
+                        classmethod(lambda cls, parent, path, infos, doc: infos[0]))
+    menu_action(audit_window, "&File", "Restore &backup…").trigger()
+    assert errors.last_message.startswith("Restored demo.tender as it was on ")
+    assert audit_window.doc is not None and not audit_window.doc.read_only
+    assert audit_window.doc.data.tender.title != "Renamed after the backup"
+    assert audit_window.views["audit"].isVisible()
+    kept = backup.list_backups(demo_tender)[0]
+    assert "before-restore" in kept.name and kept != saved
+    last = audit.entries(audit_window.doc.tf.db)[-1]
+    assert last["action"] == f"Restore backup {saved.name}"
+
+
+def test_restore_with_no_backups_says_so(audit_window) -> None:
+    menu_action(audit_window, "&File", "Restore &backup…").trigger()
+    assert errors.last_message.startswith("There are no backups of demo.tender yet")
+
+
+def test_restore_dialog_lists_backups_and_keeps_the_count(qtbot, demo_tender: Path,
+                                                          window) -> None:
+    assert window.open_path(str(demo_tender))
+    made = [backup.before_bulk_change(window.doc.tf, label)
+            for label in ("before-merge", "before-import")]
+    dialog = RestoreDialog(window, demo_tender, backup.backups(demo_tender), window.doc)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    assert dialog.table.item(0, 1).text() == "before import"
+    assert dialog.chosen().path == made[1]
+    dialog.keep.setValue(4)
+    assert backup.keep_count(window.doc.tf.db) == 4
+
+
+def test_name_is_asked_once_at_first_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(errors, "dialogs_enabled", True)
+    asked: list[str] = []
+    monkeypatch.setattr(identity.NameDialog, "ask",
+                        classmethod(lambda cls, parent, current="": asked.append(current)
+                                    or "Jane Smith"))
+    assert identity.audit_name() == f"Jane Smith ({default_user()})"
+    assert identity.audit_name() == f"Jane Smith ({default_user()})"
+    assert asked == [""]
+    assert settings.get(settings.USER_NAME) == "Jane Smith"
+
+
+def test_screenshots_never_ask_for_a_name(monkeypatch: pytest.MonkeyPatch, demo_tender: Path,
+                                          tmp_path: Path) -> None:
+    monkeypatch.setattr(errors, "dialogs_enabled", True)
+    monkeypatch.setattr(identity.NameDialog, "ask",
+                        classmethod(lambda *a, **k: pytest.fail("asked for a name")))
+    out = tmp_path / "audit.png"
+    assert main([str(demo_tender), "--view", "audit", "--screenshot", str(out)]) == 0
+    assert out.exists()
+
+
+def test_changed_name_is_recorded_from_the_next_change(audit_window,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(identity.NameDialog, "ask",
+                        classmethod(lambda cls, parent, current="": "Priya Raman"))
+    menu_action(audit_window, "&File", "Your &name…").trigger()
+    assert audit_window.user == who("Priya Raman")
+    view = audit_window.views["overview"]
+    audit_window.show_view("overview")
+    edit = view.edits["reference"]
+    edit.setText("NBC-2026-0147-B")
+    edit.editingFinished.emit()
+    last = audit.entries(audit_window.doc.tf.db)[-1]
+    assert last["user"] == f"Priya Raman ({default_user()})"
+
+
+def test_two_line_cells_end_in_an_ellipsis_when_cut(audit_window) -> None:
+    font = audit_window.font()
+    assert two_lines("short", font, 400) == ["short"]
+    lines = two_lines("word " * 200, font, 200)
+    assert len(lines) == 2 and lines[1].endswith("…")
+    assert two_lines("Score\nL1 · Q1", font, 400) == ["Score", "L1 · Q1"]

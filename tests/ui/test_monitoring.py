@@ -136,20 +136,30 @@ def test_a_bad_entry_is_refused_with_a_message_and_kept_for_correction(
     assert view.form.delivered.text() == "seven hundred"  # nothing typed is lost
 
 
-def test_commitment_edited_in_the_table(view, qtbot, demo_tender: Path) -> None:
-    _seed(qtbot, view)
+def _edit_cell(qtbot, view, column: int, *keys: str | Qt.Key) -> None:
+    """F2 on a cell of the measures table, then the keys, then Enter."""
     table = view.measures
-    index = view.measures_model.index(0, MeasuresModel.COL_PLANNED)
-    table.setCurrentIndex(index)
+    table.setCurrentIndex(view.measures_model.index(0, column))
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_F2)
     editor = table.focusWidget()
     assert editor is not table
-    qtbot.keyClicks(editor, "12")
+    for key in keys:
+        (qtbot.keyClicks if isinstance(key, str) else qtbot.keyClick)(editor, key)
     done = view.doc.undo_stack.count()
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     _wait_for_step(qtbot, view, done)
+
+
+def test_commitment_edited_in_the_table(view, qtbot, demo_tender: Path) -> None:
+    _seed(qtbot, view)
+    _edit_cell(qtbot, view, MeasuresModel.COL_PLANNED, "12")
     assert _commitments(demo_tender) == [("SV2", "3100", "contract total", 12)]
+    _edit_cell(qtbot, view, MeasuresModel.COL_BASIS, Qt.Key.Key_Down)  # the drop-down
+    assert _commitments(demo_tender) == [("SV2", "3100", "per year", 12)]
+    _edit_cell(qtbot, view, MeasuresModel.COL_COMMITTED, "lots")
+    assert "the committed figure must be a number, not 'lots'" in errors.last_message
+    view.doc.undo_stack.undo()
     view.doc.undo_stack.undo()
     assert _commitments(demo_tender) == [("SV2", "3100", "contract total", None)]
 

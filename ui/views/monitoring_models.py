@@ -273,11 +273,16 @@ class RagChipDelegate(QStyledItemDelegate):
         rag = str(index.data(RAG_ROLE) or "none")
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        chip = QRectF(opt.rect).adjusted(4, 4, -4, -4)
+        # The chip hugs its words, centred in a row made taller by a long note or title.
+        cell = QRectF(opt.rect).adjusted(4, 4, -4, -4)
+        flags = int(_LEFT | Qt.TextFlag.TextWordWrap)
+        words = QRectF(opt.fontMetrics.boundingRect(
+            cell.adjusted(8, 0, -6, 0).toRect(), flags, text))
+        height = min(cell.height(), words.height() + self.PAD_Y - 4)
+        chip = QRectF(cell.left(), cell.center().y() - height / 2, cell.width(), height)
         painter.setPen(QPen(QColor(RAG_COLOURS[rag]).darker(125), 1))
         painter.setBrush(QColor(RAG_COLOURS[rag]))
         painter.drawRoundedRect(chip, 6, 6)
         painter.setPen(QColor("#1f2933"))
-        painter.drawText(chip.adjusted(8, 0, -6, 0), int(_LEFT | Qt.TextFlag.TextWordWrap),
-                         text)
+        painter.drawText(chip.adjusted(8, 0, -6, 0), flags, text)
         painter.restore()

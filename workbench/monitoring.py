@@ -118,10 +118,6 @@ class MeasureStatus:
         return self.commitment.unit if self.commitment else self.criterion.unit
 
     @property
-    def rag_label(self) -> str:
-        return RAG_LABELS[self.rag]
-
-    @property
     def delivered_text(self) -> str:
         """ "2,020 hours"; for a level kept each period, the latest: "3.5 FTE (2027-Q3)"."""
         if self.commitment is None:

@@ -66,7 +66,6 @@ class MeetingBar(QFrame):
         line.setContentsMargins(0, 0, 0, 0)
         self.status = QLabel()
         self.status.setObjectName("subheading")
-        self.status.setWordWrap(True)
         self.end = QPushButton("End meeting")
         self.end.setToolTip("Close the meeting. Agreed scores stay; a new meeting is needed to "
                             "agree more.")
@@ -80,10 +79,10 @@ class MeetingBar(QFrame):
         """Show `meeting`, or the start form offering the panel and a default chair."""
         if meeting is not None:
             self._pages.setCurrentIndex(1)
-            others = [p for p in meeting.attendees if p != meeting.chair]
-            self.status.setText(f"Meeting in progress since {when(meeting.started_at)} · "
-                                f"chaired by {meeting.chair}"
-                                + (f" · with {', '.join(others)}" if others else ""))
+            self.status.setText(f"Meeting in progress · chaired by {meeting.chair} · "
+                                f"{len(meeting.attendees)} attending · since "
+                                f"{when(meeting.started_at)}")
+            self.status.setToolTip("Attending: " + ", ".join(meeting.attendees))
             self.end.setEnabled(writable)
             return
         self._pages.setCurrentIndex(0)

@@ -168,6 +168,8 @@ class StageHolder(QWidget):
 
     def hold(self, widget: QWidget) -> None:
         self._held = widget
+        # Never narrower than the stage can lay itself out in (its entry row, mostly).
+        self.setMinimumWidth(max(560, widget.minimumSizeHint().width()))
         widget.setParent(self)
         widget.setGeometry(self.rect())
 

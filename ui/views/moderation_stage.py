@@ -128,16 +128,19 @@ class Stage(QFrame):
         self.subtitle.setObjectName("mod_subtitle")
         self.subtitle.setWordWrap(True)
         layout.addWidget(self.subtitle)
-        badges = QHBoxLayout()
+        # The state and the flag each get a line of their own: side by side, a long record of
+        # who agreed squeezed the flag into a tall narrow column that pushed the marks down.
         self.state = QLabel()
         self.state.setObjectName("mod_state")
-        badges.addWidget(self.state, 0, Qt.AlignmentFlag.AlignTop)
+        self.state.setWordWrap(True)
+        badge = QHBoxLayout()
+        badge.addWidget(self.state)
+        badge.addStretch(1)  # the badge as wide as its words, not the whole line
+        layout.addLayout(badge)
         self.flags = QLabel()
         self.flags.setObjectName("mod_flag")
         self.flags.setWordWrap(True)
-        badges.addWidget(self.flags, 1, Qt.AlignmentFlag.AlignTop)
-        badges.addStretch(0)  # takes the room when there is no flag, so the badge stays small
-        layout.addLayout(badges)
+        layout.addWidget(self.flags)
 
         self._grid_host = QWidget()
         self._grid_host.setObjectName("mod_cards")
@@ -198,6 +201,7 @@ class Stage(QFrame):
         self.agree.clicked.connect(self.agree_requested)
         why = QLabel("Why the panel agreed it")
         why.setObjectName("mod_entry_label")
+        why.setWordWrap(True)  # two lines rather than squeezing the boxes on a narrow stage
         self.rationale = QPlainTextEdit()
         self.rationale.setObjectName("mod_rationale")
         self.rationale.setTabChangesFocus(True)
@@ -334,8 +338,8 @@ class Stage(QFrame):
     def _state_text(item: Item) -> str:
         if item.agreed is not None:
             people = len(item.agreed.attendees)
-            return (f"Agreed {dec_str(item.agreed.score)} — chaired by {item.agreed.agreed_by}, "
-                    f"{when(item.agreed.agreed_at)}, {people} attending")
+            return (f"Agreed {dec_str(item.agreed.score)} · chaired by {item.agreed.agreed_by} "
+                    f"· {when(item.agreed.agreed_at)} · {people} attending")
         if item.parked is not None:
             note = f": {item.parked.note}" if item.parked.note else ""
             return f"Parked{note}"

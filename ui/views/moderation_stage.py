@@ -199,14 +199,13 @@ class Stage(QFrame):
         self.agree.setToolTip("Record the agreed score and rationale, then move to the next "
                               "item (Ctrl+Enter).")
         self.agree.clicked.connect(self.agree_requested)
-        why = QLabel("Why the panel agreed it")
+        why = QLabel("Rationale")
         why.setObjectName("mod_entry_label")
-        why.setWordWrap(True)  # two lines rather than squeezing the boxes on a narrow stage
         self.rationale = QPlainTextEdit()
         self.rationale.setObjectName("mod_rationale")
         self.rationale.setTabChangesFocus(True)
-        self.rationale.setPlaceholderText("The panel's reasons, in words a bidder or an auditor "
-                                          "will understand.")
+        self.rationale.setPlaceholderText("Why the panel agreed this score, in words a bidder or "
+                                          "an auditor will understand.")
         self.rationale.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         why.setBuddy(self.rationale)
         self.reason = QLineEdit()

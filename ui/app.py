@@ -87,8 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(user=audit_name(ask_if_unknown=not args.screenshot))
     if args.file and not window.open_path(args.file) and args.screenshot:
         return 1
-    if window.doc is not None:
-        window.show_view(args.view)
+    if window.doc is not None:  # a scoring pack has only the Scoring view
+        window.show_view(args.view if args.view in window.views else next(iter(window.views)))
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, args.size)
     geometry = settings.get(settings.WINDOW_GEOMETRY)

@@ -246,6 +246,9 @@ class MainWindow(QMainWindow):
         suffix = " [read-only]" if self.doc.read_only else ""
         self.setWindowTitle(f"{data.tender.title} — {name}{suffix}")
         state = data.tender.status.replace("_", " ")
+        if self.doc.tf.meta("kind") == "pack":  # the lead's workflow state means nothing here
+            submitted = self.doc.tf.meta("pack_submitted") == "1"
+            state = "scoring pack, submitted" if submitted else "scoring pack"
         self._status_file.setText(f"{self.doc.path} · {state}{suffix}")
 
     # -- window events -------------------------------------------------------------------

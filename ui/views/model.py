@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -318,6 +320,8 @@ class ModelView(View):
 
     def _fit_tree(self) -> None:
         """Give the tree the height its rows need (up to 70%), the details the rest."""
+        if not shiboken6.isValid(self.split):  # the view closed before the deferred call ran
+            return
         total = self.split.height()
         rows = len(self.tree_model.ids())
         if total <= 0 or not rows:

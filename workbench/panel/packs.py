@@ -266,8 +266,10 @@ def create_packs(tf: TenderFile, out_dir: Path, fmt: str = "tender",
     if tf.read_only:
         raise ReadOnlyError(f"{tf.path.name} is read-only: {tf.read_only_reason}")
     out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        raise StorageError(f"folder {out_dir} does not exist")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot make folder {out_dir}: {exc.strerror}") from None
     data = tf.load()
     settings = tf.rows("tender")[0]
     blind = bool(settings["blind_scoring"])

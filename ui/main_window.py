@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.demo import create_demo
 from workbench.errors import WorkbenchError
-from workbench.exchange import interchange
-from workbench.resources import read_text
 from workbench.storage import TenderFile
 
 from ui import settings
@@ -146,13 +145,14 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the demo tender as", str(
             Path(settings.get(settings.LAST_FOLDER) or Path.home()) / "demo.tender"), FILE_FILTER)
-        if path:
-            try:
-                data = interchange.loads(read_text("demo", "demo.json"))
-            except WorkbenchError as exc:
-                show_error(self, str(exc))
-                return
-            self._create(path, data, "Create demo tender")
+        if not path:
+            return
+        try:
+            create_demo(path, user=self.user or None).close()
+        except WorkbenchError as exc:
+            show_error(self, str(exc))
+            return
+        self.open_path(path)
 
     def _create(self, path: str, data, action: str) -> None:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.domain import TenderData
+from workbench.model.seal import SealState
 from workbench.model_rules import errors
 
 
@@ -15,7 +16,7 @@ class Item:
     detail: str
 
 
-def checklist(data: TenderData) -> list[Item]:
+def checklist(data: TenderData, seal: SealState) -> list[Item]:
     broken = errors(data)
     undeclared = [e.name for e in data.evaluators if not e.conflict.declared_on]
     expected = submitted = 0
@@ -35,9 +36,10 @@ def checklist(data: TenderData) -> list[Item]:
     return [
         Item("Evaluation model is valid", not broken and any(lot.criteria for lot in data.lots),
              f"{len(broken)} problem(s): {broken[0]}" if broken else "weights add up"),
-        Item("Evaluation plan sealed", data.tender.status != "setup",
-             "seal the plan before scoring starts" if data.tender.status == "setup"
-             else "model frozen"),
+        Item("Evaluation plan sealed", seal.sealed and seal.intact,
+             "seal the plan before scoring starts" if not seal.sealed else
+             f"sealed {seal.sealed_at}, fingerprint {seal.short}" if seal.intact else
+             "the model no longer matches its seal: check the audit trail"),
         Item("Panel declared conflicts", bool(data.evaluators) and not undeclared,
              ("no evaluators yet" if not data.evaluators else
               f"waiting for {', '.join(undeclared)}" if undeclared else

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from workbench import __version__
 from workbench.crashlog import crash_log_path
+from workbench.demo import create_demo
 from workbench.domain import TenderData
 from workbench.errors import StorageError, WorkbenchError
 from workbench.exchange import interchange
 from workbench.model_rules import problems
-from workbench.resources import read_text
 from workbench.storage import TenderFile
 
 Command = Callable[[argparse.Namespace], int]
@@ -42,8 +42,7 @@ def _write_text(path: str, text: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    data = interchange.loads(read_text("demo", "demo.json"))
-    TenderFile.create(args.out, data, action="Create demo tender").close()
+    create_demo(args.out).close()
     print(f"wrote the demo tender to {args.out}")
     return 0
 

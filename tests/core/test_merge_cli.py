@@ -71,9 +71,11 @@ def test_merge_after_moderation_needs_the_flag(tmp_path: Path, demo_tender: Path
 
 def test_user_errors_are_one_line(tmp_path: Path, demo_tender: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["packs", str(demo_tender), "-o", str(tmp_path / "nowhere")]) == 1
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    assert main(["packs", str(demo_tender), "-o", str(blocker)]) == 1
     assert capsys.readouterr().err.strip() == (
-        f"workbench-cli: folder {tmp_path / 'nowhere'} does not exist")
+        f"workbench-cli: cannot make folder {blocker}: File exists")
     with pytest.raises(SystemExit) as usage:
         main(["packs", str(demo_tender), "-o", str(tmp_path), "--format", "pdf"])
     assert usage.value.code == 2

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from workbench.checklist import checklist
 from workbench.details import details, update_details
 from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES
+from workbench.model.seal import seal_state
 
 from ui.document import CoreCommand, TenderDocument
 from ui.views.base import View, heading, note, page_layout
@@ -109,7 +110,7 @@ class OverviewView(View):
             old = self.checks.takeAt(0)
             if old.widget():
                 old.widget().deleteLater()
-        for i, item in enumerate(checklist(data)):
+        for i, item in enumerate(checklist(data, seal_state(self.doc.tf, data))):
             mark = QLabel("✔" if item.done else "○")
             mark.setObjectName("check_done" if item.done else "check_todo")
             mark.setAlignment(Qt.AlignmentFlag.AlignTop)

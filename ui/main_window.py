@@ -227,7 +227,8 @@ class MainWindow(QMainWindow):
             self._pages.addWidget(view)
             QListWidgetItem(title, self._sidebar)
             action = QAction(title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            if index < 10:  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
+                action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
             action.triggered.connect(lambda _=False, n=name: self.show_view(n))
             self.view_menu.addAction(action)
         self._sidebar.setCurrentRow(0)

@@ -15,8 +15,8 @@ VIEWS: list[tuple[str, str, str]] = [
     ("moderation", "Moderation", "ui.views.moderation:ModerationView"),
     ("results", "Results", "ui.views.results:ResultsView"),
     ("export", "Export", "ui.views.export:ExportView"),
-    ("audit", "Audit", "ui.views.audit:AuditView"),
     ("monitoring", "Monitoring", "ui.views.monitoring:MonitoringView"),
+    ("audit", "Audit", "ui.views.audit:AuditView"),
 ]
 
 VIEW_NAMES = [name for name, _title, _where in VIEWS]

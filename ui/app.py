@@ -82,10 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(settings.ORGANISATION)
     app.setApplicationName(settings.APPLICATION)
     apply_style(app)
+    from ui import errors
     from ui.identity import audit_name
+    if args.screenshot:  # nothing may wait for a click (a read-only notice, say)
+        errors.dialogs_enabled = False
     # Asked once, at first start (never for a screenshot): the audit trail's "who".
-    window = MainWindow(user=audit_name(ask_if_unknown=not args.screenshot))
+    window = MainWindow(user=audit_name())
     if args.file and not window.open_path(args.file) and args.screenshot:
+        print(f"workbench: {errors.last_message}", file=sys.stderr)
         return 1
     if window.doc is not None:  # a scoring pack has only the Scoring view
         window.show_view(args.view if args.view in window.views else next(iter(window.views)))

@@ -49,12 +49,12 @@ class FileBanner(QWidget):
         name = Path(tf.path).name
         if tf.integrity_problem:
             style = "banner_error"
-            text = (f"✖ {name} was changed outside the workbench: {tf.integrity_problem}. It "
-                    "is open read-only. The Audit view shows the trail; File ▸ Restore "
-                    "backup… puts back a copy made before.")
+            text = (f"✖ {name} was changed outside the workbench, so it is open read-only. "
+                    "The Audit view shows what no longer matches its audit trail; File ▸ "
+                    "Restore backup… puts back a copy made before.")
         elif tf.read_only_reason == LOCKED_REASON:
             style = "banner_warning"
-            text = ("🔒 This tender is locked: nothing can be changed. Unlocking (Audit view) "
+            text = ("Locked: this tender can no longer be changed. Unlocking it (Audit view) "
                     "needs a written reason, kept in the audit trail.")
         else:
             style = "banner_warning"

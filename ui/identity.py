@@ -51,10 +51,11 @@ class NameDialog(QDialog):
         return dialog.name.text().strip()
 
 
-def audit_name(ask_if_unknown: bool = True) -> str:
-    """The "who" for this session; at first start (no name saved) the user is asked once."""
+def audit_name() -> str:
+    """The "who" for this session; at first start (no name saved) the user is asked once
+    (unless dialogs are off: tests, screenshots)."""
     name = settings.get(settings.USER_NAME)
-    if not name and ask_if_unknown and errors.dialogs_enabled:
+    if not name and errors.dialogs_enabled:
         name = NameDialog.ask(None) or ""
         if name:
             settings.put(settings.USER_NAME, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,7 @@ ENTITY_NAMES = {
 _QUIET = {"position", "uid"}
 #: Longest value shown in a one-line summary; exports and the detail pane show everything.
 SHORT = 60
+_CODE = re.compile(r"[a-z]+(_[a-z]+)+")
 HEADERS = ("Entry", "When (UTC)", "Who", "Action", "Record", "Which", "Change", "Reason",
            "Hash")
 
@@ -92,6 +94,8 @@ def show(value: Any, limit: int | None = SHORT) -> str:
     if value is None or value == "":
         return "—"
     text = str(value)
+    if _CODE.fullmatch(text):  # a stored code such as "award_recommended" or "half_up"
+        return text.replace("_", " ")
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return f"“{text}”" if " " in text else text

@@ -95,7 +95,8 @@ def test_cli_exports_the_trail(demo_tender: Path, tmp_path: Path, capsys) -> Non
 
 
 @pytest.mark.parametrize("value, shown", [(None, "—"), ("", "—"), ("3", "3"),
-                                          ("two words", "“two words”")])
+                                          ("two words", "“two words”"),
+                                          ("award_recommended", "award recommended")])
 def test_values_read_naturally(value, shown) -> None:
     assert audit_trail.show(value) == shown
 

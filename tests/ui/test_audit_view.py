@@ -122,10 +122,11 @@ def test_tampered_file_shows_red_banners_and_opens_read_only(window, demo_tender
     assert window.doc.read_only
     assert window.file_banner.isVisible()
     assert window.file_banner.label.objectName() == "banner_error"
-    assert "table 'bidders'" in window.file_banner.label.text()
+    assert "changed outside the workbench" in window.file_banner.label.text()
     view = window.show_view("audit")
     assert view.banner.objectName() == "banner_error"
-    assert view.banner.text().startswith("✖ Audit trail broken: table 'bidders'")
+    assert view.banner.text().startswith("✖ Audit trail broken. What no longer matches")
+    assert "• table 'bidders': row L1 / B2 was changed" in view.banner.text()
     assert not view.recommend_button.isEnabled()
 
 
@@ -151,7 +152,7 @@ def test_recommend_lock_and_unlock_with_a_reason(audit_window, qtbot,
     assert audit_window.doc.read_only
     assert "Fingerprint" in audit_window.statusBar().currentMessage()
     assert audit_window.file_banner.label.objectName() == "banner_warning"
-    assert "locked" in audit_window.file_banner.label.text()
+    assert audit_window.file_banner.label.text().startswith("Locked: ")
     assert audit_window.show_view("overview").edits["title"].isReadOnly()
     audit_window.show_view("audit")
     assert view.unlock_button.isEnabled() and not view.lock_button.isEnabled()

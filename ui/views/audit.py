@@ -166,12 +166,10 @@ class AuditView(View):
         if problems:
             first = problems[0]
             where = f" at entry {first.seq}" if first.seq else ""
-            others = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
             self.banner.setObjectName("banner_error")
             self.banner.setText(
-                f"✖ Audit trail broken{where}: {first.message}{others}. The file was changed "
-                "outside the workbench and is open read-only. Restore a backup (File ▸ "
-                "Restore backup…) or find out who changed it.")
+                f"✖ Audit trail broken{where}. What no longer matches the trail:\n"
+                + "\n".join(f"• {p.message}" for p in problems))
             self.fingerprint = None
         else:
             seq, digest = audit.last_hash(self.doc.tf.db)

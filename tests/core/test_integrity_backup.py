@@ -174,3 +174,19 @@ def test_restore_replaces_a_file_too_damaged_to_open(demo_tender: Path) -> None:
         assert tf.integrity_problem == "" and not tf.read_only
         assert tf.load() == original
         assert audit.entries(tf.db)[-1]["action"] == f"Restore backup {saved.name}"
+
+
+def test_upgrading_a_file_backs_it_up_first(demo_tender: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulates the next file format: opening an older file snapshots it, then migrates."""
+    from workbench.storage import tenderfile
+    monkeypatch.setattr(tenderfile, "SCHEMA_VERSION", tenderfile.SCHEMA_VERSION + 1)
+    with TenderFile.open(demo_tender) as tf:
+        assert tf.integrity_problem == ""
+        assert tf.db.execute("PRAGMA user_version").fetchone()[0] == tenderfile.SCHEMA_VERSION
+    [info] = backup.backups(demo_tender)
+    assert info.reason == "before migration"
+    with TenderFile.open(info.path, read_only=True) as old:
+        assert old.db.execute("PRAGMA user_version").fetchone()[0] == \
+            tenderfile.SCHEMA_VERSION - 1
+        assert old.integrity_problem == ""

@@ -132,7 +132,7 @@ class TenderFile:
             _quick_check(db, path.name)
             tf = cls(path, db, lock, user, reason)
             if lock is not None and version < SCHEMA_VERSION:
-                backup.snapshot(db, path, "before-migration")
+                backup.snapshot(db, path, "before-migration", backup.keep_count(db))
                 tf._migrate()
             tf._require_schema()
             problem = audit.verify(db)

@@ -11,7 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -176,16 +180,35 @@ def test_read_only_on_disk_opens_read_only_unchanged(demo_tender: Path,
     assert digest(demo_tender) == before
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="root ignores file permissions; see the simulated test above")
-def test_read_only_permissions_open_read_only(demo_tender: Path) -> None:
-    demo_tender.chmod(0o444)
+def _unprivileged() -> list[str] | None:
+    """A command prefix running as a user the permissions apply to ([] if we are one)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] if setpriv else None
+
+
+def test_really_read_only_file_in_a_read_only_folder(demo_bytes: bytes) -> None:
+    """Permissions for real: as root, `check` runs as "nobody" (root ignores permissions).
+    A WAL-mode file whose folder is read-only cannot get its shared-memory side file."""
+    prefix = _unprivileged()
+    if prefix is None:
+        pytest.skip("running as root without setpriv to drop to an ordinary user")
+    folder = Path(tempfile.mkdtemp(prefix="readonly-"))
+    path = folder / "locked-down.tender"
     try:
-        with TenderFile.open(demo_tender) as tf:
-            assert tf.read_only
-            assert tf.load().lots
+        path.write_bytes(demo_bytes)
+        path.chmod(0o444)
+        folder.chmod(0o555)
+        run = subprocess.run([*prefix, sys.executable, "-m", "workbench.cli", "check",
+                              str(path)], capture_output=True, text=True, cwd=folder)
+        assert run.returncode == 0, run.stderr
+        assert "audit trail verified" in run.stdout
+        assert path.read_bytes() == demo_bytes
+        assert sorted(p.name for p in folder.iterdir()) == ["locked-down.tender"]
     finally:
-        demo_tender.chmod(0o644)
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
 
 
 def test_garbage_journal_beside_a_good_file_is_ignored(demo_tender: Path, capsys) -> None:

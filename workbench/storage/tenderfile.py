@@ -376,13 +376,29 @@ def _connect(path: Path, *, writable: bool) -> Database:
             # returns, so a power cut cannot take back a score the evaluator saw saved.
             conn.execute("PRAGMA synchronous = FULL")
         else:
-            conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
-                                   timeout=5)
+            conn = _connect_read_only(path)
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
         return db
     except (sqlite3.Error, UnicodeDecodeError) as exc:
-        raise StorageError(damaged(path.name, exc, "cannot be opened")) from None
+        raise StorageError(damaged(path.name, exc, "cannot be opened", advice=False)) \
+            from None
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path.resolve()))}"
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        if os.access(path.parent, os.W_OK) and os.access(path, os.W_OK):
+            raise
+        # A tender on a read-only disk or folder: SQLite cannot make the shared-memory side
+        # file its WAL mode reads through, so it reads the file as unchanging. (Should its
+        # owner change it meanwhile, reopening shows the change.)
+        conn.close()
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True)
 
 
 def _quick_check(db: Database, name: str) -> None:
@@ -397,7 +413,8 @@ def _quick_check(db: Database, name: str) -> None:
         raise StorageError(damaged(name, result[0]))
 
 
-def damaged(name: str, detail: object, what: str = "is damaged and cannot be opened") -> str:
+def damaged(name: str, detail: object, what: str = "is damaged and cannot be opened",
+            advice: bool = True) -> str:
     """One line, whatever SQLite said: its first line, cut short, never undecodable bytes."""
     if isinstance(detail, UnicodeDecodeError) or str(detail).startswith("Could not decode"):
         text = "some of its text is unreadable"
@@ -405,4 +422,5 @@ def damaged(name: str, detail: object, what: str = "is damaged and cannot be ope
         text = " ".join(str(detail).replace("*** in database main ***", "").split())
     if len(text) > 90:
         text = text[:89].rstrip() + "…"
-    return f"{name} {what} ({text}); restore a backup (File ▸ Restore backup…)"
+    tail = "; restore a backup (File ▸ Restore backup…)" if advice else ""
+    return f"{name} {what} ({text}){tail}"

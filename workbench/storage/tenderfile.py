@@ -381,8 +381,11 @@ def _connect(path: Path, *, writable: bool) -> Database:
         db.execute("PRAGMA foreign_keys = ON")
         return db
     except (sqlite3.Error, UnicodeDecodeError) as exc:
-        raise StorageError(damaged(path.name, exc, "cannot be opened", advice=False)) \
-            from None
+        if isinstance(exc, sqlite3.OperationalError) and not str(exc).startswith("Could not"):
+            # Not damage: no access, no such folder, a lock that would not clear...
+            raise StorageError(damaged(path.name, exc, "cannot be opened", advice=False)) \
+                from None
+        raise StorageError(damaged(path.name, exc)) from None
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from workbench.domain import TenderData
 
 from ui.document import TenderDocument
 
@@ -56,3 +58,62 @@ def page_layout(widget: QWidget) -> QVBoxLayout:
     layout.setContentsMargins(24, 18, 24, 18)
     layout.setSpacing(12)
     return layout
+
+
+def banner(object_name: str, parent: QWidget | None = None) -> QLabel:
+    """An empty word-wrapped plain-text banner; `object_name` gives its colours in app.qss."""
+    label = QLabel(parent)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class LotPicker(QComboBox):
+    """One entry per lot ("Lot 1: Social prescribing link workers"); emits `lot_chosen(id)`
+    and keeps the chosen lot (by id) while the tender is reloaded."""
+
+    lot_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lot_picker")
+        self.setToolTip("Choose the lot to show: each lot has its own bidders and results")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.currentIndexChanged.connect(self._emit)
+        self._filling = False
+
+    def fill(self, data: TenderData) -> None:
+        """List the tender's lots, keeping the current one if it still exists."""
+        keep = self.lot_id()
+        self._filling = True
+        self.clear()
+        for lot in data.lots:
+            self.addItem(lot.title or lot.id, lot.id)
+        index = self.findData(keep) if keep else -1
+        self.setCurrentIndex(index if index >= 0 else 0 if data.lots else -1)
+        self._filling = False
+
+    def lot_id(self) -> str | None:
+        value = self.currentData()
+        return str(value) if value is not None else None
+
+    def _emit(self) -> None:
+        lot_id = self.lot_id()
+        if not self._filling and lot_id is not None:
+            self.lot_chosen.emit(lot_id)
+
+
+def lot_title_row(layout: QVBoxLayout, title: str) -> LotPicker:
+    """Add the page's top row, its heading on the left and "Lot: [picker]" on the right (Alt+L
+    reaches the picker); return the picker."""
+    top = QHBoxLayout()
+    top.addWidget(heading(title))
+    top.addStretch(1)
+    picker = LotPicker()
+    label = QLabel("&Lot:")
+    label.setBuddy(picker)
+    top.addWidget(label)
+    top.addWidget(picker)
+    layout.addLayout(top)
+    return picker

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QWidget,
@@ -27,8 +26,7 @@ from workbench.storage import TenderFile
 
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import ask
-from ui.views.base import View, heading, note, page_layout
-from ui.views.bidders_lots import LotPicker
+from ui.views.base import View, lot_title_row, note, page_layout
 from ui.views.bidders_model import BiddersModel, OrganisationTypeDelegate
 from ui.views.bidders_panels import GatewayPanel, ReasonDialog
 
@@ -40,15 +38,7 @@ class BiddersView(View):
         self._results: dict[str, LotResult] = {}
         self._chosen: dict[str, str] = {}  # lot id -> the bidder last selected in it
         layout = page_layout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading("Bidders"))
-        top.addStretch(1)
-        self.lots = LotPicker()
-        lot_label = QLabel("&Lot:")
-        lot_label.setBuddy(self.lots)
-        top.addWidget(lot_label)
-        top.addWidget(self.lots)
-        layout.addLayout(top)
+        self.lots = lot_title_row(layout, "Bidders")
         self.status = note("")
         layout.addWidget(self.status)
 

@@ -38,8 +38,7 @@ from ui import settings
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import show_error
 from ui.tasks import Cancelled, run_task
-from ui.views.base import View, heading, note, page_layout
-from ui.views.bidders_lots import LotPicker
+from ui.views.base import View, banner, lot_title_row, note, page_layout
 from ui.views.monitoring_form import DeliveryForm
 from ui.views.monitoring_models import (
     BasisDelegate,
@@ -62,19 +61,8 @@ class MonitoringView(View):
         self._lot: LotMonitoring | None = None
         self._chosen: dict[str, str] = {}  # lot id -> the measure last selected in it
         layout = page_layout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading("Monitoring"))
-        top.addStretch(1)
-        self.lots = LotPicker()
-        lot_label = QLabel("&Lot:")
-        lot_label.setBuddy(self.lots)
-        top.addWidget(lot_label)
-        top.addWidget(self.lots)
-        layout.addLayout(top)
-        self.banner = QLabel()
-        self.banner.setObjectName("banner_info")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.lots = lot_title_row(layout, "Monitoring")
+        self.banner = banner("banner_info")
         layout.addWidget(self.banner)
         self.purpose = note(PURPOSE)
         layout.addWidget(self.purpose)

@@ -26,8 +26,7 @@ from workbench.scoring.results import BidderResult, LotResult, compute_lot
 from workbench.scoring.sensitivity import CloseCall, sensitivity
 
 from ui.document import TenderDocument
-from ui.views.base import View, heading, note, page_layout
-from ui.views.bidders_lots import LotPicker
+from ui.views.base import View, banner, lot_title_row, note, page_layout
 from ui.views.results_chart import PointsChart
 from ui.views.results_models import RankingModel, WorkingModel, top_criteria, working_rows
 
@@ -43,19 +42,8 @@ class ResultsView(View):
         self._calls: dict[str, CloseCall] = {}
         self._chosen: dict[str, str] = {}  # lot id -> the bidder last selected in it
         layout = page_layout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading("Results"))
-        top.addStretch(1)
-        self.lots = LotPicker()
-        lot_label = QLabel("&Lot:")
-        lot_label.setBuddy(self.lots)
-        top.addWidget(lot_label)
-        top.addWidget(self.lots)
-        layout.addLayout(top)
-        self.banner = QLabel()
-        self.banner.setObjectName("banner_warning")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.lots = lot_title_row(layout, "Results")
+        self.banner = banner("banner_warning")
         layout.addWidget(self.banner)
 
         self.ranking = RankingModel(self)

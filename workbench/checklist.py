@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from workbench.domain import TenderData
 from workbench.model.seal import SealState
 from workbench.model_rules import errors
+from workbench.reports.wording import day
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def checklist(data: TenderData, seal: SealState) -> list[Item]:
              f"{len(broken)} problem(s): {broken[0]}" if broken else "weights add up"),
         Item("Evaluation plan sealed", seal.sealed and seal.intact,
              "seal the plan before scoring starts" if not seal.sealed else
-             f"sealed {seal.sealed_at}, fingerprint {seal.short}" if seal.intact else
+             f"sealed on {day(seal.sealed_at)}, fingerprint {seal.short}" if seal.intact else
              "the model no longer matches its seal: check the audit trail"),
         Item("Panel declared conflicts", bool(data.evaluators) and not undeclared,
              ("no evaluators yet" if not data.evaluators else

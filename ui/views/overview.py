@@ -20,6 +20,7 @@ from workbench.checklist import checklist
 from workbench.details import details, update_details
 from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES
 from workbench.model.seal import seal_state
+from workbench.reports.wording import day
 
 from ui.document import CoreCommand, TenderDocument
 from ui.views.base import View, heading, note, page_layout
@@ -94,7 +95,7 @@ class OverviewView(View):
         lots = len(data.lots)
         bidders = sum(len(lot.bidders) for lot in data.lots)
         status = STATUS_TEXT.get(row["status"], row["status"])
-        sealed = f" · sealed {row['sealed_at']}" if row["seal_hash"] else ""
+        sealed = f" · plan sealed on {day(row['sealed_at'])}" if row["seal_hash"] else ""
         self.status_label.setText(f"Status: {status}{sealed} · {lots} lot(s), {bidders} bid(s), "
                                   f"{len(data.evaluators)} evaluator(s)")
         for field, edit in self.edits.items():

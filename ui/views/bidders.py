@@ -20,15 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import bidders
-from workbench.domain import Bidder, Lot
+from workbench.domain import ORGANISATION_TYPES, Bidder, Lot
 from workbench.scoring.results import LotResult, compute_lot
 from workbench.storage import TenderFile
 
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import ask
 from ui.views.base import View, lot_title_row, note, page_layout
-from ui.views.bidders_model import BiddersModel, OrganisationTypeDelegate
+from ui.views.bidders_model import BiddersModel
 from ui.views.bidders_panels import GatewayPanel, ReasonDialog
+from ui.views.table_base import ChoiceDelegate
 
 
 class BiddersView(View):
@@ -72,7 +73,7 @@ class BiddersView(View):
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
-        self.type_delegate = OrganisationTypeDelegate(self.table)
+        self.type_delegate = ChoiceDelegate(ORGANISATION_TYPES, self.table)
         layout.addWidget(self.table, 3)
         self.gateways = GatewayPanel()
         self.gateways.record.connect(self.record_gateway)

@@ -13,25 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
 
-from workbench.domain import ORGANISATION_TYPES, Bidder, GatewayResult, Lot
+from workbench.domain import Bidder, GatewayResult, Lot
 from workbench.numbers import dec_str, fmt_money
 from workbench.scoring.results import BidderResult, LotResult
 from workbench.scoring.working import number
 
 from ui.views.results_models import GATEWAY_TEXT, TIE_TIP, rank_text
+from ui.views.table_base import LEFT, RIGHT, ROOT, Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 Edit = Callable[[str, str, str], bool]
 BIDDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _GREY = QColor("#7b8794")
 _FAIL = QColor("#b42318")
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 @dataclass(frozen=True)
@@ -80,7 +76,7 @@ def _two_lines(title: str, width: int = 18) -> str:
     return textwrap.fill(title, width=max(width, len(title) // 3 + 1), break_long_words=False)
 
 
-class BiddersModel(QAbstractTableModel):
+class BiddersModel(RowsModel):
     def __init__(self, on_edit: Edit, parent: Any = None) -> None:
         super().__init__(parent)
         self._on_edit = on_edit
@@ -112,10 +108,7 @@ class BiddersModel(QAbstractTableModel):
     def row_of(self, bidder_id: str) -> int | None:
         return next((i for i, b in enumerate(self._rows) if b.id == bidder_id), None)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self._cols)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -148,7 +141,7 @@ class BiddersModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(b, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col.field == "price" or col.field.startswith("value:") else _LEFT
+            return RIGHT if col.field == "price" or col.field.startswith("value:") else LEFT
         if role == Qt.ItemDataRole.ForegroundRole:
             if col.field.startswith("gateway:") and self._gateway(b, col) == "fail":
                 return QBrush(_FAIL)
@@ -233,19 +226,3 @@ class BiddersModel(QAbstractTableModel):
         provisional = " (provisional)" if self._result and self._result.provisional else ""
         return f"Rank {rank_text(result)} · {result.total_text} points{provisional}"
 
-
-class OrganisationTypeDelegate(QStyledItemDelegate):
-    """A drop-down of the organisation types for the Type column."""
-
-    def createEditor(self, parent: QWidget, option, index) -> QWidget:
-        box = QComboBox(parent)
-        box.addItems(list(ORGANISATION_TYPES))
-        return box
-
-    def setEditorData(self, editor: QWidget, index) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
-
-    def setModelData(self, editor: QWidget, model, index) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from workbench import monitoring
 from workbench.errors import WorkbenchError
-from workbench.monitoring import LotMonitoring, MeasureStatus
+from workbench.monitoring import BASES, LotMonitoring, MeasureStatus
 from workbench.reports.monitoring_report import write_monitoring_report
 from workbench.storage import TenderFile
 
@@ -41,11 +41,11 @@ from ui.tasks import Cancelled, run_task
 from ui.views.base import View, banner, lot_title_row, note, page_layout
 from ui.views.monitoring_form import DeliveryForm
 from ui.views.monitoring_models import (
-    BasisDelegate,
     DeliveriesModel,
     MeasuresModel,
     RagChipDelegate,
 )
+from ui.views.table_base import ChoiceDelegate
 
 #: What the page is for, shown until the award is recommended.
 PURPOSE = ("From then on this page follows each lot's contract: what the winning bidder "
@@ -91,7 +91,7 @@ class MonitoringView(View):
         self.measures.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                       | QAbstractItemView.EditTrigger.EditKeyPressed
                                       | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.measures.setItemDelegateForColumn(MeasuresModel.COL_BASIS, BasisDelegate(self))
+        self.measures.setItemDelegateForColumn(MeasuresModel.COL_BASIS, ChoiceDelegate(BASES, self))
         self.measures.setItemDelegateForColumn(MeasuresModel.COL_STATUS,
                                                RagChipDelegate(self))
         layout.addWidget(self.measures, 2)

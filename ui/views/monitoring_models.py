@@ -11,37 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRectF,
-    QSize,
-    Qt,
-)
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (
-    QComboBox,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from workbench.monitoring import BASES, RAG_COLOURS, RULES, Delivery, MeasureStatus, amount_text
+from workbench.monitoring import RAG_COLOURS, RULES, Delivery, MeasureStatus, amount_text
 from workbench.reports.wording import day
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+from ui.views.table_base import LEFT, RIGHT, Index, RowsModel
+
 Edit = Callable[[str, str, str], bool]
 CRITERION_ROLE = Qt.ItemDataRole.UserRole + 1
 RAG_ROLE = Qt.ItemDataRole.UserRole + 2
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _GREY = QColor("#7b8794")
 
 
-class MeasuresModel(QAbstractTableModel):
+class MeasuresModel(RowsModel):
     """One row per social value measure of the lot's supplier."""
 
     (COL_MEASURE, COL_COMMITTED, COL_UNIT, COL_BASIS, COL_PLANNED, COL_DELIVERED, COL_TARGET,
@@ -86,22 +71,6 @@ class MeasuresModel(QAbstractTableModel):
         return next((i for i, m in enumerate(self._rows) if m.criterion.id == criterion_id),
                     None)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.TIPS[section]
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -124,8 +93,8 @@ class MeasuresModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(m, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col in (self.COL_COMMITTED, self.COL_PLANNED, self.COL_DELIVERED,
-                                     self.COL_TARGET, self.COL_SHARE) else _LEFT
+            return RIGHT if col in (self.COL_COMMITTED, self.COL_PLANNED, self.COL_DELIVERED,
+                                     self.COL_TARGET, self.COL_SHARE) else LEFT
         if role == Qt.ItemDataRole.ForegroundRole and m.commitment is None \
                 and col != self.COL_MEASURE:
             return _GREY
@@ -187,7 +156,7 @@ class MeasuresModel(QAbstractTableModel):
         return None
 
 
-class DeliveriesModel(QAbstractTableModel):
+class DeliveriesModel(RowsModel):
     """One row per period reported on a measure, in period order."""
 
     COL_PERIOD, COL_DELIVERED, COL_EVIDENCE, COL_RECORDED = range(4)
@@ -210,19 +179,6 @@ class DeliveriesModel(QAbstractTableModel):
     def row_of(self, period: str) -> int | None:
         return next((i for i, d in enumerate(self._rows) if d.period == period), None)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -231,25 +187,8 @@ class DeliveriesModel(QAbstractTableModel):
             return (d.period, amount_text(d.delivered, self._unit), d.evidence,
                     day(d.recorded_on))[col]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col == self.COL_DELIVERED else _LEFT
+            return RIGHT if col == self.COL_DELIVERED else LEFT
         return None
-
-
-class BasisDelegate(QStyledItemDelegate):
-    """A drop-down of the commitment bases for the Basis column."""
-
-    def createEditor(self, parent: QWidget, option, index) -> QWidget:
-        box = QComboBox(parent)
-        box.addItems(list(BASES))
-        return box
-
-    def setEditorData(self, editor: QWidget, index) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
-
-    def setModelData(self, editor: QWidget, model, index) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
 class RagChipDelegate(QStyledItemDelegate):
@@ -275,7 +214,7 @@ class RagChipDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         # The chip hugs its words, centred in a row made taller by a long note or title.
         cell = QRectF(opt.rect).adjusted(4, 4, -4, -4)
-        flags = int(_LEFT | Qt.TextFlag.TextWordWrap)
+        flags = int(LEFT | Qt.TextFlag.TextWordWrap)
         words = QRectF(opt.fontMetrics.boundingRect(
             cell.adjusted(8, 0, -6, 0).toRect(), flags, text))
         height = min(cell.height(), words.height() + self.PAD_Y - 4)

@@ -7,13 +7,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.domain import Conflict, Criterion, Evaluator, Lot, TenderData
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+from ui.views.table_base import ROOT, Index, RowsModel
+
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 NOT_DECLARED = QBrush(QColor("#8a6d00"))
 DECLARED = QBrush(QColor("#9b1c1c"))
@@ -35,22 +35,6 @@ def nice_date(iso: str | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-class _Table(QAbstractTableModel):
-    headers: tuple[str, ...] = ()
-    _rows: list
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-
 @dataclass(frozen=True)
 class EvaluatorRow:
     evaluator: Evaluator
@@ -59,11 +43,11 @@ class EvaluatorRow:
     assigned: int
 
 
-class EvaluatorsModel(_Table):
+class EvaluatorsModel(RowsModel):
     """One row per panel member: name, role, declarations across lots, questions assigned."""
 
     COL_NAME, COL_ROLE, COL_CONFLICTS, COL_ASSIGNED = range(4)
-    headers = ("Name", "Role", "Conflicts of interest", "Questions assigned")
+    HEADERS = ("Name", "Role", "Conflicts of interest", "Questions assigned")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -117,11 +101,11 @@ class ConflictRow:
     conflict: Conflict | None
 
 
-class ConflictsModel(_Table):
+class ConflictsModel(RowsModel):
     """The conflicts register: one row per lot and evaluator, declared or not yet."""
 
     COL_LOT, COL_EVALUATOR, COL_STATUS, COL_NATURE, COL_MITIGATION, COL_DATE = range(6)
-    headers = ("Lot", "Evaluator", "Declaration", "Nature of the conflict", "Mitigation",
+    HEADERS = ("Lot", "Evaluator", "Declaration", "Nature of the conflict", "Mitigation",
                "Declared on")
 
     def __init__(self, parent=None) -> None:
@@ -164,7 +148,7 @@ class ConflictsModel(_Table):
         return None
 
 
-class AssignmentModel(_Table):
+class AssignmentModel(RowsModel):
     """Evaluators (rows) by assignable criteria (columns) of one lot; ticked = assigned.
 
     Ticking calls `on_toggle(evaluator_id, criterion_id, assigned)`, which makes the change
@@ -189,7 +173,7 @@ class AssignmentModel(_Table):
             if lot else set()
         self.endResetModel()
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self._columns)
 
     def evaluator_id(self, row: int) -> str | None:

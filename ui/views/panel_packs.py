@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,44 +41,26 @@ from ui.views.base import note
 from ui.views.panel_actions import tell
 from ui.views.panel_dialogs import PackOptionsDialog
 from ui.views.panel_models import lot_label, nice_date
+from ui.views.table_base import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 PACK_FILTER = "Scoring packs (*.tender *.xlsx);;All files (*)"
 GOOD = QBrush(QColor("#2f8132"))
 WAITING = QBrush(QColor("#8a6d00"))
 REFUSED = QBrush(QColor("#9b1c1c"))
 
 
-class _Rows(QAbstractTableModel):
-    headers: tuple[str, ...] = ()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list = []
-
+class _Rows(RowsModel):
     def set_rows(self, rows: list) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
 
 
 class ReturnsModel(_Rows):
     """Per evaluator: which pack went out when, when it came back, how complete, final or not."""
 
     COL_NAME, COL_PACK, COL_ISSUED, COL_RETURNED, COL_COMPLETE, COL_SUBMITTED = range(6)
-    headers = ("Evaluator", "Pack", "Issued", "Returned", "Scored", "Final")
+    HEADERS = ("Evaluator", "Pack", "Issued", "Returned", "Scored", "Final")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -108,7 +90,7 @@ class CriterionReturnsModel(_Rows):
     """Per question: how many of its evaluators have scored every bidder."""
 
     COL_LOT, COL_QUESTION, COL_ASSIGNED, COL_SCORED, COL_STARTED = range(5)
-    headers = ("Lot", "Question", "Evaluators", "Scored every bidder", "Part scored")
+    HEADERS = ("Lot", "Question", "Evaluators", "Scored every bidder", "Part scored")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from workbench.domain import Criterion, Lot
@@ -17,15 +17,13 @@ from workbench.numbers import fmt_money
 from workbench.scoring.results import BidderResult, CriterionResult, LotResult
 from workbench.scoring.working import number
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+from ui.views.table_base import LEFT, RIGHT, ROOT, Index, RowsModel
+
 BIDDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 GATEWAY_TEXT = {"pass": "Pass", "fail": "Fail", None: "Not assessed"}
 TIE_TIP = ("tied: the totals are equal at the tender's rounding; a tie is never broken "
            "silently")
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _GREY = QColor("#7b8794")
 _TIED = QColor("#fff3c4")
 
@@ -42,7 +40,7 @@ def rank_text(b: BidderResult) -> str:
     return f"={b.rank}" if b.tied else str(b.rank)
 
 
-class RankingModel(QAbstractTableModel):
+class RankingModel(RowsModel):
     """One row per bidder of a lot, ranked first then excluded; one column per top criterion."""
 
     COL_RANK, COL_BIDDER, COL_TYPE, COL_TOTAL = range(4)
@@ -71,10 +69,7 @@ class RankingModel(QAbstractTableModel):
     def row_of(self, bidder_id: str) -> int | None:
         return next((i for i, b in enumerate(self._rows) if b.bidder.id == bidder_id), None)
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else self.col_status + 1
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -94,7 +89,7 @@ class RankingModel(QAbstractTableModel):
                 return "Total points, in the tender's rounding"
         if role == Qt.ItemDataRole.TextAlignmentRole and (
                 top is not None or section == self.COL_TOTAL):
-            return _RIGHT
+            return RIGHT
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -107,7 +102,7 @@ class RankingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(b, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col == self.COL_TOTAL or self._top(col) is not None else _LEFT
+            return RIGHT if col == self.COL_TOTAL or self._top(col) is not None else LEFT
         if role == Qt.ItemDataRole.ForegroundRole and b.excluded:
             return QBrush(_GREY)
         if role == Qt.ItemDataRole.BackgroundRole and b.tied and col == self.COL_RANK:
@@ -185,7 +180,7 @@ def working_rows(lot: Lot, b: BidderResult) -> list[WorkingRow]:
     return rows
 
 
-class WorkingModel(QAbstractTableModel):
+class WorkingModel(RowsModel):
     """How one bidder's points were worked out: criterion, score used, points, working."""
 
     COL_CRITERION, COL_SCORE, COL_POINTS, COL_WORKING = range(4)
@@ -202,19 +197,6 @@ class WorkingModel(QAbstractTableModel):
         self._currency = currency
         self.endResetModel()
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -223,7 +205,7 @@ class WorkingModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(row, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col in (self.COL_SCORE, self.COL_POINTS) else _LEFT
+            return RIGHT if col in (self.COL_SCORE, self.COL_POINTS) else LEFT
         if role == Qt.ItemDataRole.FontRole and row.criterion.kind == "group":
             font = QFont()
             font.setBold(True)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.domain import Criterion, Score, TenderData
 from workbench.numbers import dec_str
 from workbench.panel.packs import pack_items
 
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+from ui.views.table_base import Index, RowsModel
+
 UNSAVED = QBrush(QColor("#8a6d00"))
 DONE = QBrush(QColor("#2f8132"))
 
@@ -45,9 +45,9 @@ def score_items(data: TenderData, lot_id: str, evaluator_id: str) -> list[ScoreI
             for item in pack_items(data, evaluator_id) if item.lot_id == lot_id]
 
 
-class ScoreItemsModel(QAbstractTableModel):
+class ScoreItemsModel(RowsModel):
     COL_QUESTION, COL_BIDDER, COL_SCORE = range(3)
-    headers = ("Question", "Bidder", "Score")
+    HEADERS = ("Question", "Bidder", "Score")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -74,17 +74,6 @@ class ScoreItemsModel(QAbstractTableModel):
 
     def item(self, row: int) -> ScoreItem | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -17,8 +17,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from workbench.resources import read_text
+
 from ui import settings
-from ui.style import apply_style
 from ui.views.moderation_present import PresentationWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -103,14 +104,12 @@ def test_closing_the_tender_while_presenting_closes_the_window(view, qtbot, wind
 
 
 @pytest.fixture
-def styled():
-    """The app's own look for the screenshots, put back afterwards for the other tests."""
-    app = QApplication.instance()
-    sheet, style = app.styleSheet(), app.style().name()
-    apply_style(app)
+def styled(window):
+    """The app's own look for the screenshots, on this window only: changing the look of the
+    whole application would re-style every widget earlier tests left behind."""
+    window.setStyleSheet(read_text("styles", "app.qss"))
     yield
-    app.setStyleSheet(sheet)
-    app.setStyle(style)
+    window.setStyleSheet("")
 
 
 def shoot(widget, path: Path) -> None:

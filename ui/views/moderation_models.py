@@ -246,7 +246,8 @@ class DeviationModel(QAbstractTableModel):
             if column == self.COL_MEAN:
                 return "–" if row.mean is None else signed(row.mean)
             if column == self.COL_DISTANCE:
-                return "–" if row.distance is None else signed(row.distance)
+                return "–" if row.distance is None else format(
+                    round_to(row.distance, TWO_PLACES), "f")
             return row.reading
         if role == Qt.ItemDataRole.ToolTipRole:
             return {self.COL_MEAN: LEAN_TIP, self.COL_DISTANCE: DISTANCE_TIP}.get(

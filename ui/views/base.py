@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.domain import TenderData
 
@@ -58,6 +67,15 @@ def page_layout(widget: QWidget) -> QVBoxLayout:
     layout.setContentsMargins(24, 18, 24, 18)
     layout.setSpacing(12)
     return layout
+
+
+def button(text: str, name: str, slot: Callable[[], object], tip: str) -> QPushButton:
+    """A push button with an object name (tests find it by name) and a plain-English tooltip."""
+    push = QPushButton(text)
+    push.setObjectName(name)
+    push.setToolTip(tip)
+    push.clicked.connect(slot)
+    return push
 
 
 def banner(object_name: str, parent: QWidget | None = None) -> QLabel:

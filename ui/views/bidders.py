@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QPushButton,
     QTableView,
     QWidget,
 )
@@ -26,7 +25,7 @@ from workbench.storage import TenderFile
 
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import ask
-from ui.views.base import View, lot_title_row, note, page_layout
+from ui.views.base import View, button, lot_title_row, note, page_layout
 from ui.views.bidders_model import BiddersModel
 from ui.views.bidders_panels import GatewayPanel, ReasonDialog
 from ui.views.table_base import ChoiceDelegate
@@ -44,20 +43,20 @@ class BiddersView(View):
         layout.addWidget(self.status)
 
         buttons = QHBoxLayout()
-        self.add_button = self._button("&Add bidder", "add_bidder", self.add_bidder,
-                                       "Add a bidder to this lot, then type its name (Insert)")
-        self.withdraw_button = self._button("&Withdraw…", "withdraw_bidder", self.withdraw,
-                                            "Take the selected bidder out of the competition, "
-                                            "saying why; its record and scores are kept")
-        self.reinstate_button = self._button("Re&instate…", "reinstate_bidder", self.reinstate,
-                                             "Bring a withdrawn bidder back into the "
-                                             "competition, saying why")
-        self.remove_button = self._button("&Remove", "remove_bidder", self.remove,
-                                          "Delete a bidder entered by mistake; only possible "
-                                          "before it has any scores (otherwise withdraw it)")
-        for button in (self.add_button, self.withdraw_button, self.reinstate_button,
-                       self.remove_button):
-            buttons.addWidget(button)
+        self.add_button = button("&Add bidder", "add_bidder", self.add_bidder,
+                                 "Add a bidder to this lot, then type its name (Insert)")
+        self.withdraw_button = button("&Withdraw…", "withdraw_bidder", self.withdraw,
+                                      "Take the selected bidder out of the competition, "
+                                      "saying why; its record and scores are kept")
+        self.reinstate_button = button("Re&instate…", "reinstate_bidder", self.reinstate,
+                                       "Bring a withdrawn bidder back into the "
+                                       "competition, saying why")
+        self.remove_button = button("&Remove", "remove_bidder", self.remove,
+                                    "Delete a bidder entered by mistake; only possible "
+                                    "before it has any scores (otherwise withdraw it)")
+        for push in (self.add_button, self.withdraw_button, self.reinstate_button,
+                     self.remove_button):
+            buttons.addWidget(push)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
@@ -87,13 +86,6 @@ class BiddersView(View):
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.lots.lot_chosen.connect(lambda _lot: self._show_lot())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-
-    def _button(self, text: str, name: str, slot: Callable[[], None], tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
 
     # -- filling -------------------------------------------------------------------------
 

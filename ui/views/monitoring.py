@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
-    QPushButton,
     QTableView,
     QWidget,
 )
@@ -38,7 +37,7 @@ from ui import settings
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import show_error
 from ui.tasks import Cancelled, run_task
-from ui.views.base import View, banner, lot_title_row, note, page_layout
+from ui.views.base import View, banner, button, lot_title_row, note, page_layout
 from ui.views.monitoring_form import DeliveryForm
 from ui.views.monitoring_models import (
     DeliveriesModel,
@@ -70,17 +69,14 @@ class MonitoringView(View):
         layout.addWidget(self.status)
 
         buttons = QHBoxLayout()
-        self.seed_button = QPushButton("&Seed commitments from the winning bid")
-        self.seed_button.setObjectName("seed_commitments")
-        self.seed_button.setToolTip("Record the supplier's bid figure on each social value "
-                                    "measure as its commitment, in one step (measures that "
-                                    "already have a commitment are left alone)")
-        self.seed_button.clicked.connect(self.seed)
-        self.export_button = QPushButton("E&xport monitoring report…")
-        self.export_button.setObjectName("export_monitoring")
-        self.export_button.setToolTip("Save a PDF of every lot's commitments, deliveries, "
-                                      "evidence and status, for the contract file")
-        self.export_button.clicked.connect(self.export_report)
+        self.seed_button = button("&Seed commitments from the winning bid", "seed_commitments",
+                                  self.seed, "Record the supplier's bid figure on each social "
+                                  "value measure as its commitment, in one step (measures "
+                                  "that already have a commitment are left alone)")
+        self.export_button = button("E&xport monitoring report…", "export_monitoring",
+                                    self.export_report, "Save a PDF of every lot's "
+                                    "commitments, deliveries, evidence and status, for the "
+                                    "contract file")
         buttons.addWidget(self.seed_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)

@@ -10,14 +10,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.monitoring import Delivery
 
-from ui.views.base import note
+from ui.views.base import button, note
 
 
 class DeliveryForm(QFrame):
@@ -65,15 +64,15 @@ class DeliveryForm(QFrame):
         grid.setColumnStretch(5, 4)
         layout.addLayout(grid)
         buttons = QHBoxLayout()
-        self.save_button = self._button("Record delivery", "record_delivery", self._submit,
-                                        "Save this period's figure and evidence (Enter)")
-        self.new_button = self._button("&New entry", "new_delivery", self.start_new,
-                                       "Clear the boxes to record another period")
-        self.remove_button = self._button("Re&move entry", "remove_delivery", self._remove,
-                                          "Remove the entry picked in the table (entered by "
-                                          "mistake); the audit trail keeps it")
-        for button in (self.save_button, self.new_button, self.remove_button):
-            buttons.addWidget(button)
+        self.save_button = button("Record delivery", "record_delivery", self._submit,
+                                  "Save this period's figure and evidence (Enter)")
+        self.new_button = button("&New entry", "new_delivery", self.start_new,
+                                 "Clear the boxes to record another period")
+        self.remove_button = button("Re&move entry", "remove_delivery", self._remove,
+                                    "Remove the entry picked in the table (entered by "
+                                    "mistake); the audit trail keeps it")
+        for push in (self.save_button, self.new_button, self.remove_button):
+            buttons.addWidget(push)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.show_for(None, "", "", enabled=False)
@@ -85,13 +84,6 @@ class DeliveryForm(QFrame):
         box.setToolTip(tip)
         box.returnPressed.connect(self._submit)
         return box
-
-    def _button(self, text: str, name: str, slot, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
 
     @property
     def editing(self) -> str:

@@ -51,7 +51,7 @@ from workbench.storage import TenderFile
 
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import show_error
-from ui.views.base import View, heading, page_layout
+from ui.views.base import LotPicker, View, heading, page_layout
 from ui.views.moderation_meeting import MeetingBar
 from ui.views.moderation_models import Names
 from ui.views.moderation_panels import AgreementPanel, ItemListPanel, StageHolder
@@ -154,17 +154,22 @@ class ModerationView(View):
         rows.addLayout(top)
 
         second = QHBoxLayout()
-        self.lot_box = self._combo(second, "Lot", "Which lot the meeting is on.")
-        self.lot_box.activated.connect(self._lot_chosen)
-        self.criterion_box = self._combo(second, "Question", "Walk one question, or all of "
+        self.lot_box = LotPicker()
+        self.lot_box.setToolTip("Which lot the meeting is on.")
+        self.lot_box.lot_chosen.connect(self._lot_chosen)
+        lot_label = QLabel("&Lot")
+        lot_label.setBuddy(self.lot_box)
+        second.addWidget(lot_label)
+        second.addWidget(self.lot_box)
+        self.criterion_box = self._combo(second, "&Question", "Walk one question, or all of "
                                                              "them. Each shows how many are "
                                                              "agreed.")
         self.criterion_box.activated.connect(self._choice_made)
-        self.show_box = self._combo(second, "Show", "Filter the items.")
+        self.show_box = self._combo(second, "&Show", "Filter the items.")
         for show in SHOWS:
             self.show_box.addItem(SHOW_TEXT[show], show)
         self.show_box.activated.connect(self._choice_made)
-        self.order_box = self._combo(second, "Order", "The order to walk the items in.")
+        self.order_box = self._combo(second, "&Order", "The order to walk the items in.")
         for order in ORDERS:
             self.order_box.addItem(ORDER_TEXT[order], order)
         self.order_box.activated.connect(self._choice_made)
@@ -176,7 +181,7 @@ class ModerationView(View):
         rows.addLayout(second)
         return rows
 
-    def _lot_chosen(self, _index: int) -> None:
+    def _lot_chosen(self, _lot_id: str) -> None:
         self._load_lot()
 
     def _choice_made(self, _index: int) -> None:
@@ -202,11 +207,12 @@ class ModerationView(View):
             self._blind_set = True
             self.hide_bidders.setChecked(self._rules.blind_scoring)
         self.item_list.show_rule(self._rules, not self.doc.read_only)
-        wanted = self._lot_id or self._first_open_lot()
-        self.lot_box.clear()
-        for lot in data.lots:
-            self.lot_box.addItem(lot.title, lot.id)
-        self.lot_box.setCurrentIndex(max(0, self.lot_box.findData(wanted)))
+        first_time = not self._lot_id
+        self.lot_box.fill(data)  # keeps the lot on show
+        if first_time:  # start on the first lot with items still to agree
+            self.lot_box.blockSignals(True)
+            self.lot_box.setCurrentIndex(max(0, self.lot_box.findData(self._first_open_lot())))
+            self.lot_box.blockSignals(False)
         self._load_lot()
 
     def _first_open_lot(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.domain import Bidder, Evaluator, Lot, Rounding
@@ -13,6 +13,8 @@ from workbench.moderation.agreement import CriterionAgreement, EvaluatorDeviatio
 from workbench.moderation.consensus import Progress
 from workbench.moderation.flags import Item, flag_text
 from workbench.numbers import dec_str, round_to
+
+from ui.views.table_base import RIGHT, Index, RowsModel
 
 ALPHA_TIP = ("How far the evaluators' own marks agreed with each other before moderation "
              "(Krippendorff's alpha). 1 means the evaluators agree perfectly; below about 0.67 "
@@ -25,8 +27,6 @@ DISTANCE_TIP = ("On average, how far this evaluator's marks were from the agreed
                 "whichever way.")
 FLAG = "⚑"
 TWO_PLACES = Rounding(2)
-_Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 class Names:
@@ -72,7 +72,7 @@ def state_text(item: Item) -> str:
     return "Parked" if item.parked is not None else "To agree"
 
 
-class ItemListModel(QAbstractTableModel):
+class ItemListModel(RowsModel):
     """The items being walked, in the chosen order: one row per bidder × question.
 
     The texts are made once per change (`set_rows`), so painting, which asks for every
@@ -81,11 +81,13 @@ class ItemListModel(QAbstractTableModel):
 
     COL_NUMBER, COL_BIDDER, COL_CRITERION, COL_SPREAD, COL_STATE = range(5)
     HEADERS = ("#", "Bidder", "Question", "Spread", "Status")
+    TIPS = ("", "", "", "Highest mark minus lowest mark. ⚑ marks an item flagged for "
+                        "discussion.", "")
     KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._items: list[Item] = []
+        self._rows: list[Item] = []
         self._cells: list[tuple[str, ...]] = []
         self._names: Names | None = None
         self._brushes = {state: QBrush(QColor(colour)) for state, colour in (
@@ -93,8 +95,8 @@ class ItemListModel(QAbstractTableModel):
 
     def set_rows(self, items: list[Item], names: Names) -> None:
         self.beginResetModel()
-        self._items, self._names = list(items), names
-        self._cells = [self._texts(item, row, names) for row, item in enumerate(self._items)]
+        self._rows, self._names = list(items), names
+        self._cells = [self._texts(item, row, names) for row, item in enumerate(self._rows)]
         self.endResetModel()
 
     @staticmethod
@@ -103,32 +105,17 @@ class ItemListModel(QAbstractTableModel):
         return (str(row + 1), names.bidder(item.bidder), item.criterion.id,
                 f"{spread} {FLAG}" if item.flagged else spread, state_text(item))
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole and section == self.COL_SPREAD:
-                return "Highest mark minus lowest mark. ⚑ marks an item flagged for discussion."
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cells[index.row()][index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.COL_STATE:
-            return self._brushes[self._items[index.row()].state]
+            return self._brushes[self._rows[index.row()].state]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(self._items[index.row()])
+            return self._tooltip(self._rows[index.row()])
         if role == self.KEY_ROLE:
-            return self._items[index.row()].key
+            return self._rows[index.row()].key
         return None
 
     def _tooltip(self, item: Item) -> str:
@@ -139,11 +126,12 @@ class ItemListModel(QAbstractTableModel):
         return "\n".join(lines)
 
 
-class AgreementModel(QAbstractTableModel):
+class AgreementModel(RowsModel):
     """Per scored question: agreed so far, and how far the evaluators agreed (alpha)."""
 
     COL_CRITERION, COL_AGREED, COL_ALPHA, COL_READING = range(4)
     HEADERS = ("Question", "Agreed", "Agreement", "What it means")
+    TIPS = ("", "Consensus scores agreed so far, of all bids on the question.", ALPHA_TIP, "")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -155,25 +143,7 @@ class AgreementModel(QAbstractTableModel):
         self._rows = [(row, by_id.get(row.criterion.id)) for row in rows]
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return {self.COL_ALPHA: ALPHA_TIP,
-                    self.COL_AGREED: "Consensus scores agreed so far, of all bids on the "
-                                     "question."}.get(section)
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, progress = self._rows[index.row()]
@@ -193,16 +163,18 @@ class AgreementModel(QAbstractTableModel):
             return row.reading if column == self.COL_READING else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.COL_AGREED,
                                                                     self.COL_ALPHA):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(RIGHT)
         return None
 
 
-class DeviationModel(QAbstractTableModel):
+class DeviationModel(RowsModel):
     """Per evaluator: how their marks sit against the agreed scores (harder or softer)."""
 
     COL_EVALUATOR, COL_COMPARED, COL_MEAN, COL_DISTANCE, COL_READING = range(5)
     HEADERS = ("Evaluator", "Marks compared", "Against agreed, on average", "Average gap",
                "What it means")
+    TIPS = ("", "Marks compared: this evaluator's marks on items the panel has agreed.",
+            LEAN_TIP, DISTANCE_TIP, "")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -214,25 +186,7 @@ class DeviationModel(QAbstractTableModel):
         self._rows, self._names = list(rows), names
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return {self.COL_MEAN: LEAN_TIP, self.COL_DISTANCE: DISTANCE_TIP,
-                    self.COL_COMPARED: "Marks compared: this evaluator's marks on items the "
-                                       "panel has agreed."}.get(section)
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -252,7 +206,7 @@ class DeviationModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return {self.COL_MEAN: LEAN_TIP, self.COL_DISTANCE: DISTANCE_TIP}.get(
                 column, row.reading)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column != self.COL_EVALUATOR \
-                and column != self.COL_READING:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column not in (self.COL_EVALUATOR,
+                                                                        self.COL_READING):
+            return int(RIGHT)
         return None

@@ -44,7 +44,7 @@ from ui.views.monitoring_models import (
     MeasuresModel,
     RagChipDelegate,
 )
-from ui.views.table_base import ChoiceDelegate
+from ui.views.table_base import ChoiceDelegate, list_table
 
 #: What the page is for, shown until the award is recommended.
 PURPOSE = ("From then on this page follows each lot's contract: what the winning bidder "
@@ -121,14 +121,7 @@ class MonitoringView(View):
         self.deliveries.selectionModel().currentRowChanged.connect(self._delivery_changed)
 
     def _table(self, name: str, model) -> QTableView:
-        table = QTableView()
-        table.setObjectName(name)
-        table.setModel(model)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
+        table = list_table(model, name)
         table.setWordWrap(True)
         return table
 

@@ -31,6 +31,7 @@ from ui.views.panel_actions import push_change
 from ui.views.panel_dialogs import ConflictDialog, EvaluatorDialog
 from ui.views.panel_models import AssignmentModel, ConflictsModel, EvaluatorsModel
 from ui.views.panel_packs import PacksTab
+from ui.views.table_base import list_table
 
 
 class PanelView(View):
@@ -330,14 +331,7 @@ class PanelView(View):
 
 
 def _table(model, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
+    table = list_table(model, name)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
 

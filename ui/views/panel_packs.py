@@ -10,7 +10,6 @@ from sqlite_utils import Database
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -41,7 +40,7 @@ from ui.views.base import note
 from ui.views.panel_actions import tell
 from ui.views.panel_dialogs import PackOptionsDialog
 from ui.views.panel_models import lot_label, nice_date
-from ui.views.table_base import Index, RowsModel
+from ui.views.table_base import Index, RowsModel, list_table
 
 PACK_FILTER = "Scoring packs (*.tender *.xlsx);;All files (*)"
 GOOD = QBrush(QColor("#2f8132"))
@@ -253,13 +252,7 @@ def _worker_file(path: Path, user: str) -> TenderFile:
 
 
 def _table(model, name: str, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
+    table = list_table(model, name, single=False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

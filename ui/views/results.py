@@ -29,6 +29,7 @@ from ui.document import TenderDocument
 from ui.views.base import View, banner, lot_title_row, note, page_layout
 from ui.views.results_chart import PointsChart
 from ui.views.results_models import RankingModel, WorkingModel, top_criteria, working_rows
+from ui.views.table_base import list_table
 
 PROVISIONAL = ("PROVISIONAL: totals use the mean of submitted evaluator scores where no "
                "consensus score has been agreed yet, so they may change at moderation.")
@@ -204,14 +205,7 @@ def _close_call_html(call: CloseCall) -> str:
 
 
 def _table(model, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
+    table = list_table(model, name)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.horizontalHeader().setHighlightSections(False)

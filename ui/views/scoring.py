@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +33,7 @@ from ui.views.panel_actions import push_change, tell
 from ui.views.scoring_declare import DeclarationPage
 from ui.views.scoring_entry import EntryPanel
 from ui.views.scoring_models import ScoreItem, ScoreItemsModel, score_items
+from ui.views.table_base import list_table
 
 Draft = tuple[str, str]
 
@@ -106,13 +105,7 @@ class ScoringView(View):
         row = QHBoxLayout(page)
         row.setContentsMargins(0, 0, 0, 0)
         self.items_model = ScoreItemsModel(self)
-        self.items = QTableView()
-        self.items.setObjectName("score_items")
-        self.items.setModel(self.items_model)
-        self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.items.verticalHeader().hide()
+        self.items = list_table(self.items_model, "score_items", alternate=False)
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ScoreItemsModel.COL_BIDDER, QHeaderView.ResizeMode.Stretch)

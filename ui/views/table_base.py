@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -42,6 +48,22 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and section < len(self.TIPS):
             return self.TIPS[section]
         return None
+
+
+def list_table(model: QAbstractTableModel, name: str, *, single: bool = True,
+               alternate: bool = True) -> QTableView:
+    """A read-only table of whole rows without row numbers, as the views list things; `single`
+    allows one row selected at a time, `alternate` shades every other row."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(alternate)
+    table.verticalHeader().hide()
+    return table
 
 
 class ChoiceDelegate(QStyledItemDelegate):

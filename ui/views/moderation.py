@@ -56,7 +56,6 @@ from ui.views.moderation_meeting import MeetingBar
 from ui.views.moderation_models import Names
 from ui.views.moderation_panels import AgreementPanel, ItemListPanel, StageHolder
 from ui.views.moderation_present import PresentationWindow, stage_sheet
-from ui.views.moderation_pyside import pin_singletons
 from ui.views.moderation_stage import Stage
 
 ORDER_TEXT = {"criterion": "Question by question", "bidder": "Bidder by bidder",
@@ -74,7 +73,6 @@ class ModerationView(View):
     """
 
     def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
-        pin_singletons()
         super().__init__(doc, parent)
         self._lot_id = ""
         self._all: list[Item] = []

@@ -221,3 +221,20 @@ def test_a_locked_tender_neither_issues_nor_merges(sealed: Path, tmp_path: Path)
     with pytest.raises(ReadOnlyError, match="the tender is locked"):
         merge(sealed, [path])
     assert state(sealed) == before
+
+
+
+def test_a_merge_that_changes_the_file_backs_it_up_first(demo_tender: Path,
+                                                         tmp_path: Path) -> None:
+    """No snapshot for a merge that changes nothing; one, before the change, otherwise."""
+    from workbench.storage.backup import backups
+
+    with TenderFile.open(demo_tender) as tf:
+        paths = create_packs(tf, tmp_path / "packs", "tender")
+        merge_packs(tf, paths, after_moderation=True)  # returned exactly as issued
+        assert backups(demo_tender) == []
+        fill_tender_pack(paths[0], score=2, submit=False)
+        fill_tender_pack(paths[1], score=2, submit=False)
+        report = merge_packs(tf, paths, after_moderation=True)
+        assert all(not r.problems for r in report.results)
+    assert len(backups(demo_tender)) == 1

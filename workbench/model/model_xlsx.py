@@ -44,6 +44,7 @@ from workbench.model_rules import errors
 from workbench.numbers import dec_str, to_decimal
 from workbench.scoring.weights import effective_percent, points_available
 from workbench.storage import TenderFile
+from workbench.storage.backup import before_bulk_change
 
 SCALES = "Scales"
 HEADER_ROW = 3
@@ -449,6 +450,7 @@ def import_model(tf: TenderFile, source: str | Path | IO[bytes]) -> ModelWorkboo
                                "different models; stop sharing first")
     existing = lot_ids(tf)
     label = Path(source).name if isinstance(source, str | Path) else "workbook"
+    before_bulk_change(tf, "before-import")
     with tf.action(f"Import evaluation model from {label}"):
         for scale in book.scales:
             put_scale(tf, scale)

@@ -9,6 +9,7 @@ the evaluator. Once moderation has started, merging needs the lead's confirmatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from workbench.panel.packs import PackReturn, read_tender_pack
 from workbench.panel.roster import declare_conflict
 from workbench.panel.workbook import read_workbook
 from workbench.storage import TenderFile
+from workbench.storage.backup import before_bulk_change
 from workbench.storage.records import Row, score_row
 from workbench.storage.tenderfile import SQLITE_MAGIC, now
 
@@ -106,18 +108,27 @@ def merge_packs(tf: TenderFile, paths: list[Path], *,
         raise ReadOnlyError(f"{tf.path.name} is read-only: {tf.read_only_reason}")
     data = tf.load()
     report = MergeReport()
+    backed_up = False
+
+    def back_up_once() -> None:
+        """One snapshot per merge, taken only once a pack is about to change the file."""
+        nonlocal backed_up
+        if not backed_up:
+            before_bulk_change(tf, "before-merge")
+            backed_up = True
+
     for path in paths:
         try:
             returned = read_pack(Path(path))
         except WorkbenchError as exc:
             report.results.append(PackResult(Path(path), problems=[str(exc)]))
             continue
-        report.results.append(_merge(tf, data, returned, after_moderation))
+        report.results.append(_merge(tf, data, returned, after_moderation, back_up_once))
     return report
 
 
-def _merge(tf: TenderFile, data: TenderData, pack: PackReturn,
-           after_moderation: bool) -> PackResult:
+def _merge(tf: TenderFile, data: TenderData, pack: PackReturn, after_moderation: bool,
+           back_up: Callable[[], None]) -> PackResult:
     identity = pack.identity
     evaluator = data.evaluator(identity.evaluator_id)
     result = PackResult(pack.path, identity.evaluator_id,
@@ -142,6 +153,8 @@ def _merge(tf: TenderFile, data: TenderData, pack: PackReturn,
     result.declarations = len(declarations)
     news = rows or declarations or int(issued["submitted"]) != int(pack.submitted)
     returned_at = now() if news or not issued["returned_at"] else issued["returned_at"]
+    if news:
+        back_up()
     try:
         with tf.action(f"Merge scoring pack from {result.evaluator}"):
             for row in rows:

@@ -116,8 +116,11 @@ def _screenshot(app, window, out: str, size: str) -> int:
     width, height = (int(n) for n in size.lower().split("x"))
     window.resize(width, height)
     window.show()
+    from PySide6.QtCore import QThreadPool
     for _ in range(5):
         app.processEvents()
+        QThreadPool.globalInstance().waitForDone(10_000)  # panels filled in the background
+    app.processEvents()
     ok = window.grab().save(str(Path(out)))
     _dispose(app, window)
     if not ok:

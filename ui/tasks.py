@@ -63,22 +63,29 @@ _running: set[_Signals] = set()
 
 
 def run_task(parent: QWidget | None, label: str, func: Callable[[Progress], Any],
-             on_done: Callable[[Any], None], on_error: Callable[[Exception], None]) -> None:
-    """Run `func(progress)` off the GUI thread; call on_done(result) or on_error(exc) after."""
+             on_done: Callable[[Any], None], on_error: Callable[[Exception], None],
+             *, quiet: bool = False) -> None:
+    """Run `func(progress)` off the GUI thread; call on_done(result) or on_error(exc) after.
+
+    `quiet` work (a panel filling itself in) shows no progress dialog and cannot be cancelled.
+    """
     signals = _Signals()
     progress = Progress(signals.progressed)
-    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(500)
-    dialog.canceled.connect(progress.cancel)
+    dialog = None if quiet else QProgressDialog(label, "Cancel", 0, 0, parent)
+    if dialog is not None:
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(500)
+        dialog.canceled.connect(progress.cancel)
 
     def show_progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
+        if dialog is not None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
-        dialog.reset()
-        dialog.deleteLater()
+        if dialog is not None:
+            dialog.reset()
+            dialog.deleteLater()
         _running.discard(signals)
         callback(value)
 

@@ -162,3 +162,17 @@ def test_a_tie_is_flagged_never_broken(window, qtbot, tmp_path: Path, small_data
         assert model.index(r, model.COL_RANK).data(Qt.ItemDataRole.ToolTipRole) == TIE_TIP
         assert model.index(r, model.col_status).data() == "Tied: the panel decides"
     qtbot.waitUntil(lambda: "tied for first place" in view.close_call.text())
+
+
+def test_close_call_fills_in_from_the_thread_pool(window, demo_tender: Path, qtbot,
+                                                  monkeypatch) -> None:
+    """The ranking shows at once; the close call arrives from a worker, for the lot shown."""
+    from ui import tasks
+    monkeypatch.setattr(tasks, "synchronous", False)
+    assert window.open_path(str(demo_tender))
+    window.show()
+    view = window.show_view("results")
+    qtbot.waitUntil(lambda: "leads" in view.close_call.text(), timeout=10_000)
+    lot = window.doc.data.lot("L1")
+    expected = sensitivity(window.doc.data, lot)
+    assert expected.margin_text.split(" (")[0] in view.close_call.text()

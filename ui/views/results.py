@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+import shiboken6
+
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -26,6 +28,7 @@ from workbench.scoring.results import BidderResult, LotResult, compute_lot
 from workbench.scoring.sensitivity import CloseCall, sensitivity
 
 from ui.document import TenderDocument
+from ui.tasks import run_task
 from ui.views.base import View, banner, lot_title_row, note, page_layout
 from ui.views.results_chart import PointsChart
 from ui.views.results_models import RankingModel, WorkingModel, top_criteria, working_rows
@@ -111,13 +114,6 @@ class ResultsView(View):
             self._results[lot.id] = compute_lot(self.doc.data, lot)
         return self._results[lot.id]
 
-    def close_call_of(self, lot: Lot) -> CloseCall:
-        """The lot's close-call report for the current snapshot, computed at most once."""
-        self._current()
-        if lot.id not in self._calls:
-            self._calls[lot.id] = sensitivity(self.doc.data, lot)
-        return self._calls[lot.id]
-
     def refresh(self) -> None:
         self.lots.fill(self.doc.data)
         self._show_lot()
@@ -144,16 +140,26 @@ class ResultsView(View):
             self.close_call.setText(_close_call_html(self._calls[lot.id]))
         else:
             # The close call recomputes the lot many times over (a large lot takes most of a
-            # second): show the ranking first and fill the panel just after.
+            # second): show the ranking now and fill the panel from the thread pool.
             self.close_call.setText("<i>Working out how close the result is…</i>")
-            QTimer.singleShot(0, self, self._fill_close_call)
+            self._start_close_call(data, lot)
         row = self.ranking.row_of(self._chosen.get(lot.id, ""))
         self._select(row if row is not None else 0)
 
-    def _fill_close_call(self) -> None:
-        lot = self.doc.data.lot(self.lots.lot_id() or "")
-        if lot is not None:  # the lot shown now, whichever lot asked
-            self.close_call.setText(_close_call_html(self.close_call_of(lot)))
+    def _start_close_call(self, data: TenderData, lot: Lot) -> None:
+        def done(call: CloseCall) -> None:
+            if data is not self._snapshot or not shiboken6.isValid(self.close_call):
+                return  # the tender changed (or the view closed) meanwhile: a newer run follows
+            self._calls[lot.id] = call
+            if self.lots.lot_id() == lot.id:
+                self.close_call.setText(_close_call_html(call))
+
+        def failed(exc: Exception) -> None:
+            if shiboken6.isValid(self.close_call):
+                self.close_call.setText(f"The close call could not be worked out: {exc}")
+
+        # `sensitivity` is pure over the snapshot, which no one mutates: safe on a worker.
+        run_task(self, "", lambda _progress: sensitivity(data, lot), done, failed, quiet=True)
 
     def _size_table(self) -> None:
         header = self.table.horizontalHeader()

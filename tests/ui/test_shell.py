@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -9,7 +12,6 @@ from PySide6.QtCore import Qt
 from workbench.storage import TenderFile
 
 from ui import errors, settings
-from ui.app import main
 from ui.views import VIEW_NAMES
 
 
@@ -65,6 +67,12 @@ def test_invalid_detail_is_refused_and_file_unchanged(open_window, qtbot) -> Non
 
 
 def test_screenshot_command_writes_png(small_tender: Path, tmp_path: Path) -> None:
+    """`workbench FILE --view NAME --screenshot OUT` as a user runs it: its own process, so its
+    QApplication is styled from scratch, as at every real start."""
     out = tmp_path / "s.png"
-    assert main([str(small_tender), "--view", "overview", "--screenshot", str(out)]) == 0
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WORKBENCH_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "ui", str(small_tender), "--view", "results",
+                           "--screenshot", str(out)], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"\x89PNG")

@@ -23,8 +23,6 @@ USER_NAME = Setting("user/name", str, "")
 LAST_FOLDER = Setting("files/last_folder", str, "")
 WINDOW_GEOMETRY = Setting("window/geometry", bytes, b"")
 PRESENTATION_ZOOM = Setting("moderation/zoom", int, 150)
-RATIONALE_MIN_LENGTH = Setting("scoring/rationale_min_length", int, 20)
-BACKUPS_KEPT = Setting("files/backups_kept", int, 10)
 
 #: Tests point this at a temporary folder (QSettings.setPath) before any window exists.
 _store: QSettings | None = None

@@ -23,14 +23,13 @@ from workbench.domain import (
     Lot,
 )
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.numbers import dec_str, parse_stored, to_decimal
+from workbench.numbers import dec_str, parse_stored, typed_amount
 from workbench.storage import TenderFile
 from workbench.storage.records import Row, bidder_row, gateway_row, value_row
 
 #: Fields a user edits as text or a choice (`update_bidder`).
 EDITABLE = ("name", "organisation_type", "anonymous_code")
 #: What people type around an amount: "£684,000" is 684000.
-_DECORATION = str.maketrans("", "", "£€$, \u00a0")
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ def set_price(tf: TenderFile, lot_id: str, bidder_id: str, price: object) -> Non
     """
     _require_unlocked(tf)
     bidder = _bidder(_lot(tf, lot_id), bidder_id)
-    amount = _amount(price, f"the price of {_label(bidder)}")
+    amount = typed_amount(price, f"the price of {_label(bidder)}")
     if amount is not None and _places(amount) > 2:
         raise ValidationError(f"the price of {_label(bidder)} can have at most 2 decimal "
                               f"places (pence), not {price}")
@@ -125,7 +124,7 @@ def set_value(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
     criterion = lot.criterion(criterion_id)
     if criterion is None or criterion.kind != "quantitative":
         raise ValidationError(f"lot {lot_id} has no quantitative criterion {criterion_id}")
-    amount = _amount(value, f"{criterion_id} {criterion.title} for {_label(bidder)}")
+    amount = typed_amount(value, f"{criterion_id} {criterion.title} for {_label(bidder)}")
     with tf.action(f"Set {criterion_id} for bidder {bidder_id} in lot {lot_id}"):
         key = {"lot_id": lot_id, "bidder_id": bidder_id, "criterion_id": criterion_id}
         if amount is None:
@@ -287,20 +286,6 @@ def _apply(lot: Lot, bidder: Bidder, changes: dict[str, str]) -> None:
             raise ValidationError(f"the anonymous code {code} is already used by {clash.id} in "
                                   f"lot {lot.id}; blind scoring needs one code per bidder")
         bidder.anonymous_code = code
-
-
-def _amount(value: object, what: str) -> Decimal | None:
-    """A number ≥ 0 from what a person typed; None for a blank."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = value.translate(_DECORATION) if isinstance(value, str) else value
-    try:
-        amount = to_decimal(text, what)
-    except ValueError:
-        raise ValidationError(f"{what} must be a number, not '{value}'") from None
-    if amount < 0:
-        raise ValidationError(f"{what} must be 0 or more, not {value}")
-    return amount
 
 
 def _places(amount: Decimal) -> int:

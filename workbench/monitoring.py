@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from workbench.domain import Criterion, Lot, Rounding, TenderData
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.numbers import dec_str, fmt_money, round_to, to_decimal
+from workbench.numbers import dec_str, fmt_money, round_to, typed_amount
 from workbench.scoring.results import BidderResult, compute_lot
 from workbench.storage import TenderFile
 from workbench.storage.records import Row
@@ -56,7 +56,6 @@ _WHOLE = Rounding(0, "half_up")
 _SHOWN = Rounding(2, "half_up")
 _LONGEST_PERIOD = 40
 #: What people type around a figure: "£41,000" is 41000.
-_DECORATION = str.maketrans("", "", "£€$, \u00a0")
 
 
 @dataclass(frozen=True)
@@ -450,13 +449,11 @@ def _measure(lot: Lot, criterion_id: str) -> Criterion:
 
 
 def _amount(value: object, what: str) -> Decimal:
-    text = str(value).translate(_DECORATION) if value is not None else ""
-    try:
-        amount = to_decimal(text, what)
-    except ValueError:
-        raise ValidationError(f"{what} must be a number, not '{value}'") from None
-    if amount < 0:
-        raise ValidationError(f"{what} must be 0 or more, not {value}")
+    """A required figure: as `typed_amount`, but a blank is refused too."""
+    amount = typed_amount(value, what)
+    if amount is None:
+        blank = "" if value is None else value
+        raise ValidationError(f"{what} must be a number, not '{blank}'")
     return amount
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from workbench.domain import Rounding
+from workbench.errors import ValidationError
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
@@ -23,6 +24,27 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
     if not result.is_finite():
         raise ValueError(f"{what} must be a finite number, not {value!r}")
     return result
+
+
+#: What people type around an amount that is not part of it: currency signs, separators.
+_DECORATION = str.maketrans("", "", "£€$, \u00a0")
+
+
+def typed_amount(value: object, what: str) -> Decimal | None:
+    """A number ≥ 0 as a person types it ("£684,000" is 684000); None for a blank.
+
+    Raises ValidationError naming `what` for anything else.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = value.translate(_DECORATION) if isinstance(value, str) else value
+    try:
+        amount = to_decimal(text, what)
+    except ValueError:
+        raise ValidationError(f"{what} must be a number, not '{value}'") from None
+    if amount < 0:
+        raise ValidationError(f"{what} must be 0 or more, not {value}")
+    return amount
 
 
 def dec_str(value: Decimal) -> str:

@@ -19,6 +19,7 @@ from workbench.cli import main
 from workbench.errors import ReadOnlyError
 from workbench.storage import TenderFile, audit
 from workbench.storage.schema import PROTECTED
+from workbench.storage.tenderfile import now
 
 #: A column of each table to change (one the schema lets take another value).
 CHANGED_COLUMN = {
@@ -217,7 +218,7 @@ def test_forged_entry_with_a_valid_hash_is_caught_by_the_head(full_tender: Path,
                                    [audit.HEAD_KEY]).fetchone()[0]
         audit.append(db, [{"entity": "scores", "entity_key": audit.key_text("scores", score),
                            "before": audit.content(score), "after": audit.content(changed)}],
-                     action_id=999, at=STAMP, user="forger", action="Change score", reason="")
+                     action_id=999, at=now(), user="forger", action="Change score", reason="")
         conn.execute("UPDATE meta SET value = ? WHERE key = ?", [head_before, audit.HEAD_KEY])
     code, err = check(full_tender, capsys)
     assert code == 1

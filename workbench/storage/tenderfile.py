@@ -13,7 +13,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ from sqlite_utils import Database
 from workbench import __version__
 from workbench.domain import TenderData
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
-from workbench.storage import audit, backup
+from workbench.storage import audit, backup, location, verification
+from workbench.storage.audit import AuditProblem
 from workbench.storage.lock import FileLock
 from workbench.storage.records import Row, data_of, rows_of
 from workbench.storage.schema import (
@@ -35,6 +36,7 @@ from workbench.storage.schema import (
     SCHEMA_VERSION,
     migrations,
 )
+from workbench.storage.verification import STRUCTURE, Verify
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Why a locked tender refuses changes; unlocking it (with a reason) is the one action allowed.
@@ -103,39 +105,62 @@ class TenderFile:
         self._lock = lock
         #: Why the file is read-only ("" when writable): held by someone, damaged audit...
         self.read_only_reason = read_only_reason
-        #: The first audit problem found on open ("" when the chain and content verify).
+        #: The first problem found by verifying ("" when the structure and the trail verify).
         self.integrity_problem = ""
+        #: Every problem found: the structure's, then the trail's (first of each table).
+        self.problems: list[AuditProblem] = []
+        #: True until a verification left for later (see `open`) is applied.
+        self.verification_pending = False
+        #: Why the file is written with a rollback journal: "on a network drive (nfs)", "in a
+        #: OneDrive folder"; "" on a local disk.
+        self.location = ""
+        self._on_disk: DiskState | None = None
+        self._journal_set = False  # chosen on the first write (see `_use_journal`)
+        self._wal = False  # switched to WAL for this session (back to a rollback journal on close)
         self._pending: list[dict[str, Any]] | None = None
 
     # -- opening and closing -------------------------------------------------------------
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, user: str | None = None,
-             read_only: bool = False) -> TenderFile:
-        """Open an existing tender file; read-only if asked, or if another process holds it."""
+             read_only: bool = False, verify: Verify = "recorded") -> TenderFile:
+        """Open an existing tender file; read-only if asked, or if another process holds it.
+
+        The schema is checked first, before anything is written. Then the whole file is
+        verified as `verify` says (see `workbench.storage.verification`); any problem leaves
+        it open read-only, with `problems` naming each. With "later", `verification_pending`
+        is set unless a record of an earlier verification of this very file stands.
+        """
         path = Path(path)
         version = check_header(path)
         user = user or default_user()
         reason = "opened read-only" if read_only else ""
+        shared = location.shared_location(path)
         lock: FileLock | None = None
         if not read_only:
             if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
                 reason = "the file (or its folder) is read-only on disk"
             else:
                 lock = FileLock(path)
-                if not lock.acquire(user):
+                if not lock.acquire(user, lock_tender=not shared):
                     reason = f"it is open for writing by {lock.holder()}"
                     lock = None
         db: Database | None = None
         try:
+            before = verification.stamp(path)  # before reading: a change meanwhile shows
             db = _connect(path, writable=lock is not None)
             _quick_check(db, path.name)
             tf = cls(path, db, lock, user, reason)
-            if lock is not None and version < SCHEMA_VERSION:
+            tf.location = shared
+            found: list[AuditProblem] | None = verification.structure_problems(db, version)
+            if lock is not None and version < SCHEMA_VERSION and not found:
                 backup.snapshot(db, path, "before-migration", backup.keep_count(db))
+                tf._use_journal()
                 tf._migrate()
+                version, before = SCHEMA_VERSION, None
             tf._require_schema()
-            problem = audit.verify(db)
+            if not found:
+                found = verification.run(db, path, version, verify, before)
         except BaseException as exc:
             if db is not None:
                 db.close()
@@ -145,12 +170,23 @@ class TenderFile:
                 # Damage quick_check does not see: a page or a text unreadable mid-table.
                 raise StorageError(damaged(path.name, exc)) from None
             raise
-        if problem is not None:
-            tf.integrity_problem = problem.message
-            tf.read_only_reason = f"its audit trail is broken: {problem.message}"
-        elif not tf.read_only and tf._status() == "locked":
+        tf._on_disk = _disk_state(path)
+        tf.apply_verification(found)
+        if not tf.read_only and tf._status() == "locked":
             tf.read_only_reason = LOCKED_REASON
         return tf
+
+    def apply_verification(self, found: list[AuditProblem] | None) -> None:
+        """Take the result of verifying the file (None: not done yet); a problem makes the
+        file read-only for the rest of the session."""
+        self.verification_pending = found is None
+        if not found:
+            return
+        self.problems = found
+        self.integrity_problem = found[0].message
+        what = "its structure was changed" if found[0].table == STRUCTURE else \
+            "its audit trail is broken"
+        self.read_only_reason = f"{what}: {found[0].message}"
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], data: TenderData, *,
@@ -166,7 +202,6 @@ class TenderFile:
         try:
             db = Database(sqlite3.connect(part))
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute("PRAGMA journal_mode = WAL")
             tf = cls(part, db, None, user)
             tf._migrate()
             tf.set_meta("created_by", f"workbench {__version__}")
@@ -184,6 +219,12 @@ class TenderFile:
         return cls.open(path, user=user)
 
     def close(self) -> None:
+        if self._wal and self._on_disk is not None and self._on_disk == _disk_state(self.path):
+            # At rest the file keeps a rollback journal: whoever opens it next, even
+            # read-only, leaves no -wal or -shm beside it. (Refused while another process
+            # reads it; then the last to close tidies up.)
+            with suppress(sqlite3.OperationalError):
+                self.db.execute("PRAGMA journal_mode = DELETE")
         self.db.close()
         if self._lock is not None:
             self._lock.release()
@@ -203,6 +244,70 @@ class TenderFile:
     def holds_lock(self) -> bool:
         """True when this process is the file's one writer (even if it refuses changes)."""
         return self._lock is not None
+
+    def _use_journal(self) -> None:
+        """Switch to the journal for this session, just before the first write: a file that
+        is only read (or found damaged) is never written to, not even its header."""
+        self._journal_set = True
+        # Needs the file to itself for a moment: waits for a reader such as the check
+        # running after opening (a few seconds on the largest tenders).
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        try:
+            self._switch_journal()
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 5000")
+
+    def _switch_journal(self) -> None:
+        if self.location:
+            # Network drives and synced folders: no shared memory, and a sync client may
+            # take the .tender without its -wal. A rollback journal keeps the file whole
+            # after every commit.
+            self.db.execute("PRAGMA journal_mode = DELETE")
+            return
+        # WAL, so readers (the check running after opening, a colleague's read-only copy)
+        # never hold up a save; checkpointed after every commit, so whenever the app is idle
+        # the .tender alone holds all the work (a copy of it is whole).
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA wal_autocheckpoint = 1")
+        self.db.execute("PRAGMA journal_size_limit = 1048576")
+        self._wal = True
+
+    def _before_write(self) -> None:
+        """Before writing: the file at our path must still be the one we opened, as we left
+        it. A file deleted, moved away or replaced (a sync client or a restore by hand putting
+        an older copy in its place) must never receive the writes meant for the one we
+        opened; from then on the file is read-only and the reason says what to do."""
+        if self._on_disk is None or self._lock is None:
+            return  # still opening, or never writable
+        now_on_disk = _disk_state(self.path)
+        if now_on_disk == self._on_disk:
+            if not self._journal_set:
+                self._use_journal()
+                self._on_disk = _disk_state(self.path) or self._on_disk
+            return
+        name = self.path.name
+        save = ("nothing more is written to it. Your work as it was is still open: save it "
+                "with File ▸ Save a copy… (or close the file and open it again to see what is "
+                "on disk now)")
+        if now_on_disk is None:
+            what = f"{name} was deleted or moved away while it was open"
+        elif now_on_disk[:2] != self._on_disk[:2]:
+            what = f"{name} was replaced by another file while it was open"
+        else:
+            what = f"{name} was changed on disk by another program while it was open"
+        self.read_only_reason = f"{what}; {save}"
+        self._on_disk = None  # stays read-only, and is not tidied on close
+        raise ReadOnlyError(self.read_only_reason)
+
+    def checkpoint(self) -> None:
+        """Copy into the .tender what a reader held back in the -wal (call when a long read
+        elsewhere, such as the check after opening, has ended)."""
+        if not self._wal or self._on_disk is None:
+            return
+        if _disk_state(self.path) != self._on_disk:
+            return  # the next write says why
+        self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self._on_disk = _disk_state(self.path) or self._on_disk
 
     def _migrate(self) -> None:
         migrations.apply(self.db)
@@ -229,10 +334,10 @@ class TenderFile:
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise StorageError(damaged(self.path.name, exc, "cannot be read")) from None
         except (ArithmeticError, ValueError, LookupError, TypeError) as exc:
-            if not self.integrity_problem:
+            if not self.integrity_problem and not self.verification_pending:
                 raise  # the file checked out, so this is a bug, not damage
             raise StorageError(f"{self.path.name} cannot be read: it was changed outside the "
-                               f"workbench ({self.integrity_problem})") from exc
+                               f"workbench ({self.integrity_problem or exc})") from exc
 
     @property
     def uid(self) -> str:
@@ -257,6 +362,7 @@ class TenderFile:
         if self._pending is not None:  # nested: part of the enclosing action
             yield self
             return
+        self._before_write()
         self._pending = []
         locked = self._status() == "locked"
         try:
@@ -275,6 +381,8 @@ class TenderFile:
                 from None
         finally:
             self._pending = None
+            if self._on_disk is not None:  # deleted meanwhile: the next write finds out
+                self._on_disk = _disk_state(self.path) or self._on_disk
         if self._status() == "locked":
             self.read_only_reason = self.read_only_reason or LOCKED_REASON
         elif self.read_only_reason == LOCKED_REASON:
@@ -345,8 +453,12 @@ class TenderFile:
 
     def set_meta(self, key: str, value: str) -> None:
         """File bookkeeping outside the domain (pack identity and the like); not audited."""
+        if self._pending is None:
+            self._before_write()
         self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                         "SET value = excluded.value", [key, value])
+        if self._on_disk is not None and self._pending is None:
+            self._on_disk = _disk_state(self.path) or self._on_disk
 
     def _require_action(self) -> list[dict[str, Any]]:
         if self._pending is None:
@@ -372,8 +484,8 @@ def _connect(path: Path, *, writable: bool) -> Database:
     try:
         if writable:
             conn = sqlite3.connect(path, timeout=5)
-            # FULL, not WAL's usual NORMAL: a commit reaches the disk before the action
-            # returns, so a power cut cannot take back a score the evaluator saw saved.
+            # FULL: a commit reaches the disk before the action returns, so a power cut
+            # cannot take back a score the evaluator saw saved.
             conn.execute("PRAGMA synchronous = FULL")
         else:
             conn = _connect_read_only(path)
@@ -397,11 +509,37 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     except sqlite3.OperationalError:
         if os.access(path.parent, os.W_OK) and os.access(path, os.W_OK):
             raise
-        # A tender on a read-only disk or folder: SQLite cannot make the shared-memory side
-        # file its WAL mode reads through, so it reads the file as unchanging. (Should its
-        # owner change it meanwhile, reopening shows the change.)
         conn.close()
-        return sqlite3.connect(f"{uri}?immutable=1", uri=True)
+    # A file left in WAL mode on a read-only disk or folder: SQLite cannot make the
+    # shared-memory file it reads the -wal through. Without a -wal (or with an empty one) the
+    # .tender alone holds everything and is read as unchanging; work still in the -wal
+    # cannot be read from here, so the file is refused rather than shown without it.
+    wal = Path(f"{path}-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        raise StorageError(f"{path.name} cannot be opened here: part of its saved work is "
+                           f"still in {wal.name} beside it, which cannot be read from a "
+                           "read-only folder; copy both files to a folder you can write to "
+                           "and open the copy")
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True)
+
+
+#: What the file on disk looked like after our last write: (device, inode, size, mtime) of
+#: the .tender and (size, mtime) of its -wal, if any.
+DiskState = tuple[int, int, int, int, int, int]
+
+
+def _disk_state(path: Path) -> DiskState | None:
+    """None when the path no longer holds a file (deleted or moved away)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    try:
+        wal = os.stat(f"{path}-wal")
+        wal_size, wal_mtime = wal.st_size, wal.st_mtime_ns
+    except OSError:
+        wal_size, wal_mtime = -1, -1
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, wal_size, wal_mtime)
 
 
 def _quick_check(db: Database, name: str) -> None:

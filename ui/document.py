@@ -81,7 +81,7 @@ class TenderDocument(QObject):
         try:
             command._redo(self.tf)
         except WorkbenchError as exc:
-            show_error(None, str(exc))
+            self._refused(exc)
             return False
         self.undo_stack.push(command)
         self.notify()
@@ -92,10 +92,15 @@ class TenderDocument(QObject):
         try:
             func(self.tf)
         except WorkbenchError as exc:
-            show_error(None, str(exc))
+            self._refused(exc)
             return False
         self.notify()
         return True
+
+    def _refused(self, exc: WorkbenchError) -> None:
+        show_error(None, str(exc))
+        if self.tf.read_only:  # it may have just become so (the file was replaced on disk)
+            self.changed.emit()
 
     def close(self) -> None:
         self.tf.close()

@@ -31,7 +31,15 @@ if TYPE_CHECKING:
 
 def _load(path: str) -> TenderData:
     with TenderFile.open(path, read_only=True) as tf:
+        _warn_if_changed(tf)
         return tf.load()
+
+
+def _warn_if_changed(tf: TenderFile) -> None:
+    """What a file changed outside the workbench shows is not what the panel recorded."""
+    if tf.integrity_problem:
+        print(f"workbench-cli: warning: {tf.path.name} was changed outside the workbench "
+              f"({_plain(tf.integrity_problem)}); `check` says more", file=sys.stderr)
 
 
 def _write_text(path: str, text: str) -> None:
@@ -218,6 +226,7 @@ def _facts(path: str) -> Facts:
     from workbench.reports.facts import from_file
 
     with TenderFile.open(path, read_only=True) as tf:
+        _warn_if_changed(tf)
         return from_file(tf)
 
 

@@ -47,7 +47,9 @@ def schema_problems(db: Database, version: int) -> list[str]:
     expected, actual = expected_schema(version), schema_of(db)
     found = []
     for item in sorted(actual.keys() - expected.keys()):
-        found.append(f"a {item[0]} '{item[1]}' was added to the file outside the workbench")
+        article = "an" if item[0] == "index" else "a"
+        found.append(f"{article} {item[0]} '{item[1]}' was added to the file outside the "
+                     "workbench")
     for item in sorted(expected.keys() - actual.keys()):
         found.append(f"the {item[0]} '{item[1]}' was removed from the file outside the workbench")
     for item in sorted(expected.keys() & actual.keys()):

@@ -50,9 +50,8 @@ class FileBanner(QWidget):
         name = Path(tf.path).name
         if tf.integrity_problem:
             style = "banner_error"
-            text = (f"✖ {name} was changed outside the workbench, so it is open read-only: "
-                    f"{tf.integrity_problem}. The Audit view shows the trail; File ▸ Restore "
-                    "backup… puts back a copy made before.")
+            text = (f"✖ {name} is open read-only: {tf.integrity_problem}. The Audit view "
+                    "shows the trail; File ▸ Restore backup… puts back a copy made before.")
         elif tf.read_only_reason == LOCKED_REASON:
             style = "banner_warning"
             text = ("Locked: this tender can no longer be changed. Unlocking it (Audit view) "

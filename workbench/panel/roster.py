@@ -337,7 +337,7 @@ def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], Conf
         for a in lot.assignments:
             declared = conflicts.get((lot.id, a.evaluator))
             if a.criteria and declared is not None and declared.status == "declared" \
-                    and not declared.mitigation.strip():
+                    and not declared.bidders and not declared.mitigation.strip():
                 warnings.append(f"{lot.title}: {names.get(a.evaluator, a.evaluator)} declared "
                                 f"a conflict with no mitigation recorded, yet is assigned to "
                                 f"{', '.join(a.criteria)}")

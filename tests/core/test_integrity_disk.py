@@ -46,8 +46,8 @@ def test_an_older_copy_moved_over_the_open_file_gets_none_of_its_writes(
         update_details(tf, title="Typed before the swap")
         older_bytes = older.read_bytes()
         os.replace(older, demo_tender)  # a sync client or a restore by hand
-        with pytest.raises(ReadOnlyError, match="was replaced by another file while it was "
-                                                "open.*Save a copy"):
+        with pytest.raises(ReadOnlyError, match=r"was replaced by another file while it was "
+                                                r"open.*Save a copy"):
             update_details(tf, title="Typed after the swap")
         assert tf.read_only and "Save a copy" in tf.read_only_reason
         saved = tmp_path / "rescued.tender"

@@ -5,14 +5,15 @@ names who came after; a recorded verification that the file cannot fake."""
 from __future__ import annotations
 
 import hashlib
-from contextlib import suppress
 import os
 import shutil
 import sqlite3
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
+from tests.core.test_integrity_lock import moderate_everything
 
 from workbench.cli import main
 from workbench.errors import StorageError, ValidationError
@@ -20,8 +21,6 @@ from workbench.monitoring import record_commitments_from_bid
 from workbench.storage import TenderFile, audit, verification
 from workbench.storage.tenderfile import now
 from workbench.tender_lock import lock_tender, recommend_award
-
-from tests.core.test_integrity_lock import moderate_everything
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 HOSTILE = ('Quotes " and \\ backslash, tab\t newline\n CR\r bell\x07 esc\x1b[31m del\x7f '
@@ -129,7 +128,7 @@ def test_an_entry_dated_before_the_last_is_refused_on_write(demo_tender: Path) -
 
 
 def test_a_back_dated_entry_is_reported(demo_tender: Path, capsys) -> None:
-    score, change = _score_change(demo_tender)
+    _score, change = _score_change(demo_tender)
     with outside(demo_tender) as conn:
         conn.execute("UPDATE scores SET score = ? WHERE rowid = (SELECT min(rowid) FROM scores)",
                      [Database(conn).execute("SELECT json_extract(?, '$.score')",
@@ -153,7 +152,7 @@ def locked(demo_tender: Path) -> Path:
 
 
 def test_an_entry_after_the_lock_is_reported_with_its_author(locked: Path, capsys) -> None:
-    score, change = _score_change(locked)
+    _score, change = _score_change(locked)
     with outside(locked) as conn:
         after = Database(conn).execute("SELECT json_extract(?, '$.score')",
                                        [change["after"]]).fetchone()[0]
@@ -218,7 +217,7 @@ def test_a_change_after_recording_is_found_even_with_the_time_put_back(
     os.utime(demo_tender, ns=(before.st_atime_ns, before.st_mtime_ns))
     with TenderFile.open(demo_tender, read_only=True) as tf:  # the default trusts a record
         assert "table 'scores'" in tf.integrity_problem
-    code, out, err = check(demo_tender, capsys)
+    code, _out, err = check(demo_tender, capsys)
     assert code == 1 and "table 'scores'" in err
     main(["results", str(demo_tender)])
     assert "was changed outside the workbench" in capsys.readouterr().err

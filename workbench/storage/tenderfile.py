@@ -8,7 +8,6 @@ to the audit chain in the same transaction, so a crash keeps both or neither.
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sqlite3
 import uuid
@@ -17,19 +16,19 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from workbench import __version__
 from workbench.domain import TenderData
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
-from workbench.storage import audit, backup, location, verification
+from workbench.storage import audit, backup, location, rules, verification
 from workbench.storage.audit import AuditProblem
+from workbench.storage.changes import Change, ChangeSet
+from workbench.storage.connection import DiskState, connect, damaged, disk_state, quick_check
 from workbench.storage.lock import FileLock
 from workbench.storage.records import Row, data_of, rows_of
 from workbench.storage.schema import (
-    AFTER_AWARD,
     APPLICATION_ID,
     META_KIND,
     PROTECTED,
@@ -40,7 +39,7 @@ from workbench.storage.verification import STRUCTURE, Verify
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Why a locked tender refuses changes; unlocking it (with a reason) is the one action allowed.
-LOCKED_REASON = "the tender is locked; unlock it, giving a reason, to change anything"
+LOCKED_REASON = rules.LOCKED.reason
 
 
 def now() -> str:
@@ -118,6 +117,10 @@ class TenderFile:
         self._journal_set = False  # chosen on the first write (see `_use_journal`)
         self._wal = False  # switched to WAL for this session (back to a rollback journal on close)
         self._pending: list[dict[str, Any]] | None = None
+        self._changes: list[Change] = []
+        #: What the last action changed (empty when it changed nothing or failed).
+        self.last_change = ChangeSet()
+        self._recorders: list[list[ChangeSet]] = []
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -148,12 +151,16 @@ class TenderFile:
         db: Database | None = None
         try:
             before = verification.stamp(path)  # before reading: a change meanwhile shows
-            db = _connect(path, writable=lock is not None)
-            _quick_check(db, path.name)
+            db = connect(path, writable=lock is not None)
+            quick_check(db, path.name)
             tf = cls(path, db, lock, user, reason)
             tf.location = shared
             found: list[AuditProblem] | None = verification.structure_problems(db, version)
             if lock is not None and version < SCHEMA_VERSION and not found:
+                problem = audit.verify(db)
+                if problem is not None:  # an upgrade re-audits: never bless a tampered file
+                    raise StorageError(f"{path.name} cannot be upgraded to this version's file "
+                                       f"format: its audit trail is broken ({problem.message})")
                 backup.snapshot(db, path, "before-migration", backup.keep_count(db))
                 tf._use_journal()
                 tf._migrate()
@@ -170,7 +177,7 @@ class TenderFile:
                 # Damage quick_check does not see: a page or a text unreadable mid-table.
                 raise StorageError(damaged(path.name, exc)) from None
             raise
-        tf._on_disk = _disk_state(path)
+        tf._on_disk = disk_state(path)
         tf.apply_verification(found)
         if not tf.read_only and tf._status() == "locked":
             tf.read_only_reason = LOCKED_REASON
@@ -219,7 +226,7 @@ class TenderFile:
         return cls.open(path, user=user)
 
     def close(self) -> None:
-        if self._wal and self._on_disk is not None and self._on_disk == _disk_state(self.path):
+        if self._wal and self._on_disk is not None and self._on_disk == disk_state(self.path):
             # At rest the file keeps a rollback journal: whoever opens it next, even
             # read-only, leaves no -wal or -shm beside it. (Refused while another process
             # reads it; then the last to close tidies up.)
@@ -279,11 +286,11 @@ class TenderFile:
         opened; from then on the file is read-only and the reason says what to do."""
         if self._on_disk is None or self._lock is None:
             return  # still opening, or never writable
-        now_on_disk = _disk_state(self.path)
+        now_on_disk = disk_state(self.path)
         if now_on_disk == self._on_disk:
             if not self._journal_set:
                 self._use_journal()
-                self._on_disk = _disk_state(self.path) or self._on_disk
+                self._on_disk = disk_state(self.path) or self._on_disk
             return
         name = self.path.name
         save = ("nothing more is written to it. Your work as it was is still open: save it "
@@ -304,14 +311,20 @@ class TenderFile:
         elsewhere, such as the check after opening, has ended)."""
         if not self._wal or self._on_disk is None:
             return
-        if _disk_state(self.path) != self._on_disk:
+        if disk_state(self.path) != self._on_disk:
             return  # the next write says why
         self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        self._on_disk = _disk_state(self.path) or self._on_disk
+        self._on_disk = disk_state(self.path) or self._on_disk
 
     def _migrate(self) -> None:
-        migrations.apply(self.db)
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        """Bring the file to this version's format in one transaction, re-auditing every row
+        the upgrade changed, so the file stays writable and its trail verifies."""
+        with self.db.atomic():
+            migrations.apply(self.db)
+            if self.db["audit"].exists():
+                audit.reaudit(self.db, at=now(), user=self.user,
+                              action=f"Upgrade file format to v{SCHEMA_VERSION}")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _require_schema(self) -> None:
         missing = set(PROTECTED) - set(self.db.table_names())
@@ -353,9 +366,10 @@ class TenderFile:
     def action(self, description: str, reason: str = "") -> Iterator[TenderFile]:
         """One user action: one transaction, its changes appended to the audit chain.
 
-        A locked tender accepts one action only: the unlock (its status, and nothing else,
-        changed away from "locked", with a reason), plus contract monitoring (`AFTER_AWARD`
-        tables). Anything else is undone and refused.
+        What the tender's state freezes (`rules.FREEZES`: a sealed plan, a locked tender) is
+        checked against every changed row before the transaction commits; a locked tender
+        accepts only its unlock (with a reason) and contract monitoring. Afterwards
+        `last_change` holds what the action changed.
         """
         if self.read_only and self.read_only_reason != LOCKED_REASON:
             raise ReadOnlyError(f"{self.path.name} is read-only: {self.read_only_reason}")
@@ -363,13 +377,13 @@ class TenderFile:
             yield self
             return
         self._before_write()
-        self._pending = []
-        locked = self._status() == "locked"
+        self._pending, self._changes = [], []
+        self.last_change = ChangeSet()
         try:
             with self.db.atomic():
+                freeze = rules.freeze_of(self._get("tender", {"id": 1}))
                 yield self
-                if locked:
-                    self._refuse_unless_unlock(reason)
+                self._enforce(freeze, reason)
                 if self._pending:
                     audit.append(self.db, self._pending, action_id=audit.last_hash(self.db)[0] + 1,
                                  at=now(), user=self.user, action=description, reason=reason)
@@ -379,35 +393,48 @@ class TenderFile:
         except sqlite3.OperationalError as exc:
             raise StorageError(f"{description}: could not save to {self.path.name} ({exc})") \
                 from None
+        else:
+            self.last_change = ChangeSet(tuple(self._changes), description)
+            for taken in self._recorders:
+                taken.append(self.last_change)
         finally:
-            self._pending = None
+            self._pending, self._changes = None, []
             if self._on_disk is not None:  # deleted meanwhile: the next write finds out
-                self._on_disk = _disk_state(self.path) or self._on_disk
+                self._on_disk = disk_state(self.path) or self._on_disk
         if self._status() == "locked":
             self.read_only_reason = self.read_only_reason or LOCKED_REASON
         elif self.read_only_reason == LOCKED_REASON:
             self.read_only_reason = ""
 
+    @contextmanager
+    def recording(self) -> Iterator[list[ChangeSet]]:
+        """Collect the change record of every action completed inside the block (an undo
+        step may be made of several actions)."""
+        taken: list[ChangeSet] = []
+        self._recorders.append(taken)
+        try:
+            yield taken
+        finally:
+            self._recorders.remove(taken)
+
     def _status(self) -> str:
         rows = list(self.db.query("SELECT status FROM tender WHERE id = 1"))
         return str(rows[0]["status"]) if rows else ""
 
-    def _refuse_unless_unlock(self, reason: str) -> None:
-        """Inside an action on a locked tender: let only the unlock through, with its reason."""
-        # Monitoring rows are exempt: the supplier reports delivery for years after the award
-        # is locked, and those reports must not reopen the evaluation to be recorded.
-        changes = [c for c in self._pending or [] if c["entity"] not in AFTER_AWARD]
-        if not changes:
+    def _enforce(self, freeze: rules.Freeze, reason: str) -> None:
+        """Inside an action: refuse it if it changed anything the tender's state freezes."""
+        frozen = [c for c in self._changes if rules.touches(freeze, c.table, c.before, c.after)]
+        if not frozen:
             return
-        unlock = False
-        if len(changes) == 1 and changes[0]["entity"] == "tender" and changes[0]["before"] \
-                and changes[0]["after"]:
-            before, after = json.loads(changes[0]["before"]), json.loads(changes[0]["after"])
-            unlock = {k for k in after if after[k] != before.get(k)} == {"status"}
-        if not unlock:
+        if freeze is rules.LOCKED:
+            if len(frozen) == 1 and rules.is_unlock(frozen[0].table, frozen[0].before,
+                                                   frozen[0].after):
+                if not reason.strip():
+                    raise ReadOnlyError("the tender is locked: unlocking it needs a written "
+                                        "reason")
+                return
             raise ReadOnlyError(f"{self.path.name} is read-only: {LOCKED_REASON}")
-        if not reason.strip():
-            raise ReadOnlyError("the tender is locked: unlocking it needs a written reason")
+        raise ReadOnlyError(freeze.reason)
 
     def put(self, table: str, row: Mapping[str, Any]) -> None:
         """Insert or replace the row with this key; audited only if it really changed."""
@@ -426,6 +453,7 @@ class TenderFile:
         assert after is not None
         if before != after:
             pending.append(self._entry(table, after, before, after))
+            self._changes.append(Change(table, before, after))
 
     def update(self, table: str, key: Mapping[str, Any], **changes: Any) -> None:
         """Change some columns of an existing row."""
@@ -442,6 +470,7 @@ class TenderFile:
         where = " AND ".join(f"[{c}] = ?" for c in PROTECTED[table])
         self.db.execute(f"DELETE FROM [{table}] WHERE {where}", [key[c] for c in PROTECTED[table]])
         pending.append(self._entry(table, before, before, None))
+        self._changes.append(Change(table, before, None))
 
     def write_all(self, data: TenderData, description: str) -> None:
         """Store a whole tender into an empty file (creation, import, demo)."""
@@ -458,12 +487,23 @@ class TenderFile:
         self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                         "SET value = excluded.value", [key, value])
         if self._on_disk is not None and self._pending is None:
-            self._on_disk = _disk_state(self.path) or self._on_disk
+            self._on_disk = disk_state(self.path) or self._on_disk
 
     def _require_action(self) -> list[dict[str, Any]]:
         if self._pending is None:
             raise RuntimeError("writes must happen inside TenderFile.action()")
         return self._pending
+
+    def get(self, table: str, key: Mapping[str, Any]) -> Row | None:
+        """The stored row of a protected table with this key, or None."""
+        return self._get(table, key)
+
+    def last_action_on(self, table: str, row: Mapping[str, Any]) -> str:
+        """The description of the latest action that changed this row ("" if none did)."""
+        found = list(self.db.query(
+            "SELECT action FROM audit WHERE entity = ? AND entity_key = ? ORDER BY seq DESC "
+            "LIMIT 1", [table, audit.key_text(table, row)]))
+        return str(found[0]["action"]) if found else ""
 
     def _get(self, table: str, key: Mapping[str, Any]) -> Row | None:
         where = " AND ".join(f"[{c}] = ?" for c in PROTECTED[table])
@@ -478,90 +518,3 @@ class TenderFile:
             "before": None if before is None else audit.content(before),
             "after": None if after is None else audit.content(after),
         }
-
-
-def _connect(path: Path, *, writable: bool) -> Database:
-    try:
-        if writable:
-            conn = sqlite3.connect(path, timeout=5)
-            # FULL: a commit reaches the disk before the action returns, so a power cut
-            # cannot take back a score the evaluator saw saved.
-            conn.execute("PRAGMA synchronous = FULL")
-        else:
-            conn = _connect_read_only(path)
-        db = Database(conn)
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
-    except (sqlite3.Error, UnicodeDecodeError) as exc:
-        if isinstance(exc, sqlite3.OperationalError) and not str(exc).startswith("Could not"):
-            # Not damage: no access, no such folder, a lock that would not clear...
-            raise StorageError(damaged(path.name, exc, "cannot be opened", advice=False)) \
-                from None
-        raise StorageError(damaged(path.name, exc)) from None
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    uri = f"file:{quote(str(path.resolve()))}"
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.OperationalError:
-        if os.access(path.parent, os.W_OK) and os.access(path, os.W_OK):
-            raise
-        conn.close()
-    # A file left in WAL mode on a read-only disk or folder: SQLite cannot make the
-    # shared-memory file it reads the -wal through. Without a -wal (or with an empty one) the
-    # .tender alone holds everything and is read as unchanging; work still in the -wal
-    # cannot be read from here, so the file is refused rather than shown without it.
-    wal = Path(f"{path}-wal")
-    if wal.is_file() and wal.stat().st_size > 0:
-        raise StorageError(f"{path.name} cannot be opened here: part of its saved work is "
-                           f"still in {wal.name} beside it, which cannot be read from a "
-                           "read-only folder; copy both files to a folder you can write to "
-                           "and open the copy")
-    return sqlite3.connect(f"{uri}?immutable=1", uri=True)
-
-
-#: What the file on disk looked like after our last write: (device, inode, size, mtime) of
-#: the .tender and (size, mtime) of its -wal, if any.
-DiskState = tuple[int, int, int, int, int, int]
-
-
-def _disk_state(path: Path) -> DiskState | None:
-    """None when the path no longer holds a file (deleted or moved away)."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    try:
-        wal = os.stat(f"{path}-wal")
-        wal_size, wal_mtime = wal.st_size, wal.st_mtime_ns
-    except OSError:
-        wal_size, wal_mtime = -1, -1
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, wal_size, wal_mtime)
-
-
-def _quick_check(db: Database, name: str) -> None:
-    """A damaged or truncated file fails here, before anything is written to it."""
-    try:
-        result = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        db.close()
-        raise StorageError(damaged(name, exc)) from None
-    if result != ["ok"]:
-        db.close()
-        raise StorageError(damaged(name, result[0]))
-
-
-def damaged(name: str, detail: object, what: str = "is damaged and cannot be opened",
-            advice: bool = True) -> str:
-    """One line, whatever SQLite said: its first line, cut short, never undecodable bytes."""
-    if isinstance(detail, UnicodeDecodeError) or str(detail).startswith("Could not decode"):
-        text = "some of its text is unreadable"
-    else:
-        text = " ".join(str(detail).replace("*** in database main ***", "").split())
-    if len(text) > 90:
-        text = text[:89].rstrip() + "…"
-    tail = "; restore a backup (File ▸ Restore backup…)" if advice else ""
-    return f"{name} {what} ({text}){tail}"

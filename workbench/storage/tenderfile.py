@@ -168,6 +168,8 @@ class TenderFile:
             tf._require_schema()
             if not found:
                 found = verification.run(db, path, version, verify, before)
+            elif verify != "later":  # read-only now for sure; name the trail's problems too
+                found = verification.full(db, version)
         except BaseException as exc:
             if db is not None:
                 db.close()

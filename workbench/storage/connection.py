@@ -1,4 +1,4 @@
-"""Connections to a tender file, and the file on disk as a writer last left it.
+"""Connections to a tender file, and the watch on the file on disk kept by its writer.
 
 Writable connections commit with `synchronous = FULL`; read-only ones never create side files
 on a read-only disk and refuse a file whose committed work they could not read.
@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from workbench.errors import StorageError
+from workbench.errors import ReadOnlyError, StorageError
 
 
 def connect(path: Path, *, writable: bool) -> Database:
@@ -76,6 +78,100 @@ def disk_state(path: Path) -> DiskState | None:
     except OSError:
         wal_size, wal_mtime = -1, -1
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, wal_size, wal_mtime)
+
+
+@dataclass
+class DiskWatch:
+    """The file on disk as this process's writes left it, and the journal chosen for it;
+    shared by every connection of one open tender (a worker's included).
+
+    Before every write the file at the path must still be the one opened, as we left it: a
+    file deleted, moved away, replaced (a sync client or a restore by hand putting an older
+    copy in its place) or overwritten must never receive the writes meant for the one
+    opened. From then on writing stops, and the reason says what to do.
+    """
+
+    #: Why the file gets a rollback journal ("in a OneDrive folder"), "" on a local disk.
+    location: str = ""
+    #: After our last write; None while we are not writing here (read-only, or opening).
+    state: DiskState | None = None
+    journal_set: bool = False
+    wal: bool = False
+    #: Why writing stopped ("" while it goes on).
+    stopped: str = ""
+
+    def before_write(self, db: Database, path: Path) -> None:
+        if self.stopped:
+            raise ReadOnlyError(self.stopped)
+        if self.state is None:
+            return
+        now = disk_state(path)
+        if now == self.state:
+            if not self.journal_set:
+                self.use_journal(db)
+                self.after_write(path)
+            return
+        name = path.name
+        if now is None:
+            what = f"{name} was deleted or moved away while it was open"
+        elif now[:2] != self.state[:2]:
+            what = f"{name} was replaced by another file while it was open"
+        else:
+            what = f"{name} was changed on disk by another program while it was open"
+        self.stopped = (f"{what}; nothing more is written to it. Your work as it was is still "
+                        "open: save it with File ▸ Save a copy… (or close the file and open it "
+                        "again to see what is on disk now)")
+        raise ReadOnlyError(self.stopped)
+
+    def after_write(self, path: Path) -> None:
+        """After each of our writes (and after closing one of our connections, which may
+        checkpoint): what the file now looks like is our doing."""
+        if self.state is not None and not self.stopped:  # gone meanwhile: the next write says
+            self.state = disk_state(path) or self.state
+
+    def use_journal(self, db: Database) -> None:
+        """Choose the journal for this session, just before the first write: a file that is
+        only read (or found damaged) is never written to, not even its header."""
+        self.journal_set = True
+        # Needs the file to itself for a moment: waits for a reader such as the check
+        # running after opening (a few seconds on the largest tenders).
+        db.execute("PRAGMA busy_timeout = 30000")
+        try:
+            if self.location:
+                # Network drives and synced folders: no shared memory, and a sync client may
+                # take the .tender without its -wal. A rollback journal keeps the file whole
+                # after every commit.
+                db.execute("PRAGMA journal_mode = DELETE")
+            else:
+                # WAL, so readers (the check running after opening, a colleague's read-only
+                # copy) never hold up a save; checkpointed after every commit, so whenever the
+                # app is idle the .tender alone holds all the work (a copy of it is whole).
+                db.execute("PRAGMA journal_mode = WAL")
+                self.wal = True
+                self.settings(db)
+        finally:
+            db.execute("PRAGMA busy_timeout = 5000")
+
+    def settings(self, db: Database) -> None:
+        """What each connection of the writer needs in WAL mode (they are per connection)."""
+        if self.wal:
+            db.execute("PRAGMA wal_autocheckpoint = 1")
+            db.execute("PRAGMA journal_size_limit = 1048576")
+
+    def checkpoint(self, db: Database, path: Path) -> None:
+        if self.wal and not self.stopped and self.state is not None \
+                and disk_state(path) == self.state:
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self.after_write(path)
+
+    def at_rest(self, db: Database, path: Path) -> None:
+        """On closing: back to a rollback journal, so whoever opens the file next, even
+        read-only, leaves no -wal or -shm beside it. (Refused while another process reads
+        it; then the last to close tidies up.) Not for a file that is no longer ours."""
+        if self.wal and not self.stopped and self.state is not None \
+                and disk_state(path) == self.state:
+            with suppress(sqlite3.OperationalError):
+                db.execute("PRAGMA journal_mode = DELETE")
 
 
 def quick_check(db: Database, name: str) -> None:

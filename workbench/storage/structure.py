@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from functools import cache
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 from workbench.storage.schema import META_KIND, migrations
 
@@ -27,11 +27,12 @@ SchemaItem = tuple[str, str]  # (type, name)
 
 
 @cache
-def expected_schema(version: int) -> dict[SchemaItem, tuple[str, str | None]]:
+def expected_schema(version: int, built_by: Migrations = migrations
+                    ) -> dict[SchemaItem, tuple[str, str | None]]:
     """(type, name) -> (table, sql) of a fresh file built with the first `version` migrations."""
     db = Database(memory=True)
-    names = [migration.name for migration in migrations.pending(db)]
-    migrations.apply(db, stop_before=names[version] if version < len(names) else None)
+    names = [migration.name for migration in built_by.pending(db)]
+    built_by.apply(db, stop_before=names[version] if version < len(names) else None)
     found = schema_of(db)
     db.close()
     return found
@@ -42,9 +43,10 @@ def schema_of(db: Database) -> dict[SchemaItem, tuple[str, str | None]]:
         "SELECT type, name, tbl_name, sql FROM sqlite_master")}
 
 
-def schema_problems(db: Database, version: int) -> list[str]:
+def schema_problems(db: Database, version: int, built_by: Migrations = migrations
+                    ) -> list[str]:
     """Each object that differs from what this version builds, named (empty when identical)."""
-    expected, actual = expected_schema(version), schema_of(db)
+    expected, actual = expected_schema(version, built_by), schema_of(db)
     found = []
     for item in sorted(actual.keys() - expected.keys()):
         article = "an" if item[0] == "index" else "a"
@@ -92,9 +94,11 @@ def index_problems(db: Database) -> list[str]:
     return [f"the file's indexes or pages do not match its tables ({_short(rows[0])})"]
 
 
-def problems(db: Database, version: int, *, indexes: bool = True) -> list[str]:
-    """Everything wrong with the file's structure; `indexes=False` skips the slowest part."""
-    found = schema_problems(db, version)
+def problems(db: Database, version: int, built_by: Migrations = migrations, *,
+             indexes: bool = True) -> list[str]:
+    """Everything wrong with the file's structure, against what `built_by` (this version's
+    migrations) builds; `indexes=False` skips the slowest part."""
+    found = schema_problems(db, version, built_by)
     if not found:  # meta and indexes are read through the schema: only trust it first
         found = meta_problems(db) + (index_problems(db) if indexes else [])
     return found

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup, location, rules, verification
 from workbench.storage.audit import AuditProblem
 from workbench.storage.changes import Change, ChangeSet
-from workbench.storage.connection import DiskState, connect, damaged, disk_state, quick_check
+from workbench.storage.connection import DiskWatch, connect, damaged, disk_state, quick_check
 from workbench.storage.lock import FileLock
 from workbench.storage.records import Row, data_of, rows_of
 from workbench.storage.schema import (
@@ -113,9 +113,7 @@ class TenderFile:
         #: Why the file is written with a rollback journal: "on a network drive (nfs)", "in a
         #: OneDrive folder"; "" on a local disk.
         self.location = ""
-        self._on_disk: DiskState | None = None
-        self._journal_set = False  # chosen on the first write (see `_use_journal`)
-        self._wal = False  # switched to WAL for this session (back to a rollback journal on close)
+        self._watch = DiskWatch()  # the file on disk as our writes left it
         self._pending: list[dict[str, Any]] | None = None
         self._changes: list[Change] = []
         #: What the last action changed (empty when it changed nothing or failed).
@@ -154,22 +152,23 @@ class TenderFile:
             db = connect(path, writable=lock is not None)
             quick_check(db, path.name)
             tf = cls(path, db, lock, user, reason)
-            tf.location = shared
-            found: list[AuditProblem] | None = verification.structure_problems(db, version)
+            tf.location = tf._watch.location = shared
+            found: list[AuditProblem] | None
+            found = verification.structure_problems(db, version, migrations)
             if lock is not None and version < SCHEMA_VERSION and not found:
                 problem = audit.verify(db)
                 if problem is not None:  # an upgrade re-audits: never bless a tampered file
                     raise StorageError(f"{path.name} cannot be upgraded to this version's file "
                                        f"format: its audit trail is broken ({problem.message})")
                 backup.snapshot(db, path, "before-migration", backup.keep_count(db))
-                tf._use_journal()
+                tf._watch.use_journal(db)
                 tf._migrate()
                 version, before = SCHEMA_VERSION, None
             tf._require_schema()
             if not found:
-                found = verification.run(db, path, version, verify, before)
+                found = verification.run(db, path, version, migrations, verify, before)
             elif verify != "later":  # read-only now for sure; name the trail's problems too
-                found = verification.full(db, version)
+                found = verification.full(db, version, migrations)
         except BaseException as exc:
             if db is not None:
                 db.close()
@@ -179,7 +178,8 @@ class TenderFile:
                 # Damage quick_check does not see: a page or a text unreadable mid-table.
                 raise StorageError(damaged(path.name, exc)) from None
             raise
-        tf._on_disk = disk_state(path)
+        if lock is not None:
+            tf._watch.state = disk_state(path)
         tf.apply_verification(found)
         if not tf.read_only and tf._status() == "locked":
             tf.read_only_reason = LOCKED_REASON
@@ -225,16 +225,17 @@ class TenderFile:
         finally:
             for leftover in (part, Path(f"{part}-wal"), Path(f"{part}-shm")):
                 leftover.unlink(missing_ok=True)
-        return cls.open(path, user=user)
+        # Written by this process a moment ago: its structure is checked on opening, and its
+        # trail is the one just built, so it is not hashed all over again.
+        tf = cls.open(path, user=user, verify="later")
+        tf.apply_verification(tf.problems)
+        return tf
 
     def close(self) -> None:
-        if self._wal and self._on_disk is not None and self._on_disk == disk_state(self.path):
-            # At rest the file keeps a rollback journal: whoever opens it next, even
-            # read-only, leaves no -wal or -shm beside it. (Refused while another process
-            # reads it; then the last to close tidies up.)
-            with suppress(sqlite3.OperationalError):
-                self.db.execute("PRAGMA journal_mode = DELETE")
+        if self._lock is not None:
+            self._watch.at_rest(self.db, self.path)
         self.db.close()
+        self._watch.after_write(self.path)  # a worker's connection may checkpoint on closing
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -254,69 +255,31 @@ class TenderFile:
         """True when this process is the file's one writer (even if it refuses changes)."""
         return self._lock is not None
 
-    def _use_journal(self) -> None:
-        """Switch to the journal for this session, just before the first write: a file that
-        is only read (or found damaged) is never written to, not even its header."""
-        self._journal_set = True
-        # Needs the file to itself for a moment: waits for a reader such as the check
-        # running after opening (a few seconds on the largest tenders).
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        try:
-            self._switch_journal()
-        finally:
-            self.db.execute("PRAGMA busy_timeout = 5000")
-
-    def _switch_journal(self) -> None:
-        if self.location:
-            # Network drives and synced folders: no shared memory, and a sync client may
-            # take the .tender without its -wal. A rollback journal keeps the file whole
-            # after every commit.
-            self.db.execute("PRAGMA journal_mode = DELETE")
-            return
-        # WAL, so readers (the check running after opening, a colleague's read-only copy)
-        # never hold up a save; checkpointed after every commit, so whenever the app is idle
-        # the .tender alone holds all the work (a copy of it is whole).
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA wal_autocheckpoint = 1")
-        self.db.execute("PRAGMA journal_size_limit = 1048576")
-        self._wal = True
-
     def _before_write(self) -> None:
-        """Before writing: the file at our path must still be the one we opened, as we left
-        it. A file deleted, moved away or replaced (a sync client or a restore by hand putting
-        an older copy in its place) must never receive the writes meant for the one we
-        opened; from then on the file is read-only and the reason says what to do."""
-        if self._on_disk is None or self._lock is None:
-            return  # still opening, or never writable
-        now_on_disk = disk_state(self.path)
-        if now_on_disk == self._on_disk:
-            if not self._journal_set:
-                self._use_journal()
-                self._on_disk = disk_state(self.path) or self._on_disk
-            return
-        name = self.path.name
-        save = ("nothing more is written to it. Your work as it was is still open: save it "
-                "with File ▸ Save a copy… (or close the file and open it again to see what is "
-                "on disk now)")
-        if now_on_disk is None:
-            what = f"{name} was deleted or moved away while it was open"
-        elif now_on_disk[:2] != self._on_disk[:2]:
-            what = f"{name} was replaced by another file while it was open"
-        else:
-            what = f"{name} was changed on disk by another program while it was open"
-        self.read_only_reason = f"{what}; {save}"
-        self._on_disk = None  # stays read-only, and is not tidied on close
-        raise ReadOnlyError(self.read_only_reason)
+        """The file on disk must still be the one opened, as we left it (see `DiskWatch`)."""
+        try:
+            self._watch.before_write(self.db, self.path)
+        except ReadOnlyError as exc:
+            self.read_only_reason = str(exc)
+            raise
 
     def checkpoint(self) -> None:
         """Copy into the .tender what a reader held back in the -wal (call when a long read
         elsewhere, such as the check after opening, has ended)."""
-        if not self._wal or self._on_disk is None:
-            return
-        if disk_state(self.path) != self._on_disk:
-            return  # the next write says why
-        self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        self._on_disk = disk_state(self.path) or self._on_disk
+        self._watch.checkpoint(self.db, self.path)
+
+    def on_this_thread(self) -> TenderFile:
+        """The same open tender on a connection of the calling thread's own (an SQLite
+        connection stays on the thread that made it), for work handed to a worker while the
+        window waits. It shares this file's lock and its watch on the file on disk, so its
+        writes count as this file's own. Close it when the work is done."""
+        twin = TenderFile(self.path, connect(self.path, writable=self.holds_lock), None,
+                          self.user, self.read_only_reason)
+        twin._watch = self._watch
+        twin._watch.settings(twin.db)
+        twin.location = self.location
+        twin.integrity_problem, twin.problems = self.integrity_problem, self.problems
+        return twin
 
     def _migrate(self) -> None:
         """Bring the file to this version's format in one transaction, re-auditing every row
@@ -401,8 +364,7 @@ class TenderFile:
                 taken.append(self.last_change)
         finally:
             self._pending, self._changes = None, []
-            if self._on_disk is not None:  # deleted meanwhile: the next write finds out
-                self._on_disk = disk_state(self.path) or self._on_disk
+            self._watch.after_write(self.path)
         if self._status() == "locked":
             self.read_only_reason = self.read_only_reason or LOCKED_REASON
         elif self.read_only_reason == LOCKED_REASON:
@@ -488,8 +450,8 @@ class TenderFile:
             self._before_write()
         self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                         "SET value = excluded.value", [key, value])
-        if self._on_disk is not None and self._pending is None:
-            self._on_disk = disk_state(self.path) or self._on_disk
+        if self._pending is None:
+            self._watch.after_write(self.path)
 
     def _require_action(self) -> list[dict[str, Any]]:
         if self._pending is None:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 from workbench.crashlog import data_dir
 from workbench.storage import audit, structure
@@ -42,17 +42,18 @@ Stamp = dict[str, int]
 STRUCTURE = "structure"
 
 
-def structure_problems(db: Database, version: int) -> list[AuditProblem]:
-    """The cheap part, run before anything else reads or writes: schema and meta."""
+def structure_problems(db: Database, version: int, built_by: Migrations) -> list[AuditProblem]:
+    """The cheap part, run before anything else reads or writes: schema and meta, against
+    what `built_by` (this version's migrations) builds."""
     return [AuditProblem(message, table=STRUCTURE)
-            for message in structure.problems(db, version, indexes=False)]
+            for message in structure.problems(db, version, built_by, indexes=False)]
 
 
-def full(db: Database, version: int) -> list[AuditProblem]:
+def full(db: Database, version: int, built_by: Migrations) -> list[AuditProblem]:
     """Everything: structure with every index, then the audit trail, from one snapshot."""
     with audit.one_snapshot(db):
         found = [AuditProblem(message, table=STRUCTURE)
-                 for message in structure.problems(db, version)]
+                 for message in structure.problems(db, version, built_by)]
         try:  # the trail too, so everything wrong is named (reading changes nothing)
             return found + audit.problems(db)
         except sqlite3.Error:
@@ -61,7 +62,7 @@ def full(db: Database, version: int) -> list[AuditProblem]:
             return found  # its tables were changed too far to read
 
 
-def run(db: Database, path: Path, version: int, verify: Verify,
+def run(db: Database, path: Path, version: int, built_by: Migrations, verify: Verify,
         before: Stamp | None) -> list[AuditProblem] | None:
     """Verify as asked; None when left for later. `before` is the file's stamp taken before
     it was read, so a change during the verification is not recorded as verified."""
@@ -69,7 +70,7 @@ def run(db: Database, path: Path, version: int, verify: Verify,
         return []
     if verify == "later":
         return None
-    found = full(db, version)
+    found = full(db, version, built_by)
     if not found and before is not None:
         remember(path, before)
     return found

@@ -246,7 +246,8 @@ def test_sync_folders_on_windows_paths(path: str, service: str) -> None:
     ("/Users/jo/Library/CloudStorage/OneDrive-Northshire/homecare.tender", "OneDrive"),
     ("/Users/jo/Library/CloudStorage/GoogleDrive-jo@example.org/homecare.tender",
      "Google Drive"),
-    ("/home/jo/Dropbox (Council)/homecare.tender", ""),  # not a name Dropbox uses
+    ("/home/jo/Dropbox (Council)/homecare.tender", "Dropbox"),  # Dropbox for teams
+    ("/home/jo/Dropboxes/homecare.tender", ""),
 ])
 def test_sync_folders_on_other_systems(path: str, service: str) -> None:
     assert location.sync_folder(Path(path)) == service

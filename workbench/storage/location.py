@@ -37,8 +37,9 @@ def sync_folder(path: Path | PureWindowsPath) -> str:
     for part in path.parts[:-1]:
         name = part.lower()
         for marker, service in _SYNC_FOLDERS.items():
-            # "OneDrive - Council", "OneDrive-Personal", macOS "CloudStorage/Dropbox-Work"
-            if name == marker or name.startswith((marker + " -", marker + "-")):
+            # "OneDrive - Council", "OneDrive-Personal", "Dropbox (Council)" (Dropbox for
+            # teams), macOS "CloudStorage/Dropbox-Work"
+            if name == marker or name.startswith((marker + " -", marker + "-", marker + " (")):
                 return service
     return ""
 

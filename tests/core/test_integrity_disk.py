@@ -272,3 +272,23 @@ def test_a_tender_in_a_synced_folder_is_written_with_a_rollback_journal(
         assert tf.db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert side_files(demo_tender) == []  # whole after every commit, nothing beside it
     assert title(demo_tender) == "Synced"
+
+
+# -- an older format, only read ---------------------------------------------------------------
+
+def test_a_file_in_an_older_format_is_read_as_it_is_without_changing_it(tmp_path: Path,
+                                                                        capsys) -> None:
+    """Read-only (a command, or held by someone else): verified as on disk, read through an
+    upgraded copy in memory; the file itself is upgraded only when opened for writing."""
+    path = tmp_path / "old.tender"
+    shutil.copy(Path(__file__).parent.parent / "fixtures" / "format-v1.tender", path)
+    before = path.read_bytes()
+    assert main(["check", str(path)]) == 0
+    assert main(["results", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "audit trail verified" in out and err == ""
+    with TenderFile.open(path, read_only=True) as tf:
+        assert tf.integrity_problem == "" and tf.load().lots
+    assert path.read_bytes() == before
+    # (Written by an earlier version, it is still in WAL mode at rest, so reading it leaves an
+    # empty -wal and -shm beside it until this version first saves it.)

@@ -174,6 +174,16 @@ class DiskWatch:
                 db.execute("PRAGMA journal_mode = DELETE")
 
 
+def in_memory_copy(db: Database) -> Database:
+    """A private copy of the database in memory (the original connection is closed)."""
+    memory = sqlite3.connect(":memory:")
+    db.conn.backup(memory)
+    db.close()
+    copy = Database(memory)
+    copy.execute("PRAGMA foreign_keys = ON")
+    return copy
+
+
 def quick_check(db: Database, name: str) -> None:
     """A damaged or truncated file fails here, before anything is written to it."""
     try:

@@ -25,7 +25,14 @@ from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup, location, rules, verification
 from workbench.storage.audit import AuditProblem
 from workbench.storage.changes import Change, ChangeSet
-from workbench.storage.connection import DiskWatch, connect, damaged, disk_state, quick_check
+from workbench.storage.connection import (
+    DiskWatch,
+    connect,
+    damaged,
+    disk_state,
+    in_memory_copy,
+    quick_check,
+)
 from workbench.storage.lock import FileLock
 from workbench.storage.records import Row, data_of, rows_of
 from workbench.storage.schema import (
@@ -164,8 +171,17 @@ class TenderFile:
                 tf._watch.use_journal(db)
                 tf._migrate()
                 version, before = SCHEMA_VERSION, None
+            upgraded_in_memory = lock is None and version < SCHEMA_VERSION and not found
+            if upgraded_in_memory:
+                # Read-only, in an older format: verified as it is on disk, then read through
+                # a private copy in memory brought up to this version (the file is untouched).
+                found = verification.run(db, path, version, migrations, verify, before)
+                db = tf.db = in_memory_copy(db)
+                tf._migrate()
             tf._require_schema()
-            if not found:
+            if upgraded_in_memory:
+                pass  # verified above, as it is on disk
+            elif not found:
                 found = verification.run(db, path, version, migrations, verify, before)
             elif verify != "later":  # read-only now for sure; name the trail's problems too
                 found = verification.full(db, version, migrations)

@@ -43,8 +43,12 @@ def small_tender(tmp_path: Path, small_data: TenderData) -> Path:
 
 @pytest.fixture
 def demo_data() -> TenderData:
+    """The demo's tender, unsealed so that tests may edit its model (`create_demo` writes it
+    sealed, as its JSON says)."""
     from workbench.resources import read_text
-    return interchange.loads(read_text("demo", "demo.json"))
+    data = interchange.loads(read_text("demo", "demo.json"))
+    data.tender.seal = None
+    return data
 
 
 @pytest.fixture

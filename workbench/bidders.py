@@ -215,7 +215,7 @@ def restore(tf: TenderFile, lot_id: str, bidder_id: str, saved: BidderState,
 
 
 def _require_unlocked(tf: TenderFile) -> None:
-    if tf.rows("tender")[0]["status"] == "locked":
+    if tf.tender().status == "locked":
         raise ReadOnlyError("the tender is locked: bidders cannot change until it is unlocked "
                             "(unlocking asks for a reason and is audited)")
 

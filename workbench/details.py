@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES, TENDER_STATUSES
+from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES, TENDER_STATUSES, Tender
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
@@ -19,8 +19,21 @@ SEALED_FIELDS = ("total_points", "rounding_decimals", "rounding_mode", "rounding
 
 
 def details(tf: TenderFile) -> dict[str, Any]:
-    """The stored tender row (decimals as canonical text)."""
-    return dict(tf.rows("tender")[0])
+    """The editable details of the file's tender (see `details_of`)."""
+    return details_of(tf.tender())
+
+
+def details_of(t: Tender) -> dict[str, Any]:
+    """The `EDITABLE` details by name, as `update_details` takes them (decimals as text)."""
+    return {
+        "title": t.title, "reference": t.reference, "authority": t.authority,
+        "currency": t.currency,
+        "estimated_value": None if t.estimated_value is None else dec_str(t.estimated_value),
+        "total_points": dec_str(t.total_points),
+        "social_value_minimum_weight": dec_str(t.social_value_minimum_weight),
+        "rounding_decimals": t.rounding.decimals, "rounding_mode": t.rounding.mode,
+        "rounding_stage": t.rounding.stage, "procedure": t.procedure,
+    }
 
 
 def _clean(field: str, value: Any) -> Any:
@@ -56,9 +69,8 @@ def update_details(tf: TenderFile, **changes: Any) -> None:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"unknown tender detail '{sorted(unknown)[0]}'")
-    current = details(tf)
     frozen = [f for f in changes if f in SEALED_FIELDS]
-    if frozen and current["seal_hash"]:
+    if frozen and tf.tender().seal is not None:
         raise ReadOnlyError(f"the evaluation plan is sealed: {frozen[0].replace('_', ' ')} "
                             "cannot change until it is unsealed")
     cleaned = {field: _clean(field, value) for field, value in changes.items()}

@@ -22,7 +22,7 @@ MIN_UNLOCK_REASON = 10
 
 def status(tf: TenderFile) -> str:
     """The tender's workflow status ("setup" ... "award_recommended", "locked")."""
-    return str(tf.rows("tender")[0]["status"])
+    return tf.tender().status
 
 
 def recommendation(results: list[LotResult]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.domain import Conflict
+from workbench.domain import Conflict, PanelRules
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.panel import roster
 from workbench.storage import TenderFile
@@ -218,11 +218,11 @@ def test_set_score_refuses_unassigned_unknown_and_locked(demo) -> None:
 
 def test_rationale_minimum_comes_from_the_tender(demo) -> None:
     snap = roster.update_panel_settings(demo, rationale_min_length=60, min_evaluators=3)
-    assert roster.panel_settings(demo) == roster.PanelSettings(False, 3, 60)
+    assert roster.panel_settings(demo) == PanelRules(False, 3, 60)
     with pytest.raises(ValidationError, match="at least 60 characters"):
         roster.set_score(demo, "L1", "E1", "B1", "Q1", "3", RATIONALE, entered_by="lead")
     roster.restore(demo, snap)
-    assert roster.panel_settings(demo) == roster.PanelSettings(False, 2, 20)
+    assert roster.panel_settings(demo) == PanelRules(False, 2, 20)
     with pytest.raises(ValidationError, match="from 1 to 20"):
         roster.update_panel_settings(demo, min_evaluators=0)
 

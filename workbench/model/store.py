@@ -28,21 +28,16 @@ LINKED_NAMES = {"scores": "score", "moderated": "moderated score", "gateways": "
                 "parked": "parked item"}
 
 
-def tender_row(tf: TenderFile) -> Row:
-    """The tender's stored row (it holds the seal and the shared-model setting)."""
-    return tf.rows("tender")[0]
-
-
 def require_unsealed(tf: TenderFile, what: str = "the evaluation model") -> None:
     """Refuse any change to the model, scales or formulas while the plan is sealed."""
-    if tender_row(tf)["seal_hash"]:
+    if tf.tender().seal is not None:
         raise ReadOnlyError(f"the evaluation plan is sealed: {what} cannot change until the "
                             "plan is unsealed (with a written reason)")
 
 
 def is_shared(tf: TenderFile) -> bool:
     """True when every lot uses one model: an edit to any lot is made to all of them."""
-    return bool(tender_row(tf).get("shared_model"))
+    return tf.tender().shared_model
 
 
 def lot_ids(tf: TenderFile) -> list[str]:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from workbench.domain import Assignment, Bidder, Criterion, Lot, TenderData
+from workbench.domain import Assignment, Bidder, Criterion, Lot, ModerationRules, TenderData
 from workbench.errors import InterchangeError, ReadOnlyError, StorageError, ValidationError
 from workbench.storage import TenderFile
 from workbench.storage.records import bidder_row
@@ -215,7 +215,10 @@ def pack_data(data: TenderData, evaluator_id: str, *, blind: bool) -> TenderData
         lots.append(Lot(lot.id, lot.title, _prune(lot.criteria, set(mine)), bidders,
                         [Assignment(evaluator_id, list(mine))], scores))
     used = {c.scale for lot in lots for c in lot.all_criteria() if c.scale}
-    return TenderData(replace(data.tender), [s for s in data.scales if s.id in used],
+    # The pack is not the plan (its model is pruned), so it carries no seal, shared model or
+    # moderation rule of the lead's file: only the panel rules the evaluator scores under.
+    tender = replace(data.tender, seal=None, shared_model=False, moderation=ModerationRules())
+    return TenderData(tender, [s for s in data.scales if s.id in used],
                       [replace(evaluator)], lots)
 
 
@@ -271,13 +274,14 @@ def create_packs(tf: TenderFile, out_dir: Path, fmt: str = "tender",
     except OSError as exc:
         raise StorageError(f"cannot make folder {out_dir}: {exc.strerror}") from None
     data = tf.load()
-    settings = tf.rows("tender")[0]
-    blind = bool(settings["blind_scoring"])
+    tender = data.tender
+    status = tender.status
+    blind = tender.panel.blind_scoring
     coded = _with_codes(data) if blind else []
     chosen = _chosen(data, evaluators)
-    if settings["status"] == "sealed":
-        data.tender.status = "scoring"
-    paths = _targets(out_dir, settings["reference"] or settings["title"], data, chosen, fmt)
+    if status == "sealed":
+        tender.status = "scoring"
+    paths = _targets(out_dir, tender.reference or tender.title, data, chosen, fmt)
     issued_at = now()
     written: list[tuple[Path, PackContent]] = []
     try:
@@ -286,14 +290,14 @@ def create_packs(tf: TenderFile, out_dir: Path, fmt: str = "tender",
             identity = PackIdentity(tf.uid, str(uuid.uuid4()), evaluator_id, blind)
             content = PackContent(
                 identity, view, pack_items(view, evaluator_id),
-                int(settings["rationale_min_length"]), issued_at,
+                tender.panel.rationale_min_length, issued_at,
                 [row for row in tf.rows("lot_conflicts", "evaluator_id = ?", [evaluator_id])
                  if view.lot(row["lot_id"]) is not None])
             _write(paths[evaluator_id], content, fmt, tf.user)
             written.append((paths[evaluator_id], content))
             if progress is not None:
                 progress(done, len(chosen))
-        _record(tf, written, fmt, coded, settings["status"])
+        _record(tf, written, fmt, coded, status)
     except BaseException:
         for path, _ in written:
             path.unlink(missing_ok=True)
@@ -411,7 +415,7 @@ def pack_identity(tf: TenderFile) -> PackIdentity | None:
     if tf.meta(META_KIND) != "pack":
         return None
     return PackIdentity(tf.meta("pack_tender_uid"), tf.meta("pack_id"),
-                        tf.meta("pack_evaluator"), bool(tf.rows("tender")[0]["blind_scoring"]))
+                        tf.meta("pack_evaluator"), tf.tender().panel.blind_scoring)
 
 
 def submit_pack(tf: TenderFile) -> None:
@@ -424,7 +428,7 @@ def submit_pack(tf: TenderFile) -> None:
     if identity is None:
         raise ValidationError(f"{tf.path.name} is not a scoring pack")
     data = tf.load()
-    minimum = int(tf.rows("tender")[0]["rationale_min_length"])
+    minimum = tf.tender().panel.rationale_min_length
     scores = {(lot.id, s.criterion, s.bidder): s for lot in data.lots for s in lot.scores
               if s.evaluator == identity.evaluator_id}
     for item in pack_items(data, identity.evaluator_id):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from workbench.domain import CONFLICT_STATUSES, Conflict, Criterion, Lot, TenderData
+from workbench.domain import CONFLICT_STATUSES, Conflict, Criterion, Lot, PanelRules, TenderData
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
@@ -33,15 +33,6 @@ class Snapshot:
     """Rows as they were before an action (None: the row did not exist), oldest change first."""
 
     entries: tuple[tuple[str, Row, Row | None], ...] = ()
-
-
-@dataclass(frozen=True)
-class PanelSettings:
-    """The tender's panel rules: blind scoring, evaluators wanted per question, rationale length."""
-
-    blind_scoring: bool
-    min_evaluators: int
-    rationale_min_length: int
 
 
 class _Recorder:
@@ -112,14 +103,13 @@ def _require_lead_file(tf: TenderFile) -> None:
 def _require_open_pack(tf: TenderFile) -> None:
     if is_pack(tf) and tf.meta("pack_submitted") == "1":
         raise ReadOnlyError("this scoring pack has been submitted; it can no longer change")
-    if tf.rows("tender")[0]["status"] == "locked":
+    if tf.tender().status == "locked":
         raise ReadOnlyError("the tender is locked; unlock it (with a reason) to change scores")
 
 
-def panel_settings(tf: TenderFile) -> PanelSettings:
-    row = tf.rows("tender")[0]
-    return PanelSettings(bool(row["blind_scoring"]), int(row["min_evaluators"]),
-                         int(row["rationale_min_length"]))
+def panel_settings(tf: TenderFile) -> PanelRules:
+    """The tender's panel rules: blind scoring, evaluators wanted per question, rationale length."""
+    return tf.tender().panel
 
 
 def update_panel_settings(tf: TenderFile, **changes: int) -> Snapshot:

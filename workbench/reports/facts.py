@@ -73,9 +73,10 @@ def from_data(data: TenderData, generated_on: str | None = None) -> Facts:
 def from_file(tf: TenderFile, generated_on: str | None = None) -> Facts:
     """Facts of an open tender file, including its seal and its audit trail."""
     data = tf.load()
-    row = tf.rows("tender")[0]
+    seal = data.tender.seal
     return Facts(data, compute(data), generated_on or date.today().isoformat(),
-                 row["sealed_at"], row["seal_hash"], roster.conflicts(tf), _audit(tf))
+                 seal.sealed_at if seal else None, seal.hash if seal else None,
+                 roster.conflicts(tf), _audit(tf))
 
 
 def _audit(tf: TenderFile) -> AuditSummary:

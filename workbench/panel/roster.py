@@ -32,6 +32,11 @@ def is_pack(tf: TenderFile) -> bool:
     return tf.meta("kind") == "pack"
 
 
+def pack_submitted(tf: TenderFile) -> bool:
+    """True for a scoring pack its evaluator has submitted (its scores are final)."""
+    return is_pack(tf) and tf.meta("pack_submitted") == "1"
+
+
 def _require_lead_file(tf: TenderFile) -> None:
     if is_pack(tf):
         raise ReadOnlyError("the panel is set by the procurement lead; a scoring pack cannot "
@@ -39,7 +44,7 @@ def _require_lead_file(tf: TenderFile) -> None:
 
 
 def _require_open_pack(tf: TenderFile) -> None:
-    if is_pack(tf) and tf.meta("pack_submitted") == "1":
+    if pack_submitted(tf):
         raise ReadOnlyError("this scoring pack has been submitted; it can no longer change")
     if tf.tender().status == "locked":
         raise ReadOnlyError("the tender is locked; unlock it (with a reason) to change scores")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from tests.conftest import SCHEMA, interchange_validator
 from tests.core.test_interchange_complete import finished_demo  # noqa: F401 (a fixture)
+
 from workbench import domain
 from workbench.demo import create_demo
 from workbench.exchange import interchange

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
-from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES, TENDER_STATUSES, Tender
+from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES, Tender, UnknownName, tender_status
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
@@ -36,8 +38,11 @@ def details_of(t: Tender) -> dict[str, Any]:
     }
 
 
+_NUMBERS = ("estimated_value", "total_points", "social_value_minimum_weight")
+
+
 def _clean(field: str, value: Any) -> Any:
-    if field in ("estimated_value", "total_points", "social_value_minimum_weight"):
+    if field in _NUMBERS:
         if field == "estimated_value" and value in (None, ""):
             return None
         try:
@@ -73,14 +78,27 @@ def update_details(tf: TenderFile, **changes: Any) -> None:
     if frozen and tf.tender().seal is not None:
         raise ReadOnlyError(f"the evaluation plan is sealed: {frozen[0].replace('_', ' ')} "
                             "cannot change until it is unsealed")
-    cleaned = {field: _clean(field, value) for field, value in changes.items()}
+    tender = tf.tender()
+    for field, value in changes.items():
+        tender = _with(tender, field, _clean(field, value))
     with tf.action("Edit tender details"):
-        tf.update("tender", {"id": 1}, **cleaned)
+        tf.put_tender(tender)
+
+
+def _with(t: Tender, field: str, value: Any) -> Tender:
+    """`t` with one `EDITABLE` detail changed (`value` as `_clean` gives it)."""
+    if field.startswith("rounding_"):
+        return replace(t, rounding=replace(t.rounding, **{field.removeprefix("rounding_"): value}))
+    if field in _NUMBERS:
+        value = None if value is None else Decimal(value)
+    return replace(t, **{field: value})
 
 
 def set_status(tf: TenderFile, status: str, reason: str = "") -> None:
-    if status not in TENDER_STATUSES:
-        raise ValidationError(f"unknown status '{status}'")
+    try:
+        known = tender_status(status)
+    except UnknownName as exc:
+        raise ValidationError(str(exc)) from None
     with tf.action(f"Status: {status.replace('_', ' ')}", reason=reason):
-        tf.update("tender", {"id": 1}, status=status)
+        tf.put_tender(replace(tf.tender(), status=known))
 

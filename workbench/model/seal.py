@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from workbench.domain import Criterion, TenderData
+from workbench.domain import Criterion, Seal, TenderData, TenderStatus
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.model_rules import errors
 from workbench.numbers import dec_str
@@ -104,9 +104,9 @@ def seal(tf: TenderFile) -> str:
         more = f" (and {len(broken) - 1} more problem(s))" if len(broken) > 1 else ""
         raise ValidationError(f"cannot seal the evaluation plan: {broken[0]}{more}")
     fingerprint = plan_hash(data)
-    status = "sealed" if tender.status == "setup" else tender.status
+    status: TenderStatus = "sealed" if tender.status == "setup" else tender.status
     with tf.action("Seal evaluation plan"):
-        tf.update("tender", {"id": 1}, seal_hash=fingerprint, sealed_at=now(), status=status)
+        tf.put_tender(replace(tender, seal=Seal(now(), fingerprint), status=status))
     return fingerprint
 
 
@@ -121,6 +121,6 @@ def unseal(tf: TenderFile, reason: str) -> None:
     if len(reason) < MIN_REASON:
         raise ValidationError(f"give a written reason for unsealing (at least {MIN_REASON} "
                               "characters); it is kept in the audit trail")
-    status = "setup" if tender.status == "sealed" else tender.status
+    status: TenderStatus = "setup" if tender.status == "sealed" else tender.status
     with tf.action("Unseal evaluation plan", reason=reason):
-        tf.update("tender", {"id": 1}, seal_hash=None, sealed_at=None, status=status)
+        tf.put_tender(replace(tender, seal=None, status=status))

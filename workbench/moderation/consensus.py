@@ -18,10 +18,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from workbench.domain import SPREAD_UNITS, Criterion, Lot, Meeting, Parked, Scale, ScaleLevel
+from workbench.domain import (
+    SPREAD_UNITS,
+    Criterion,
+    Lot,
+    Meeting,
+    ModerationRules,
+    Parked,
+    Scale,
+    ScaleLevel,
+    spread_unit,
+)
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.moderation.flags import Key, Rules, rules_of, threshold_problem
 from workbench.numbers import dec_str, parse_stored, to_decimal
@@ -97,9 +107,8 @@ def set_flag_rule(tf: TenderFile, threshold: object, unit: str) -> None:
         raise ValidationError(problem)
     with tf.action(f"Flag items whose marks are {dec_str(value)} "
                    f"{'%' if unit == 'percent' else 'points'} apart"):
-        row = tf.rows("tender")[0]
-        tf.put("tender", {**row, "spread_threshold": dec_str(value),
-                              "spread_threshold_unit": unit})
+        tender = tf.tender()
+        tf.put_tender(replace(tender, moderation=ModerationRules(value, spread_unit(unit))))
 
 
 # -- meetings ------------------------------------------------------------------------------

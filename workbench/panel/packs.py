@@ -373,9 +373,8 @@ def write_tender_pack(path: Path, content: PackContent, user: str) -> None:
         building = Path(scratch) / path.name
         with TenderFile.create(building, content.data, user=user,
                                action=f"Create scoring pack for {evaluator.name}") as pack:
-            with pack.action("Record the pack's identity and panel settings"):
-                pack.update("tender", {"id": 1}, blind_scoring=int(content.identity.blind),
-                            rationale_min_length=content.rationale_min_length)
+            # The panel rules came with the evaluator's view (`pack_data`).
+            with pack.action("Record the pack's identity and conflict declarations"):
                 for row in content.conflicts:
                     pack.put("lot_conflicts", row)
                 pack.set_meta(META_KIND, "pack")
@@ -404,7 +403,7 @@ def _record(tf: TenderFile, written: list[tuple[Path, PackContent]], fmt: str,
                 "superseded_by": None, "checksum": content.checksum,
             })
         if status == "sealed":
-            tf.update("tender", {"id": 1}, status="scoring")
+            tf.put_tender(replace(tf.tender(), status="scoring"))
 
 
 # -- the evaluator's side: a `.tender` pack -------------------------------------------------

@@ -9,6 +9,7 @@ Every change is one audited action; the UI undoes it by reverting the action's c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 
 from workbench.domain import CONFLICT_STATUSES, Conflict, Criterion, Lot, PanelRules, TenderData
@@ -66,7 +67,12 @@ def update_panel_settings(tf: TenderFile, **changes: int) -> None:
             raise ValidationError(f"{name.replace('_', ' ')} must be a whole number from "
                                   f"{low} to {high}")
     with tf.action("Change panel settings"):
-        tf.update("tender", {"id": 1}, **changes)
+        tender = tf.tender()
+        old = tender.panel
+        tf.put_tender(replace(tender, panel=PanelRules(
+            bool(changes.get("blind_scoring", old.blind_scoring)),
+            changes.get("min_evaluators", old.min_evaluators),
+            changes.get("rationale_min_length", old.rationale_min_length))))
 
 
 # -- evaluators ---------------------------------------------------------------------------

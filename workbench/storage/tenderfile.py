@@ -26,7 +26,7 @@ from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup, rules
 from workbench.storage.changes import Change, ChangeSet
 from workbench.storage.lock import FileLock
-from workbench.storage.records import Row, data_of, rows_of, tender_of
+from workbench.storage.records import Row, data_of, rows_of, tender_of, tender_row
 from workbench.storage.schema import (
     APPLICATION_ID,
     META_KIND,
@@ -359,6 +359,11 @@ class TenderFile:
         if before != after:
             pending.append(self._entry(table, after, before, after))
             self._changes.append(Change(table, before, after))
+
+    def put_tender(self, tender: Tender) -> None:
+        """Write the tender's header (details, seal, rules), inside an action; only the columns
+        that change are audited as changed."""
+        self.put("tender", tender_row(tender, tender.uid or self.uid))
 
     def update(self, table: str, key: Mapping[str, Any], **changes: Any) -> None:
         """Change some columns of an existing row."""

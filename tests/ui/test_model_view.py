@@ -193,12 +193,17 @@ def test_seal_then_everything_is_read_only_then_unseal(qtbot, view, monkeypatch)
     assert view.tree_model.flags(index) & Qt.ItemFlag.ItemIsEditable
 
 
-def test_sealing_a_broken_model_names_the_first_problem(qtbot, view) -> None:
+def test_sealing_a_broken_model_is_refused_before_the_button_is_pressed(qtbot, view) -> None:
+    """Not confirmed and then refused: the button is off and says why."""
     _type_into_cell(qtbot, view, "Q2", COL_WEIGHT, "20")
+    qtbot.waitUntil(lambda: not view.seal_button.isEnabled())
+    assert view.seal_button.toolTip().startswith(
+        "Cannot seal yet:\n• lot L1, criterion Q: weights in group Q add up to 95%")
     qtbot.mouseClick(view.seal_button, Qt.MouseButton.LeftButton)
-    assert errors.last_message.startswith("cannot seal the evaluation plan: lot L1, criterion "
-                                          "Q: weights in group Q add up to 95%")
-    assert not seal_state(view.doc.tf).sealed
+    assert errors.last_message == "" and not seal_state(view.doc.tf).sealed
+    view.doc.undo_stack.undo()
+    qtbot.waitUntil(view.seal_button.isEnabled)
+    assert view.seal_button.toolTip().startswith("Freeze the model")
 
 
 def test_matrix_edits_weights_of_every_lot(qtbot, view) -> None:

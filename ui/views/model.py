@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from workbench.errors import WorkbenchError
 from workbench.model import tree
 from workbench.model.model_xlsx import export_model, import_model
-from workbench.model.seal import SealState, seal, seal_state, unseal
+from workbench.model.seal import SealState, seal, seal_blockers, seal_state, unseal
 from workbench.model_rules import problems
 
 from ui import errors
@@ -332,12 +332,20 @@ class ModelView(View):
         self.split.setSizes([top, total - top])
 
     def _show_seal(self, state: SealState) -> None:
+        """The button says before it is pressed whether the plan can be sealed, and why not."""
         self.seal_button.setText("Unseal…" if state.sealed else "Seal evaluation plan…")
-        self.seal_button.setToolTip(
-            "Unseal the plan to change it (a written reason is recorded in the audit trail)"
-            if state.sealed else "Freeze the model, scales, formulas and rounding before "
-            "scoring starts; a fingerprint of them is recorded")
-        self.seal_button.setEnabled(not self.doc.read_only)
+        blockers = [] if state.sealed else seal_blockers(self.doc.data)
+        if state.sealed:
+            tip = "Unseal the plan to change it (a written reason is recorded in the audit trail)"
+        elif blockers:
+            tip = "Cannot seal yet:\n• " + "\n• ".join(blockers[:8]) + (
+                f"\n…and {len(blockers) - 8} more" if len(blockers) > 8 else "")
+        else:
+            tip = ("Freeze the model, scales, formulas and rounding before scoring starts; a "
+                   "fingerprint of them is recorded")
+        self.seal_button.setToolTip(tip)
+        self.seal_button.setAccessibleDescription(tip)
+        self.seal_button.setEnabled(not self.doc.read_only and not blockers)
 
     def _update_actions(self) -> None:
         editable = self.editable

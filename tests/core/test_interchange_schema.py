@@ -13,7 +13,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from tests.conftest import SCHEMA, interchange_validator
-from tests.core.test_interchange_complete import finished_demo  # noqa: F401 (a fixture)
 
 from workbench import domain
 from workbench.demo import create_demo
@@ -51,7 +50,7 @@ def test_small_fixture_and_its_export_match(small_json: str) -> None:
     _valid(interchange.dumps(interchange.loads(small_json)))
 
 
-def test_moderated_awarded_monitored_demo_matches(finished_demo: Path) -> None:  # noqa: F811
+def test_moderated_awarded_monitored_demo_matches(finished_demo: Path) -> None:
     with TenderFile.open(finished_demo, read_only=True) as tf:
         text = interchange.dumps(tf.load())
     doc = json.loads(text)

@@ -8,6 +8,7 @@ imported and exported again: the two exports must be the same bytes.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from workbench.moderation.flags import lot_items
 from workbench.panel import roster
 from workbench.resources import read_text
 from workbench.storage import TenderFile
+from workbench.storage.schema import PROTECTED
 
 
 def test_finished_demo_round_trips_byte_for_byte(finished_demo: Path, tmp_path: Path) -> None:
@@ -146,7 +148,6 @@ def test_json_without_the_newer_keys_still_imports(small_json: str) -> None:
 
 
 def test_a_file_with_an_unknown_status_is_refused_on_open(demo_tender: Path) -> None:
-    import sqlite3
     with sqlite3.connect(demo_tender) as conn:  # a newer version's status, say
         conn.execute("UPDATE tender SET status = 'under_review'")
     conn.close()
@@ -171,3 +172,25 @@ def test_any_settings_round_trip(panel, threshold, unit, shared, status) -> None
     again = interchange.loads(text)
     assert again.tender == data.tender
     assert interchange.dumps(again) == text
+
+
+def test_every_table_but_the_packs_issued_survives_the_round_trip(finished_demo: Path,
+                                                                  tmp_path: Path) -> None:
+    """Row for row, column for column, apart from the file's own identity (`uid`) and the
+    scoring packs it issued (a pack can only return to the file it came from)."""
+    with TenderFile.open(finished_demo, read_only=True) as tf:
+        text = interchange.dumps(tf.load())
+    copy = tmp_path / "copy.tender"
+    TenderFile.create(copy, interchange.loads(text)).close()
+    with sqlite3.connect(finished_demo) as a, sqlite3.connect(copy) as b:
+        for table in PROTECTED:
+            if table == "packs":
+                continue
+            query = f"SELECT * FROM [{table}]"
+            columns = [d[0] for d in a.execute(query).description]
+            kept = [i for i, name in enumerate(columns) if name != "uid"]
+            rows_a, rows_b = ([tuple(r[i] for i in kept) for r in db.execute(query)]
+                              for db in (a, b))
+            assert sorted(rows_a, key=repr) == sorted(rows_b, key=repr), table
+    a.close()
+    b.close()

@@ -115,8 +115,8 @@ def finished_demo(tmp_path: Path) -> Iterator[Path]:
     with create_demo(path, user="tester") as tf:
         roster.update_panel_settings(tf, min_evaluators=3, rationale_min_length=25)
         consensus.set_flag_rule(tf, "40", "percent")
-        roster.declare_conflict(tf, "L2", "E2", "declared", "Former trustee of a bidder",
-                                "Does not score B3", "2026-11-03")
+        roster.declare_conflict(tf, "L2", "E2", "declared", "Former trustee of a charity "
+                                "partner of one bidder", "Chair reviews E2's marks", "2026-11-03")
         _moderate_everything(tf)
         tender_lock.recommend_award(tf)
         for lot in tf.load().lots:

@@ -46,7 +46,10 @@ def test_finished_demo_round_trips_byte_for_byte(finished_demo: Path, tmp_path: 
     assert tender["moderation"] == {"spread_threshold": 40, "spread_unit": "percent"}
     assert len(tender["seal"]["hash"]) == 64
     lots = {lot["id"]: lot for lot in doc["lots"]}
-    assert lots["L2"]["conflicts"][0]["nature"] == "Former trustee of a bidder"
+    assert lots["L2"]["conflicts"] == [{
+        "evaluator": "E2", "status": "declared", "declared_on": "2026-11-03",
+        "nature": "Former trustee of a charity partner of one bidder",
+        "mitigation": "Chair reviews E2's marks"}]
     assert lots["L2"]["meetings"][0]["chair"] == "Priya Raman"  # L1 came moderated
     assert all(lot["commitments"] and lot["deliveries"] for lot in lots.values())
     assert {d["period"] for d in lots["L1"]["deliveries"]} == {"2027 Q1", "2027 Q2"}

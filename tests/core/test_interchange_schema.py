@@ -96,7 +96,13 @@ def test_the_documented_example_imports(tmp_path: Path) -> None:
     example = page.split("```json\n", 1)[1].split("```", 1)[0]
     _valid(example)
     data = interchange.loads(example)
+    assert data.lots[0].conflicts["E2"].bidders == ("B2",)
+    assert data.lots[0].moderated[1].recused == ["E2"]
+    text = interchange.dumps(data)
+    assert interchange.dumps(interchange.loads(text)) == text
     TenderFile.create(tmp_path / "example.tender", data).close()
     with TenderFile.open(tmp_path / "example.tender") as tf:
         assert tf.tender().seal == data.tender.seal
-        assert tf.load().lots[0].deliveries == data.lots[0].deliveries
+        stored = tf.load().lots[0]
+        assert stored.deliveries == data.lots[0].deliveries
+        assert stored.conflicts == data.lots[0].conflicts

@@ -33,7 +33,6 @@ from workbench.domain import (
     Evaluator,
     GatewayResult,
     Lot,
-    LotConflict,
     Meeting,
     ModeratedScore,
     ModerationRules,
@@ -60,6 +59,7 @@ from workbench.exchange.json_fields import (
     Choice,
     Field,
     JsonObject,
+    Keyed,
     ListOf,
     Nested,
     NumberMap,
@@ -242,6 +242,7 @@ MODERATED = Shape((
     Field("agreed_by", TEXT, "", "if_set"),
     Field("agreed_at", TEXT, "", "if_set"),
     Field("attendees", TextList("names"), [], "if_set"),
+    Field("recused", TextList("evaluator ids"), [], "if_set"),
 ), build_as(ModeratedScore))
 
 GATEWAY = Shape((
@@ -251,13 +252,14 @@ GATEWAY = Shape((
     Field("rationale", TEXT, ""),
 ), build_as(GatewayResult))
 
+#: One evaluator's declaration for one lot (listed under the lot's `conflicts`, by evaluator).
 LOT_CONFLICT = Shape((
-    Field("evaluator", IDENT),
     Field("status", Choice(CONFLICT_STATUSES), "none"),
     Field("declared_on", OPT_TEXT, None),
     Field("nature", TEXT, "", "if_set"),
     Field("mitigation", TEXT, "", "if_set"),
-), build_as(LotConflict))
+    Field("bidders", TextList("bidder ids"), (), "if_set"),
+), lambda _obj, v: Conflict(**{**v, "bidders": tuple(v["bidders"])}))
 
 MEETING = Shape((
     Field("id", IDENT),
@@ -292,7 +294,7 @@ LOT = Shape((
     Field("scores", ListOf(SCORE), []),
     Field("moderated", ListOf(MODERATED), []),
     Field("gateways", ListOf(GATEWAY), []),
-    Field("conflicts", ListOf(LOT_CONFLICT), [], "if_set"),
+    Field("conflicts", Keyed("evaluator", LOT_CONFLICT), {}, "if_set"),
     Field("meetings", ListOf(MEETING), [], "if_set"),
     Field("parked", ListOf(PARKED), [], "if_set"),
     Field("commitments", ListOf(COMMITMENT), [], "if_set"),

@@ -206,22 +206,12 @@ class Bidder:
 
 @dataclass
 class Conflict:
-    """A conflict-of-interest declaration: none, or declared with its nature and mitigation.
-
-    `bidders` names the bidders a declared conflict concerns: the evaluator does not score
-    them (and takes no part in agreeing their scores). Empty means the lot as a whole: the
-    evaluator scores, under the recorded mitigation.
-    """
+    """A conflict-of-interest declaration: none, or declared with its nature and mitigation."""
 
     status: str = "none"
     declared_on: str | None = None
     nature: str = ""
     mitigation: str = ""
-    bidders: tuple[str, ...] = ()
-
-    def excludes(self, bidder_id: str) -> bool:
-        """True when this declaration keeps the evaluator away from that bidder."""
-        return self.status == "declared" and bidder_id in self.bidders
 
 
 @dataclass
@@ -273,6 +263,27 @@ class GatewayResult:
     criterion: str
     result: str
     rationale: str = ""
+
+
+@dataclass(frozen=True)
+class LotConflict:
+    """One evaluator's conflict-of-interest declaration for one lot (the conflicts register).
+
+    `bidders` names the bidders a declared conflict concerns: the evaluator does not score
+    them (and takes no part in agreeing their scores). Empty means the lot as a whole: the
+    evaluator scores, under the recorded mitigation.
+    """
+
+    evaluator: str
+    status: str = "none"
+    declared_on: str | None = None
+    nature: str = ""
+    mitigation: str = ""
+    bidders: tuple[str, ...] = ()
+
+    def excludes(self, bidder_id: str) -> bool:
+        """True when this declaration keeps the evaluator away from that bidder."""
+        return self.status == "declared" and bidder_id in self.bidders
 
 
 @dataclass(frozen=True)
@@ -341,17 +352,20 @@ class Lot:
     scores: list[Score] = field(default_factory=list)
     moderated: list[ModeratedScore] = field(default_factory=list)
     gateways: list[GatewayResult] = field(default_factory=list)
-    #: The conflicts register of this lot: evaluator id -> their declaration.
-    conflicts: dict[str, Conflict] = field(default_factory=dict)
+    conflicts: list[LotConflict] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     parked: list[Parked] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
 
+    def conflict(self, evaluator_id: str) -> LotConflict | None:
+        """The evaluator's declaration for this lot, if they have made one."""
+        return next((c for c in self.conflicts if c.evaluator == evaluator_id), None)
+
     def recused(self, evaluator_id: str, bidder_id: str) -> bool:
         """True when the evaluator declared a conflict with this bidder: they do not score it,
         their marks on it do not count, and they take no part in agreeing it."""
-        declared = self.conflicts.get(evaluator_id)
+        declared = self.conflict(evaluator_id)
         return declared is not None and declared.excludes(bidder_id)
 
     def recused_from(self, bidder_id: str, criterion_id: str) -> list[str]:

@@ -96,7 +96,8 @@ def test_the_documented_example_imports(tmp_path: Path) -> None:
     example = page.split("```json\n", 1)[1].split("```", 1)[0]
     _valid(example)
     data = interchange.loads(example)
-    assert data.lots[0].conflicts["E2"].bidders == ("B2",)
+    conflict = data.lots[0].conflict("E2")
+    assert conflict is not None and conflict.bidders == ("B2",)
     assert data.lots[0].moderated[1].recused == ["E2"]
     text = interchange.dumps(data)
     assert interchange.dumps(interchange.loads(text)) == text

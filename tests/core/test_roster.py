@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.domain import Conflict, PanelRules
+from workbench.domain import Conflict, LotConflict, PanelRules
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.panel import roster
 from workbench.storage import TenderFile
@@ -98,7 +98,7 @@ def test_conflict_register_per_lot_keeps_evaluator_summary(demo) -> None:
     sam = demo.load().evaluator("E4")
     assert sam.conflict == Conflict("declared", "2026-11-05", "Lot 1: Social prescribing link "
                                     "workers: Trustee of bidder B4", "")
-    assert roster.conflicts(demo)[("L2", "E4")] == Conflict("none", "2026-11-05", "", "")
+    assert roster.conflicts(demo)[("L2", "E4")] == LotConflict("E4", "none", "2026-11-05", "", "")
     roster.declare_conflict(demo, "L2", "E4", "declared", "Same", "Left")
     revert(demo, demo.last_change, "Undo")
     revert(demo, lot2, "Undo")

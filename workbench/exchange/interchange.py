@@ -33,6 +33,7 @@ from workbench.domain import (
     Evaluator,
     GatewayResult,
     Lot,
+    LotConflict,
     Meeting,
     ModeratedScore,
     ModerationRules,
@@ -59,7 +60,6 @@ from workbench.exchange.json_fields import (
     Choice,
     Field,
     JsonObject,
-    Keyed,
     ListOf,
     Nested,
     NumberMap,
@@ -252,14 +252,14 @@ GATEWAY = Shape((
     Field("rationale", TEXT, ""),
 ), build_as(GatewayResult))
 
-#: One evaluator's declaration for one lot (listed under the lot's `conflicts`, by evaluator).
 LOT_CONFLICT = Shape((
+    Field("evaluator", IDENT),
     Field("status", Choice(CONFLICT_STATUSES), "none"),
     Field("declared_on", OPT_TEXT, None),
     Field("nature", TEXT, "", "if_set"),
     Field("mitigation", TEXT, "", "if_set"),
     Field("bidders", TextList("bidder ids"), (), "if_set"),
-), lambda _obj, v: Conflict(**{**v, "bidders": tuple(v["bidders"])}))
+), lambda _obj, values: LotConflict(**{**values, "bidders": tuple(values["bidders"])}))
 
 MEETING = Shape((
     Field("id", IDENT),
@@ -294,7 +294,7 @@ LOT = Shape((
     Field("scores", ListOf(SCORE), []),
     Field("moderated", ListOf(MODERATED), []),
     Field("gateways", ListOf(GATEWAY), []),
-    Field("conflicts", Keyed("evaluator", LOT_CONFLICT), {}, "if_set"),
+    Field("conflicts", ListOf(LOT_CONFLICT), [], "if_set"),
     Field("meetings", ListOf(MEETING), [], "if_set"),
     Field("parked", ListOf(PARKED), [], "if_set"),
     Field("commitments", ListOf(COMMITMENT), [], "if_set"),

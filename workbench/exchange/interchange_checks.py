@@ -81,8 +81,6 @@ def check_references(data: TenderData, lot: Lot) -> None:
         need("bidder", m.bidder, bidders, at)
         need("criterion", m.criterion, criteria, at)
         check_score(data, criteria[m.criterion], m.score, at)
-        for evaluator in m.recused:
-            need("evaluator", evaluator, evaluators, f"{at}.recused")
         once(("moderated", m.bidder, m.criterion), at, "moderated twice")
     for g in lot.gateways:
         at = f"{where}.gateways[{g.bidder}/{g.criterion}]"
@@ -91,11 +89,14 @@ def check_references(data: TenderData, lot: Lot) -> None:
         if criteria[g.criterion].kind != "pass_fail":
             raise InterchangeError(f"{at}: criterion '{g.criterion}' is not a pass/fail gateway")
         once(("gateway", g.bidder, g.criterion), at)
-    for evaluator, conflict in lot.conflicts.items():
-        at = f"{where}.conflicts[{evaluator}]"
-        need("evaluator", evaluator, evaluators, at)
-        for bidder in conflict.bidders:
-            need("bidder", bidder, bidders, f"{at}.bidders")
+    for c in lot.conflicts:
+        at = f"{where}.conflicts[{c.evaluator}]"
+        need("evaluator", c.evaluator, evaluators, at)
+        once(("conflict", c.evaluator), at)
+        for bidder in c.bidders:
+            need("bidder", bidder, bidders, at)
+        if c.bidders and c.status != "declared":
+            raise InterchangeError(f"{at}: names bidders but declares no conflict")
     for p in lot.parked:
         at = f"{where}.parked[{p.bidder}/{p.criterion}]"
         need("bidder", p.bidder, bidders, at)

@@ -162,36 +162,6 @@ class TextList(Kind):
         return list(value)
 
 
-@dataclass(frozen=True)
-class Keyed(Kind):
-    """A list of objects of another shape, each naming what it belongs to under `key`
-    (`{"evaluator": "E2", ...}`): read into a dict by that name, once each."""
-
-    key: str
-    shape: Shape[Any]
-
-    def read(self, obj: JsonObject, key: str, raw: object) -> Any:
-        if not isinstance(raw, list):
-            raise obj.fail(f"'{key}' must be a list")
-        out: dict[str, Any] = {}
-        for i, item in enumerate(raw):
-            path = f"{obj.child(key)}[{i}]"
-            if not isinstance(item, dict):
-                raise InterchangeError(f"{path}: expected an object")
-            owner = item.get(self.key)
-            if not isinstance(owner, str) or not owner.strip():
-                raise InterchangeError(f"{path}: '{self.key}' must be an id")
-            named = f"{obj.child(key)}[{owner}]"
-            if owner in out:
-                raise InterchangeError(f"{named}: recorded twice")
-            out[owner] = self.shape.read({k: v for k, v in item.items() if k != self.key},
-                                         named)
-        return out
-
-    def write(self, value: Any) -> Any:
-        return [{self.key: owner, **self.shape.write(item)} for owner, item in value.items()]
-
-
 class NumberMap(Kind):
     """An object of id to number (a bidder's figures by criterion)."""
 

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from workbench.domain import CONFLICT_STATUSES, Conflict, Criterion, Lot, PanelRules, TenderData
+from workbench.domain import (
+    CONFLICT_STATUSES,
+    Criterion,
+    Lot,
+    LotConflict,
+    PanelRules,
+    TenderData,
+)
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
@@ -150,7 +157,7 @@ def remove_evaluator(tf: TenderFile, evaluator_id: str) -> None:
 
 # -- conflicts of interest ----------------------------------------------------------------
 
-def conflicts(tf: TenderFile) -> dict[tuple[str, str], Conflict]:
+def conflicts(tf: TenderFile) -> dict[tuple[str, str], LotConflict]:
     """The conflicts register: (lot id, evaluator id) -> declaration; missing = not declared.
 
     An evaluator with no per-lot declaration but a dated one of their own (an imported tender)
@@ -163,8 +170,8 @@ def conflicts(tf: TenderFile) -> dict[tuple[str, str], Conflict]:
     with_rows = {evaluator for _lot, evaluator in register}
     for e in tf.rows("evaluators"):
         if e["id"] not in with_rows and e["conflict_declared_on"]:
-            whole = Conflict(e["conflict_status"], e["conflict_declared_on"],
-                             e["conflict_nature"], e["conflict_mitigation"])
+            whole = LotConflict(e["id"], e["conflict_status"], e["conflict_declared_on"],
+                                e["conflict_nature"], e["conflict_mitigation"])
             register.update({(lot["id"], e["id"]): whole for lot in tf.rows("lots")})
     return register
 
@@ -210,8 +217,8 @@ def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str
             "declares a conflict with " + ", ".join(names[b] for b in concerned) if concerned
             else "declares a conflict")
     with tf.action(f"{evaluator['name']} {verb} for {lot['title']}"):
-        tf.put("lot_conflicts", conflict_row(lot_id, evaluator_id, Conflict(
-            status, declared_on, nature, mitigation, concerned)))
+        tf.put("lot_conflicts", conflict_row(lot_id, LotConflict(
+            evaluator_id, status, declared_on, nature, mitigation, concerned)))
         _summarise_conflicts(tf, evaluator_id)
 
 
@@ -308,7 +315,7 @@ def _assignment_text(assigned: bool, lot: Lot, names: Mapping[str, str],
 
 # -- coverage -----------------------------------------------------------------------------
 
-def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], Conflict],
+def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], LotConflict],
                       min_evaluators: int = 2) -> list[str]:
     """What the assignments leave uncovered or unsafe, one sentence each, in lot order."""
     names = {e.id: e.name for e in data.evaluators}

@@ -22,6 +22,7 @@ from workbench.domain import (
     Evaluator,
     GatewayResult,
     Lot,
+    LotConflict,
     Meeting,
     ModeratedScore,
     ModerationRules,
@@ -153,20 +154,20 @@ def moderated_row(lot_id: str, m: ModeratedScore) -> Row:
     }
 
 
-def conflict_row(lot_id: str, evaluator_id: str, c: Conflict) -> Row:
-    return {"lot_id": lot_id, "evaluator_id": evaluator_id, "status": c.status,
+def gateway_row(lot_id: str, g: GatewayResult) -> Row:
+    return {"lot_id": lot_id, "bidder_id": g.bidder, "criterion_id": g.criterion,
+            "result": g.result, "rationale": g.rationale}
+
+
+def conflict_row(lot_id: str, c: LotConflict) -> Row:
+    return {"lot_id": lot_id, "evaluator_id": c.evaluator, "status": c.status,
             "declared_on": c.declared_on, "nature": c.nature, "mitigation": c.mitigation,
             "bidders": json.dumps(list(c.bidders))}
 
 
-def conflict_of(row: Mapping[str, Any]) -> Conflict:
-    return Conflict(row["status"], row["declared_on"], row["nature"], row["mitigation"],
-                    tuple(json.loads(row["bidders"])))
-
-
-def gateway_row(lot_id: str, g: GatewayResult) -> Row:
-    return {"lot_id": lot_id, "bidder_id": g.bidder, "criterion_id": g.criterion,
-            "result": g.result, "rationale": g.rationale}
+def conflict_of(r: Mapping[str, Any]) -> LotConflict:
+    return LotConflict(r["evaluator_id"], r["status"], r["declared_on"], r["nature"],
+                       r["mitigation"], tuple(json.loads(r["bidders"])))
 
 
 def meeting_row(m: Meeting) -> Row:
@@ -238,7 +239,7 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["scores"].extend(score_row(lot.id, s) for s in lot.scores)
         rows["moderated"].extend(moderated_row(lot.id, m) for m in lot.moderated)
         rows["gateways"].extend(gateway_row(lot.id, g) for g in lot.gateways)
-        rows["lot_conflicts"].extend(conflict_row(lot.id, e, c) for e, c in lot.conflicts.items())
+        rows["lot_conflicts"].extend(conflict_row(lot.id, c) for c in lot.conflicts)
         rows["meetings"].extend(meeting_row(m) for m in lot.meetings)
         rows["parked"].extend(parked_row(lot.id, p) for p in lot.parked)
         rows["commitments"].extend(commitment_row(c) for c in lot.commitments)
@@ -313,7 +314,7 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
     return Lot(lot_id, title, roots, bidders, assignments, scores, moderated, gateways,
-               {c["evaluator_id"]: conflict_of(c) for c in rows["lot_conflicts"]},
+               [conflict_of(r) for r in rows["lot_conflicts"]],
                sorted((meeting_of(r) for r in rows["meetings"]),
                       key=lambda m: (m.started_at, m.id)),
                [parked_of(r) for r in rows["parked"]],

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from workbench.demo import create_demo
 from workbench.errors import WorkbenchError
+from workbench.panel.roster import is_pack, pack_submitted
 from workbench.storage import TenderFile, verification
 from workbench.storage.audit import AuditProblem
 from workbench.storage.backup import save_copy
@@ -144,8 +145,8 @@ class MainWindow(QMainWindow):
             return
         if not path.endswith(".tender"):
             path += ".tender"
-        from workbench.domain import Tender, TenderData
-        self._create(path, TenderData(Tender(title=Path(path).stem)), "Create tender")
+        from workbench.model.templates import blank_tender
+        self._create(path, blank_tender(Path(path).stem), "Create tender")
 
     def open_demo(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the demo tender as", str(
@@ -265,8 +266,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
         # A scoring pack opens in evaluator mode: Scoring only, nothing of the lead's views.
-        shown = [v for v in VIEWS if v[0] == "scoring"] if self.doc.tf.meta("kind") == "pack" \
-            else VIEWS
+        shown = [v for v in VIEWS if v[0] == "scoring"] if is_pack(self.doc.tf) else VIEWS
         for index, (name, title, where) in enumerate(shown):
             view = view_class(where)(self.doc)
             view.setObjectName(f"view_{name}")
@@ -295,14 +295,14 @@ class MainWindow(QMainWindow):
         suffix = " [read-only]" if self.doc.read_only else ""
         self.setWindowTitle(f"{data.tender.title} — {name}{suffix}")
         state = data.tender.status.replace("_", " ")
+        if is_pack(self.doc.tf):  # the lead's workflow state means nothing here
+            submitted = pack_submitted(self.doc.tf)
+            state = "scoring pack, submitted" if submitted else "scoring pack"
         if self.doc.tf.verification_pending:
             state += " · checking the file…"
         if self.doc.tf.location:  # see workbench.storage.location
             state += (f" · {self.doc.tf.location}: saved with a rollback journal, safe for "
                       "shared folders")
-        if self.doc.tf.meta("kind") == "pack":  # the lead's workflow state means nothing here
-            submitted = self.doc.tf.meta("pack_submitted") == "1"
-            state = "scoring pack, submitted" if submitted else "scoring pack"
         self._status_file.setText(f"{self.doc.path} · {state}{suffix}")
 
     # -- window events -------------------------------------------------------------------

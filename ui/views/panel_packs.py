@@ -164,10 +164,12 @@ class PacksTab(QWidget):
         if not evaluators:
             errors.show_error(self, "No evaluator was ticked, so no pack was made")
             return
-        source = self.doc.tf
+        main = self.doc.tf
 
         def work(progress):
-            with source.on_this_thread() as tf:
+            # The worker's own connection, under this window's one-writer lock; the progress
+            # dialog keeps the window still until the work is done.
+            with main.for_worker_thread() as tf:
                 return create_packs(tf, out_dir, fmt, evaluators, progress)
 
         run_task(self, "Creating scoring packs…", work, self._created, self._failed)
@@ -202,10 +204,10 @@ class PacksTab(QWidget):
             if paths:
                 errors.show_error(self, f"Cannot merge: {self.doc.tf.read_only_reason}")
             return
-        files, source = [Path(p) for p in paths], self.doc.tf
+        files, main = [Path(p) for p in paths], self.doc.tf
 
         def work(_progress):
-            with source.on_this_thread() as tf:
+            with main.for_worker_thread() as tf:
                 return merge_packs(tf, files, after_moderation=after_moderation)
 
         run_task(self, "Merging scoring packs…", work,

@@ -20,7 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench import __version__
-from workbench.domain import TenderData
+from workbench.domain import Tender, TenderData, UnknownName
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup, location, rules, verification
 from workbench.storage.audit import AuditProblem
@@ -34,7 +34,7 @@ from workbench.storage.connection import (
     quick_check,
 )
 from workbench.storage.lock import FileLock
-from workbench.storage.records import Row, data_of, rows_of
+from workbench.storage.records import Row, data_of, rows_of, tender_of, tender_row
 from workbench.storage.schema import (
     APPLICATION_ID,
     META_KIND,
@@ -179,6 +179,7 @@ class TenderFile:
                 db = tf.db = in_memory_copy(db)
                 tf._migrate()
             tf._require_schema()
+            tf._check_names()
             if upgraded_in_memory:
                 pass  # verified above, as it is on disk
             elif not found:
@@ -284,7 +285,7 @@ class TenderFile:
         elsewhere, such as the check after opening, has ended)."""
         self._watch.checkpoint(self.db, self.path)
 
-    def on_this_thread(self) -> TenderFile:
+    def for_worker_thread(self) -> TenderFile:
         """The same open tender on a connection of the calling thread's own (an SQLite
         connection stays on the thread that made it), for work handed to a worker while the
         window waits. It shares this file's lock and its watch on the file on disk, so its
@@ -332,6 +333,20 @@ class TenderFile:
                 raise  # the file checked out, so this is a bug, not damage
             raise StorageError(f"{self.path.name} cannot be read: it was changed outside the "
                                f"workbench ({self.integrity_problem or exc})") from exc
+
+    def tender(self) -> Tender:
+        """The tender's header (details, seal, panel and moderation rules), one row read."""
+        try:
+            return tender_of(self.rows("tender")[0])
+        except UnknownName as exc:
+            raise StorageError(f"{self.path.name}: tender: {exc}; it may come from a newer "
+                               "version of the workbench") from None
+
+    def _check_names(self) -> None:
+        """Refuse, naming it, a status or unit this version does not know. (A missing tender
+        row is for the audit check to report.)"""
+        if self.rows("tender"):
+            self.tender()
 
     @property
     def uid(self) -> str:
@@ -434,6 +449,11 @@ class TenderFile:
         if before != after:
             pending.append(self._entry(table, after, before, after))
             self._changes.append(Change(table, before, after))
+
+    def put_tender(self, tender: Tender) -> None:
+        """Write the tender's header (details, seal, rules), inside an action; only the columns
+        that change are audited as changed."""
+        self.put("tender", tender_row(tender, tender.uid or self.uid))
 
     def update(self, table: str, key: Mapping[str, Any], **changes: Any) -> None:
         """Change some columns of an existing row."""

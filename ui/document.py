@@ -108,7 +108,7 @@ class TenderDocument(QObject):
         try:
             changes = command.apply(self.tf)
         except WorkbenchError as exc:
-            show_error(None, str(exc))
+            self._refused(exc)
             return False
         if changes:
             self.undo_stack.push(command)
@@ -127,13 +127,18 @@ class TenderDocument(QObject):
             with self.tf.recording() as taken:
                 func(self.tf)
         except WorkbenchError as exc:
-            show_error(None, str(exc))
+            self._refused(exc)
             return False
         if clears_undo and self.undo_stack.count():
             self.undo_stack.clear()
             self.message.emit(f"Undo history cleared: {clears_undo}")
         self.notify(ChangeSet.join(taken))
         return True
+
+    def _refused(self, exc: WorkbenchError) -> None:
+        show_error(None, str(exc))
+        if self.tf.read_only:  # it may have just become so (the file was replaced on disk)
+            self.changed.emit()
 
     def close(self) -> None:
         self.tf.close()

@@ -1,6 +1,7 @@
 """The line above every view saying why the open tender cannot be changed, if it cannot.
 
-Red when the audit trail is broken (the file was changed outside the workbench); amber when
+Red when the file was changed outside the workbench (its audit trail or its structure, found
+on opening or by the check that runs just after); amber when
 the tender is locked or the file is read-only for another reason (open elsewhere, read-only
 on disk). Hidden when the file is writable. It follows the document, so locking or unlocking
 shows at once.
@@ -49,9 +50,8 @@ class FileBanner(QWidget):
         name = Path(tf.path).name
         if tf.integrity_problem:
             style = "banner_error"
-            text = (f"✖ {name} was changed outside the workbench, so it is open read-only. "
-                    "The Audit view shows what no longer matches its audit trail; File ▸ "
-                    "Restore backup… puts back a copy made before.")
+            text = (f"✖ {name} is open read-only: {tf.integrity_problem}. The Audit view "
+                    "shows the trail; File ▸ Restore backup… puts back a copy made before.")
         elif tf.read_only_reason == LOCKED_REASON:
             style = "banner_warning"
             text = ("Locked: this tender can no longer be changed. Unlocking it (Audit view) "

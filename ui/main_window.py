@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
 from workbench.demo import create_demo
 from workbench.errors import WorkbenchError
 from workbench.panel.roster import is_pack, pack_submitted
-from workbench.storage import TenderFile
+from workbench.storage import TenderFile, verification
+from workbench.storage.audit import AuditProblem
+from workbench.storage.backup import save_copy
+from workbench.storage.verification import STRUCTURE
 
 from ui import settings
 from ui.document import TenderDocument
@@ -30,6 +33,7 @@ from ui.file_banner import FileBanner
 from ui.identity import change_name
 from ui.restore_dialog import restore_backup
 from ui.start_page import StartPage
+from ui.tasks import run_task
 from ui.views import VIEWS, view_class
 from ui.views.base import View
 
@@ -89,6 +93,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.close_action = self._add(file_menu, "&Close tender", self.close_document,
                                       QKeySequence.StandardKey.Close)
+        self.save_copy_action = self._add(file_menu, "Save a &copy…", self.save_copy)
         file_menu.addSeparator()
         self._add(file_menu, "Restore &backup…", lambda: restore_backup(self))
         self._add(file_menu, "Your &name…", lambda: change_name(self))
@@ -166,7 +171,8 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str) -> bool:
         """Open a tender file in this window (closing the current one). False on failure."""
         try:
-            tf = TenderFile.open(path, user=self.user or None)
+            # The first view comes at once; the whole file is verified on a worker just after.
+            tf = TenderFile.open(path, user=self.user or None, verify="later")
         except WorkbenchError as exc:
             show_error(self, str(exc), "Cannot open tender")
             return False
@@ -184,7 +190,46 @@ class MainWindow(QMainWindow):
             show_error(self, f"{Path(path).name} is open read-only: {tf.read_only_reason}",
                        "Read-only")
         self.document_changed.emit()
+        if tf.verification_pending:
+            self._verify_in_background(self.doc)
         return True
+
+    def _verify_in_background(self, doc: TenderDocument) -> None:
+        """Check the structure and the whole audit trail on a worker (its own connection); a
+        problem found turns the document read-only under the red banner."""
+        path = Path(doc.path)
+
+        def done(found: list[AuditProblem]) -> None:
+            if self.doc is doc:  # not closed, nor another file opened, meanwhile
+                doc.tf.apply_verification(found)
+                doc.tf.checkpoint()  # what the check's reading held back in the -wal
+                doc.notify()
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, WorkbenchError):
+                raise exc  # a bug: the excepthook reports it
+            done([AuditProblem(str(exc), table=STRUCTURE)])
+
+        run_task(self, "Checking the file…", lambda _progress: verification.verify_file(path),
+                 done, failed, quiet=True)
+
+    def save_copy(self) -> None:
+        """File ▸ Save a copy…: the open tender, whole and consistent, under another name."""
+        if self.doc is None:
+            return
+        current = Path(self.doc.path)
+        suggested = current.with_name(f"{current.stem} copy.tender")
+        path, _ = QFileDialog.getSaveFileName(self, "Save a copy", str(suggested), FILE_FILTER)
+        if not path:
+            return
+        if not path.endswith(".tender"):
+            path += ".tender"
+        try:
+            save_copy(self.doc.tf, Path(path))
+        except WorkbenchError as exc:
+            show_error(self, str(exc), "Cannot save a copy")
+            return
+        self.statusBar().showMessage(f"Saved a copy as {path}", 8000)
 
     def close_document(self) -> None:
         if self.doc is None:
@@ -210,6 +255,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(settings.APPLICATION)
         self._status_file.setText("No tender open")
         self.close_action.setEnabled(False)
+        self.save_copy_action.setEnabled(False)
 
     def _build_views(self) -> None:
         assert self.doc is not None
@@ -234,6 +280,7 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(action)
         self._sidebar.setCurrentRow(0)
         self.close_action.setEnabled(True)
+        self.save_copy_action.setEnabled(True)
 
     def show_view(self, name: str) -> View:
         names = list(self.views)
@@ -251,6 +298,11 @@ class MainWindow(QMainWindow):
         if is_pack(self.doc.tf):  # the lead's workflow state means nothing here
             submitted = pack_submitted(self.doc.tf)
             state = "scoring pack, submitted" if submitted else "scoring pack"
+        if self.doc.tf.verification_pending:
+            state += " · checking the file…"
+        if self.doc.tf.location:  # see workbench.storage.location
+            state += (f" · {self.doc.tf.location}: saved with a rollback journal, safe for "
+                      "shared folders")
         self._status_file.setText(f"{self.doc.path} · {state}{suffix}")
 
     # -- window events -------------------------------------------------------------------

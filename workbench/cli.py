@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workbench import __version__
 from workbench.crashlog import crash_log_path
@@ -31,7 +31,15 @@ if TYPE_CHECKING:
 
 def _load(path: str) -> TenderData:
     with TenderFile.open(path, read_only=True) as tf:
+        _warn_if_changed(tf)
         return tf.load()
+
+
+def _warn_if_changed(tf: TenderFile) -> None:
+    """What a file changed outside the workbench shows is not what the panel recorded."""
+    if tf.integrity_problem:
+        print(f"workbench-cli: warning: {tf.path.name} was changed outside the workbench "
+              f"({_plain(tf.integrity_problem)}); `check` says more", file=sys.stderr)
 
 
 def _write_text(path: str, text: str) -> None:
@@ -73,28 +81,54 @@ def cmd_export_json(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from workbench.storage import audit
 
-    with TenderFile.open(args.tender, read_only=True) as tf:
-        broken = audit.problems(tf.db)
-        if args.anchor:
-            seq, _, digest = args.anchor.partition(":")
-            if not seq.isdigit() or not digest:
-                raise WorkbenchError(f"--anchor takes ENTRY:HASH as shown by check, not "
-                                     f"'{args.anchor}'")
-            broken += [p for p in [audit.verify_anchor(tf.db, int(seq), digest)] if p]
+    anchor = None
+    if args.anchor:
+        seq, _, digest = args.anchor.partition(":")
+        if not seq.isdigit() or not digest:
+            raise WorkbenchError(f"--anchor takes ENTRY:HASH as shown by check, not "
+                                 f"'{_plain(args.anchor)[:40]}'")
+        anchor = int(seq), digest
+    with TenderFile.open(args.tender, read_only=True, verify="full") as tf:
+        broken = list(tf.problems)
+        after: list[audit.Author] = []
+        if anchor is not None:
+            wrong = audit.verify_anchor(tf.db, *anchor)
+            broken += [wrong] if wrong else []
+            after = [] if wrong else audit.authors_after(tf.db, anchor[0])
         seq, digest = audit.last_hash(tf.db)
         data = None if broken else tf.load()  # a tampered file's data proves nothing
     for failure in broken:
         print(f"{args.tender}: FAILED: {failure.message}", file=sys.stderr)
     if data is None:
         return 1
+    if anchor is not None:
+        print(_anchor_report(anchor[0], after))
     found = problems(data)
     for problem in found:
         print(f"{problem.severity}: {problem}")
     errors = sum(p.severity == "error" for p in found)
     warnings = len(found) - errors
-    print(f"{args.tender}: file intact, audit trail verified ({seq} entries, fingerprint "
-          f"{seq}:{digest[:16]}); {errors} model error(s), {warnings} warning(s)")
+    print(f"{args.tender}: file intact (structure, indexes and schema as this version writes "
+          f"them), audit trail verified ({seq} entries, fingerprint {seq}:{digest[:16]}); "
+          f"{errors} model error(s), {warnings} warning(s)")
     return 0
+
+
+def _anchor_report(seq: int, after: Sequence[Any]) -> str:
+    """What followed a noted fingerprint: the trail up to it is proven, what came after is
+    only as trustworthy as the people who made it, so they are named."""
+    total = sum(author.entries for author in after)
+    if not total:
+        return f"anchor {seq}: proven; no entries follow it"
+    who = "; ".join(f"{author.entries} by {_plain(author.user)} ({author.first_at} to "
+                    f"{author.last_at})" for author in after)
+    return (f"anchor {seq}: proven; {total} entr{'y follows' if total == 1 else 'ies follow'} "
+            f"it, made by: {who}")
+
+
+def _plain(text: str) -> str:
+    """Names from a file printed safely: control characters (terminal escapes) shown as '?'."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -201,6 +235,7 @@ def _facts(path: str) -> Facts:
     from workbench.reports.facts import from_file
 
     with TenderFile.open(path, read_only=True) as tf:
+        _warn_if_changed(tf)
         return from_file(tf)
 
 

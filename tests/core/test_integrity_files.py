@@ -31,6 +31,14 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def unchanged_but_counters(now: bytes, before: bytes) -> bool:
+    """Equal but for the header's change counters, which opening a file for writing moves
+    (its journal mode is WAL while open, a rollback journal at rest)."""
+    a, b = bytearray(now), bytearray(before)
+    a[24:28] = a[92:96] = b[24:28] = b[92:96] = bytes(4)
+    return a == b
+
+
 def cli_check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(["check", str(path)])
     err = capsys.readouterr().err
@@ -124,7 +132,10 @@ def test_random_damage_inside_a_real_file_never_goes_unnoticed(demo_bytes: bytes
         path.write_bytes(bytes(damaged))
         outcome = open_outcome(path)
         seen.add(outcome.split(":")[0])
-        assert path.read_bytes() == bytes(damaged), seed
+        if outcome == "clean":  # opened for writing: only its journal mode came and went
+            assert unchanged_but_counters(path.read_bytes(), damaged), seed
+        else:
+            assert path.read_bytes() == bytes(damaged), seed
         if outcome == "clean":  # then the data really is what was saved
             with TenderFile.open(path, read_only=True) as tf:
                 assert tf.integrity_problem == ""

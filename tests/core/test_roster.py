@@ -32,7 +32,8 @@ def _pack(tmp_path: Path, demo_tender: Path, evaluator: str = "E2") -> Path:
         lot.scores = []
         lot.moderated = []
     path = tmp_path / f"pack-{evaluator}.tender"
-    with TenderFile.create(path, data, user="evaluator") as tf:
+    with TenderFile.create(path, data, user="evaluator",
+                           action=f"Create scoring pack for {evaluator}") as tf:
         tf.set_meta("kind", "pack")
         tf.set_meta("pack_evaluator", evaluator)
         tf.set_meta("pack_submitted", "0")

@@ -25,8 +25,10 @@ def test_created_file_loads_what_was_written(small_tender: Path, small_data) -> 
         assert tf.integrity_problem == ""
 
 
-def test_file_is_wal_with_foreign_keys(small_tender: Path) -> None:
+def test_file_is_wal_once_written_with_foreign_keys(small_tender: Path) -> None:
     with TenderFile.open(small_tender) as tf:
+        with tf.action("Rename"):
+            tf.update("tender", {"id": 1}, title="Renamed")
         assert tf.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert tf.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert tf.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -17,16 +17,18 @@ proves the trail up to that entry is the one that was noted.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from hashlib import sha256
 from typing import Any
 
 from sqlite_utils import Database
 
-from workbench.storage.schema import PROTECTED
+from workbench.errors import StorageError
+from workbench.storage.schema import AFTER_AWARD, PROTECTED
 
 GENESIS = "0" * 64
 #: `meta` key holding "seq:hash" of the newest audit row, rewritten by every action.
@@ -43,7 +45,7 @@ def canonical(value: Any) -> str:
 def row_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
     """The hash of one audit row: SHA-256 over the previous hash and the row's content."""
     payload = canonical([prev_hash, [fields[name] for name in _HASHED]])
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return sha256(payload.encode("utf-8")).hexdigest()
 
 
 _HASHED = (
@@ -102,19 +104,50 @@ def content(row: Mapping[str, Any]) -> str:
 
 
 def verify_chain(db: Database) -> AuditProblem | None:
-    """Walk the chain from the first row; report the first row whose link or hash is wrong."""
-    prev = GENESIS
-    expected_seq = 1
-    for row in db.query(f"SELECT {', '.join(_HASHED)}, prev_hash, hash FROM audit ORDER BY seq"):
-        if row["seq"] != expected_seq:
-            return AuditProblem(f"table 'audit': entry {expected_seq} was deleted",
-                                expected_seq, "audit")
-        if row["prev_hash"] != prev or row_hash(prev, row) != row["hash"]:
-            return AuditProblem(f"table 'audit': entry {row['seq']} was altered (its hash does "
-                                "not match its content)", row["seq"], "audit")
-        prev = row["hash"]
-        expected_seq += 1
+    """Walk the chain from the first row; report the first row whose link, hash or time is wrong.
+
+    SQLite builds each row's hashed text (`json_array` writes the same bytes as `canonical`),
+    so Python only hashes; a row whose text differs is checked again the slow way before it is
+    reported, so no difference in how a value is written can pass a good file off as altered.
+    """
+    prev, previous_at, expected_seq = GENESIS, "", 1
+    payload = f"CAST(json_array(prev_hash, json_array({', '.join(_HASHED)})) AS BLOB)"
+    try:
+        rows = db.execute(f"SELECT seq, at, prev_hash, hash, {payload} FROM audit ORDER BY seq")
+        for seq, at, prev_hash, digest, text in rows:
+            if seq != expected_seq:
+                return AuditProblem(f"table 'audit': entry {expected_seq} was deleted",
+                                    expected_seq, "audit")
+            if prev_hash != prev or (sha256(text).hexdigest() != digest
+                                     and not _hash_matches(db, seq, prev, digest)):
+                return _altered(seq)
+            if not isinstance(at, str) or at < previous_at:
+                return AuditProblem(f"table 'audit': entry {seq} is dated before the entry it "
+                                    "follows (entries are written in time order)", seq, "audit")
+            prev, previous_at, expected_seq = digest, at, expected_seq + 1
+    except sqlite3.OperationalError:  # a value JSON cannot hold (a BLOB) was put in the trail
+        return _altered(_first_blob(db))
     return None
+
+
+def _altered(seq: int) -> AuditProblem:
+    return AuditProblem(f"table 'audit': entry {seq} was altered (its hash does not match its "
+                        "content)", seq, "audit")
+
+
+def _hash_matches(db: Database, seq: int, prev: str, digest: str) -> bool:
+    """The hash as the writer computes it, for the rare row SQLite writes differently."""
+    row = next(db.query(f"SELECT {', '.join(_HASHED)} FROM audit WHERE seq = ?", [seq]))
+    try:
+        return row_hash(prev, row) == digest
+    except TypeError:  # a BLOB: nothing the workbench writes
+        return False
+
+
+def _first_blob(db: Database) -> int:
+    blob = " OR ".join(f"typeof([{name}]) = 'blob'" for name in (*_HASHED, "prev_hash", "hash"))
+    rows = db.execute(f"SELECT min(seq) FROM audit WHERE {blob}").fetchone()
+    return int(rows[0] or 0)
 
 
 def verify_head(db: Database) -> AuditProblem | None:
@@ -142,46 +175,135 @@ def verify_head(db: Database) -> AuditProblem | None:
 def verify_content(db: Database) -> list[AuditProblem]:
     """Check every protected row against the latest audit record of it: the first problem
     of each table."""
-    latest: dict[tuple[str, str], str | None] = {}
-    for row in db.query(
-        "SELECT entity, entity_key, after FROM audit WHERE seq IN "
-        "(SELECT max(seq) FROM audit GROUP BY entity, entity_key)"
-    ):
-        latest[(row["entity"], row["entity_key"])] = row["after"]
     found = []
     for table in PROTECTED:
-        problem = _table_problem(db, table, latest)
+        try:
+            problem = _table_problem(db, table)
+        except sqlite3.OperationalError:  # a BLOB, which JSON cannot hold: not ours
+            problem = AuditProblem(f"table '{table}': a row holds a value of a kind the "
+                                   "workbench never writes (it was changed outside the "
+                                   "workbench)", table=table)
         if problem is not None:
             found.append(problem)
     return found
 
 
-def _table_problem(db: Database, table: str,
-                   latest: Mapping[tuple[str, str], str | None]) -> AuditProblem | None:
-    seen: set[str] = set()
-    for row in db.query(f"SELECT * FROM [{table}]"):
-        key = key_text(table, row)
-        seen.add(key)
-        recorded = latest.get((table, key))
-        if recorded is None:
-            return AuditProblem(f"table '{table}': row {key_label(key)} was added outside the "
-                                "workbench (the audit trail never recorded it)", table=table)
-        if recorded != content(row):
-            return AuditProblem(f"table '{table}': row {key_label(key)} was changed outside the "
-                                "workbench (it differs from its last audited content)",
-                                table=table)
-    for (entity, key), after in latest.items():
-        if entity == table and after is not None and key not in seen:
-            return AuditProblem(f"table '{table}': row {key_label(key)} was deleted outside the "
-                                "workbench", table=table)
+def _table_problem(db: Database, table: str) -> AuditProblem | None:
+    """Set-based: SQLite builds each row's canonical content (`json_object`, keys sorted, the
+    same text as `content`) and compares it with the latest audit record through the
+    `audit_entity` index; only rows that differ are looked at in Python."""
+    columns = sorted(column for column in db[table].columns_dict)
+    as_json = f"json_object({', '.join(f'{_quote(c)}, t.[{c}]' for c in columns)})"
+    key = f"json_array({', '.join(f't.[{c}]' for c in PROTECTED[table])})"
+    latest = (f"(SELECT after FROM audit WHERE entity = ? AND entity_key = {key} "
+              "ORDER BY seq DESC LIMIT 1)")
+    differing = db.execute(f"SELECT {key} FROM [{table}] t WHERE {latest} IS NOT {as_json}",
+                           [table])
+    for (entity_key,) in differing:
+        problem = _row_problem(db, table, entity_key)
+        if problem is not None:
+            return problem
+    recorded = db.execute("SELECT count(*) FROM (SELECT after, max(seq) FROM audit "
+                          "WHERE entity = ? GROUP BY entity_key) WHERE after IS NOT NULL",
+                          [table]).fetchone()[0]
+    if recorded > db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]:
+        return _deleted_row(db, table, key)
     return None
+
+
+def _quote(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _row_problem(db: Database, table: str, entity_key: str) -> AuditProblem | None:
+    """A row SQLite found different: confirm in Python (as the writer wrote it) and name it."""
+    recorded = list(db.query("SELECT after FROM audit WHERE entity = ? AND entity_key = ? "
+                             "ORDER BY seq DESC LIMIT 1", [table, entity_key]))
+    if not recorded or recorded[0]["after"] is None:
+        return AuditProblem(f"table '{table}': row {key_label(entity_key)} was added outside "
+                            "the workbench (the audit trail never recorded it)", table=table)
+    where = " AND ".join(f"[{c}] IS ?" for c in PROTECTED[table])
+    rows = list(db.query(f"SELECT * FROM [{table}] WHERE {where}", json.loads(entity_key)))
+    try:
+        same = bool(rows) and content(rows[0]) == recorded[0]["after"]
+    except TypeError:  # a BLOB: nothing the workbench writes
+        same = False
+    if same:
+        return None
+    return AuditProblem(f"table '{table}': row {key_label(entity_key)} was changed outside the "
+                        "workbench (it differs from its last audited content)", table=table)
+
+
+def _deleted_row(db: Database, table: str, key: str) -> AuditProblem:
+    present = {row[0] for row in db.execute(f"SELECT {key} FROM [{table}] t")}
+    for entity_key, after, _ in db.execute(
+            "SELECT entity_key, after, max(seq) FROM audit WHERE entity = ? GROUP BY entity_key",
+            [table]):
+        if after is not None and entity_key not in present:
+            return AuditProblem(f"table '{table}': row {key_label(entity_key)} was deleted "
+                                "outside the workbench", table=table)
+    raise AssertionError("more audited rows than rows, yet none missing")  # pragma: no cover
 
 
 def problems(db: Database) -> list[AuditProblem]:
     """Everything found wrong, the trail itself first, then the first problem of each table."""
     with one_snapshot(db):
-        trail = verify_chain(db) or verify_head(db)
+        trail = verify_chain(db) or verify_head(db) or verify_lock_end(db)
         return ([trail] if trail else []) + verify_content(db)
+
+
+#: Entries that may follow a tender's lock besides monitoring: a format upgrade re-recording
+#: rows exactly as they are (see `reaudit_table`).
+UPGRADE_ACTION = "Upgrade file format"
+
+
+def verify_lock_end(db: Database) -> AuditProblem | None:
+    """A locked tender's trail ends with its lock: after it, only contract monitoring (the
+    workbench refuses anything else), so an entry added afterwards under any name shows."""
+    status = db.execute("SELECT status FROM tender WHERE id = 1").fetchone()
+    if status is None or status[0] != "locked":
+        return None
+    try:
+        locked_by = db.execute(
+            "SELECT max(action_id) FROM audit WHERE entity = 'tender' "
+            "AND json_extract(after, '$.status') = 'locked' "
+            "AND (before IS NULL OR json_extract(before, '$.status') IS NOT 'locked')"
+        ).fetchone()[0]
+        exempt = ", ".join("?" for _ in AFTER_AWARD)
+        later = db.execute(
+            f"SELECT seq, action, user FROM audit WHERE action_id > ? AND entity NOT IN "
+            f"({exempt}) AND substr(action, 1, ?) IS NOT ? ORDER BY seq LIMIT 1",
+            [locked_by or 0, *AFTER_AWARD, len(UPGRADE_ACTION), UPGRADE_ACTION]).fetchone()
+    except sqlite3.OperationalError:  # malformed JSON in the trail: the chain says which
+        return None
+    if later is None:
+        return None
+    seq, action, user = later
+    return AuditProblem(f"table 'audit': entry {seq} ('{_short(str(action))}' by "
+                        f"{_short(str(user))}) was added after the tender was locked; a locked "
+                        "tender's trail ends with the lock, apart from contract monitoring",
+                        seq, "audit")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who made entries after a point of the trail: how many, first and last time."""
+
+    user: str
+    entries: int
+    first_at: str
+    last_at: str
+
+
+def authors_after(db: Database, seq: int) -> list[Author]:
+    """Everyone who made entries after entry `seq` (e.g. a noted anchor), in order."""
+    return [Author(str(user), int(count), str(first), str(last)) for user, count, first, last in
+            db.execute("SELECT user, count(*), min(at), max(at) FROM audit WHERE seq > ? "
+                       "GROUP BY user ORDER BY min(seq)", [seq])]
 
 
 @contextmanager
@@ -256,6 +378,11 @@ def append(
     """Append audit rows (each: entity, entity_key, before, after) to the chain, and record
     the new head. Call inside the action's transaction so both land or neither does."""
     seq, prev = last_hash(db)
+    last = db.execute("SELECT at FROM audit WHERE seq = ?", [seq]).fetchone()
+    if last is not None and at < str(last[0]):
+        raise StorageError(f"this computer's clock says {at}, earlier than the last saved change "
+                           f"({last[0]}); the audit trail is kept in time order, so correct "
+                           "the clock and try again")
     for change in changes:
         seq += 1
         fields = {

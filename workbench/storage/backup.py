@@ -7,6 +7,7 @@ is consistent even while the file is open. How many are kept is a setting of eac
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -81,14 +82,8 @@ def snapshot(db: Database, path: Path, label: str, keep: int = KEEP) -> Path:
     target = folder / f"{path.stem}.{datetime.now(UTC).strftime(_STAMP)}.{slug}.tender"
     try:
         folder.mkdir(exist_ok=True)
-        dest = sqlite3.connect(target)
-        try:
-            db.conn.backup(dest)
-        finally:
-            dest.close()
+        copy_database(db, target)
     except (OSError, sqlite3.Error) as exc:
-        with suppress(OSError):  # a half-written copy (disk full) must not pass for a backup
-            target.unlink(missing_ok=True)
         raise StorageError(f"could not back up {path.name} {label.replace('-', ' ')}: {exc}; "
                            "nothing was changed") from None
     for old in list_backups(path)[keep:]:
@@ -98,16 +93,54 @@ def snapshot(db: Database, path: Path, label: str, keep: int = KEEP) -> Path:
     return target
 
 
+def copy_database(db: Database, target: Path) -> None:
+    """A consistent copy of an open database at `target`, whole or not at all: written under
+    a temporary name (which backups are never listed by) and renamed into place once
+    complete, so a full disk or a crash never leaves half a copy under the real name. The
+    copy keeps a rollback journal, so opening it leaves no -wal or -shm beside it."""
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        dest = sqlite3.connect(part)
+        try:
+            db.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        os.replace(part, target)
+    finally:
+        for leftover in (part, Path(f"{part}-journal"), Path(f"{part}-wal"),
+                         Path(f"{part}-shm")):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+
+
+def save_copy(tf: TenderFile, target: Path) -> None:
+    """File ▸ Save a copy…: the open tender, consistent, at `target` (while it stays open)."""
+    if target.resolve() == tf.path.resolve():
+        raise StorageError(f"{target.name} is the open file itself; choose another name")
+    if not target.parent.is_dir():
+        raise StorageError(f"folder {target.parent} does not exist")
+    try:
+        copy_database(tf.db, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise StorageError(f"could not save a copy to {target.name}: {exc}; nothing was "
+                           "written there") from None
+
+
 def keep_unreadable(path: Path) -> Path:
     """Copy a file too damaged to open, byte for byte with its journal, into `backups/`."""
     folder = backup_dir(path)
     target = folder / f"{path.stem}.{datetime.now(UTC).strftime(_STAMP)}.damaged.tender"
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         folder.mkdir(exist_ok=True)
-        shutil.copy2(path, target)
-        if Path(f"{path}-wal").is_file():
+        if Path(f"{path}-wal").is_file():  # the journal first: listed means complete
             shutil.copy2(f"{path}-wal", f"{target}-wal")
+        shutil.copy2(path, part)
+        os.replace(part, target)
     except OSError as exc:
+        with suppress(OSError):
+            part.unlink(missing_ok=True)
         raise StorageError(f"could not keep a copy of {path.name}: {exc.strerror}; nothing "
                            "was changed") from None
     return target

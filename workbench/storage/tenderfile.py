@@ -16,15 +16,23 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from workbench import __version__
 from workbench.domain import Tender, TenderData, UnknownName
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
-from workbench.storage import audit, backup, rules
+from workbench.storage import audit, backup, location, rules, verification
+from workbench.storage.audit import AuditProblem
 from workbench.storage.changes import Change, ChangeSet
+from workbench.storage.connection import (
+    DiskWatch,
+    connect,
+    damaged,
+    disk_state,
+    in_memory_copy,
+    quick_check,
+)
 from workbench.storage.lock import FileLock
 from workbench.storage.records import Row, data_of, rows_of, tender_of, tender_row
 from workbench.storage.schema import (
@@ -34,6 +42,7 @@ from workbench.storage.schema import (
     SCHEMA_VERSION,
     migrations,
 )
+from workbench.storage.verification import STRUCTURE, Verify
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Why a locked tender refuses changes; unlocking it (with a reason) is the one action allowed.
@@ -102,8 +111,16 @@ class TenderFile:
         self._lock = lock
         #: Why the file is read-only ("" when writable): held by someone, damaged audit...
         self.read_only_reason = read_only_reason
-        #: The first audit problem found on open ("" when the chain and content verify).
+        #: The first problem found by verifying ("" when the structure and the trail verify).
         self.integrity_problem = ""
+        #: Every problem found: the structure's, then the trail's (first of each table).
+        self.problems: list[AuditProblem] = []
+        #: True until a verification left for later (see `open`) is applied.
+        self.verification_pending = False
+        #: Why the file is written with a rollback journal: "on a network drive (nfs)", "in a
+        #: OneDrive folder"; "" on a local disk.
+        self.location = ""
+        self._watch = DiskWatch()  # the file on disk as our writes left it
         self._pending: list[dict[str, Any]] | None = None
         self._changes: list[Change] = []
         #: What the last action changed (empty when it changed nothing or failed).
@@ -114,36 +131,61 @@ class TenderFile:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, user: str | None = None,
-             read_only: bool = False) -> TenderFile:
-        """Open an existing tender file; read-only if asked, or if another process holds it."""
+             read_only: bool = False, verify: Verify = "recorded") -> TenderFile:
+        """Open an existing tender file; read-only if asked, or if another process holds it.
+
+        The schema is checked first, before anything is written. Then the whole file is
+        verified as `verify` says (see `workbench.storage.verification`); any problem leaves
+        it open read-only, with `problems` naming each. With "later", `verification_pending`
+        is set unless a record of an earlier verification of this very file stands.
+        """
         path = Path(path)
         version = check_header(path)
         user = user or default_user()
         reason = "opened read-only" if read_only else ""
+        shared = location.shared_location(path)
         lock: FileLock | None = None
         if not read_only:
             if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
                 reason = "the file (or its folder) is read-only on disk"
             else:
                 lock = FileLock(path)
-                if not lock.acquire(user):
+                if not lock.acquire(user, lock_tender=not shared):
                     reason = f"it is open for writing by {lock.holder()}"
                     lock = None
         db: Database | None = None
         try:
-            db = _connect(path, writable=lock is not None)
-            _quick_check(db, path.name)
+            before = verification.stamp(path)  # before reading: a change meanwhile shows
+            db = connect(path, writable=lock is not None)
+            quick_check(db, path.name)
             tf = cls(path, db, lock, user, reason)
-            if lock is not None and version < SCHEMA_VERSION:
+            tf.location = tf._watch.location = shared
+            found: list[AuditProblem] | None
+            found = verification.structure_problems(db, version, migrations)
+            if lock is not None and version < SCHEMA_VERSION and not found:
                 problem = audit.verify(db)
                 if problem is not None:  # an upgrade re-audits: never bless a tampered file
                     raise StorageError(f"{path.name} cannot be upgraded to this version's file "
                                        f"format: its audit trail is broken ({problem.message})")
                 backup.snapshot(db, path, "before-migration", backup.keep_count(db))
+                tf._watch.use_journal(db)
+                tf._migrate()
+                version, before = SCHEMA_VERSION, None
+            upgraded_in_memory = lock is None and version < SCHEMA_VERSION and not found
+            if upgraded_in_memory:
+                # Read-only, in an older format: verified as it is on disk, then read through
+                # a private copy in memory brought up to this version (the file is untouched).
+                found = verification.run(db, path, version, migrations, verify, before)
+                db = tf.db = in_memory_copy(db)
                 tf._migrate()
             tf._require_schema()
             tf._check_names()
-            problem = audit.verify(db)
+            if upgraded_in_memory:
+                pass  # verified above, as it is on disk
+            elif not found:
+                found = verification.run(db, path, version, migrations, verify, before)
+            elif verify != "later":  # read-only now for sure; name the trail's problems too
+                found = verification.full(db, version, migrations)
         except BaseException as exc:
             if db is not None:
                 db.close()
@@ -153,12 +195,24 @@ class TenderFile:
                 # Damage quick_check does not see: a page or a text unreadable mid-table.
                 raise StorageError(damaged(path.name, exc)) from None
             raise
-        if problem is not None:
-            tf.integrity_problem = problem.message
-            tf.read_only_reason = f"its audit trail is broken: {problem.message}"
-        elif not tf.read_only and tf._status() == "locked":
+        if lock is not None:
+            tf._watch.state = disk_state(path)
+        tf.apply_verification(found)
+        if not tf.read_only and tf._status() == "locked":
             tf.read_only_reason = LOCKED_REASON
         return tf
+
+    def apply_verification(self, found: list[AuditProblem] | None) -> None:
+        """Take the result of verifying the file (None: not done yet); a problem makes the
+        file read-only for the rest of the session."""
+        self.verification_pending = found is None
+        if not found:
+            return
+        self.problems = found
+        self.integrity_problem = found[0].message
+        what = "its structure was changed" if found[0].table == STRUCTURE else \
+            "its audit trail is broken"
+        self.read_only_reason = f"{what}: {found[0].message}"
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], data: TenderData, *,
@@ -174,7 +228,6 @@ class TenderFile:
         try:
             db = Database(sqlite3.connect(part))
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute("PRAGMA journal_mode = WAL")
             tf = cls(part, db, None, user)
             tf._migrate()
             tf.set_meta("created_by", f"workbench {__version__}")
@@ -189,10 +242,17 @@ class TenderFile:
         finally:
             for leftover in (part, Path(f"{part}-wal"), Path(f"{part}-shm")):
                 leftover.unlink(missing_ok=True)
-        return cls.open(path, user=user)
+        # Written by this process a moment ago: its structure is checked on opening, and its
+        # trail is the one just built, so it is not hashed all over again.
+        tf = cls.open(path, user=user, verify="later")
+        tf.apply_verification(tf.problems)
+        return tf
 
     def close(self) -> None:
+        if self._lock is not None:
+            self._watch.at_rest(self.db, self.path)
         self.db.close()
+        self._watch.after_write(self.path)  # a worker's connection may checkpoint on closing
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -211,6 +271,32 @@ class TenderFile:
     def holds_lock(self) -> bool:
         """True when this process is the file's one writer (even if it refuses changes)."""
         return self._lock is not None
+
+    def _before_write(self) -> None:
+        """The file on disk must still be the one opened, as we left it (see `DiskWatch`)."""
+        try:
+            self._watch.before_write(self.db, self.path)
+        except ReadOnlyError as exc:
+            self.read_only_reason = str(exc)
+            raise
+
+    def checkpoint(self) -> None:
+        """Copy into the .tender what a reader held back in the -wal (call when a long read
+        elsewhere, such as the check after opening, has ended)."""
+        self._watch.checkpoint(self.db, self.path)
+
+    def for_worker_thread(self) -> TenderFile:
+        """The same open tender on a connection of the calling thread's own (an SQLite
+        connection stays on the thread that made it), for work handed to a worker while the
+        window waits. It shares this file's lock and its watch on the file on disk, so its
+        writes count as this file's own. Close it when the work is done."""
+        twin = TenderFile(self.path, connect(self.path, writable=self.holds_lock), None,
+                          self.user, self.read_only_reason)
+        twin._watch = self._watch
+        twin._watch.settings(twin.db)
+        twin.location = self.location
+        twin.integrity_problem, twin.problems = self.integrity_problem, self.problems
+        return twin
 
     def _migrate(self) -> None:
         """Bring the file to this version's format in one transaction, re-auditing every row
@@ -243,10 +329,10 @@ class TenderFile:
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise StorageError(damaged(self.path.name, exc, "cannot be read")) from None
         except (ArithmeticError, ValueError, LookupError, TypeError) as exc:
-            if not self.integrity_problem:
+            if not self.integrity_problem and not self.verification_pending:
                 raise  # the file checked out, so this is a bug, not damage
             raise StorageError(f"{self.path.name} cannot be read: it was changed outside the "
-                               f"workbench ({self.integrity_problem})") from exc
+                               f"workbench ({self.integrity_problem or exc})") from exc
 
     def tender(self) -> Tender:
         """The tender's header (details, seal, panel and moderation rules), one row read."""
@@ -265,14 +351,6 @@ class TenderFile:
     @property
     def uid(self) -> str:
         return str(self.rows("tender")[0]["uid"])
-
-    def for_worker_thread(self) -> TenderFile:
-        """This open file on a connection of the calling thread's own (an SQLite connection
-        stays on the thread that made it). It relies on this handle's one-writer lock, so
-        close it before this handle; the caller keeps the GUI still meanwhile."""
-        db = Database(sqlite3.connect(self.path, timeout=5))
-        db.execute("PRAGMA foreign_keys = ON")
-        return TenderFile(self.path, db, None, self.user, self.read_only_reason)
 
     def meta(self, key: str, default: str = "") -> str:
         rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
@@ -294,6 +372,7 @@ class TenderFile:
         if self._pending is not None:  # nested: part of the enclosing action
             yield self
             return
+        self._before_write()
         self._pending, self._changes = [], []
         self.last_change = ChangeSet()
         try:
@@ -316,6 +395,7 @@ class TenderFile:
                 taken.append(self.last_change)
         finally:
             self._pending, self._changes = None, []
+            self._watch.after_write(self.path)
         if self._status() == "locked":
             self.read_only_reason = self.read_only_reason or LOCKED_REASON
         elif self.read_only_reason == LOCKED_REASON:
@@ -402,8 +482,12 @@ class TenderFile:
 
     def set_meta(self, key: str, value: str) -> None:
         """File bookkeeping outside the domain (pack identity and the like); not audited."""
+        if self._pending is None:
+            self._before_write()
         self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                         "SET value = excluded.value", [key, value])
+        if self._pending is None:
+            self._watch.after_write(self.path)
 
     def _require_action(self) -> list[dict[str, Any]]:
         if self._pending is None:
@@ -434,64 +518,3 @@ class TenderFile:
             "before": None if before is None else audit.content(before),
             "after": None if after is None else audit.content(after),
         }
-
-
-def _connect(path: Path, *, writable: bool) -> Database:
-    try:
-        if writable:
-            conn = sqlite3.connect(path, timeout=5)
-            # FULL, not WAL's usual NORMAL: a commit reaches the disk before the action
-            # returns, so a power cut cannot take back a score the evaluator saw saved.
-            conn.execute("PRAGMA synchronous = FULL")
-        else:
-            conn = _connect_read_only(path)
-        db = Database(conn)
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
-    except (sqlite3.Error, UnicodeDecodeError) as exc:
-        if isinstance(exc, sqlite3.OperationalError) and not str(exc).startswith("Could not"):
-            # Not damage: no access, no such folder, a lock that would not clear...
-            raise StorageError(damaged(path.name, exc, "cannot be opened", advice=False)) \
-                from None
-        raise StorageError(damaged(path.name, exc)) from None
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    uri = f"file:{quote(str(path.resolve()))}"
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.OperationalError:
-        if os.access(path.parent, os.W_OK) and os.access(path, os.W_OK):
-            raise
-        # A tender on a read-only disk or folder: SQLite cannot make the shared-memory side
-        # file its WAL mode reads through, so it reads the file as unchanging. (Should its
-        # owner change it meanwhile, reopening shows the change.)
-        conn.close()
-        return sqlite3.connect(f"{uri}?immutable=1", uri=True)
-
-
-def _quick_check(db: Database, name: str) -> None:
-    """A damaged or truncated file fails here, before anything is written to it."""
-    try:
-        result = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        db.close()
-        raise StorageError(damaged(name, exc)) from None
-    if result != ["ok"]:
-        db.close()
-        raise StorageError(damaged(name, result[0]))
-
-
-def damaged(name: str, detail: object, what: str = "is damaged and cannot be opened",
-            advice: bool = True) -> str:
-    """One line, whatever SQLite said: its first line, cut short, never undecodable bytes."""
-    if isinstance(detail, UnicodeDecodeError) or str(detail).startswith("Could not decode"):
-        text = "some of its text is unreadable"
-    else:
-        text = " ".join(str(detail).replace("*** in database main ***", "").split())
-    if len(text) > 90:
-        text = text[:89].rstrip() + "…"
-    tail = "; restore a backup (File ▸ Restore backup…)" if advice else ""
-    return f"{name} {what} ({text}){tail}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -149,8 +149,17 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
     return rows
 
 
-def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
-    """Rebuild a whole tender from its rows (each table's rows in key order)."""
+#: The tables a lot is stored in, apart from its scores (read in full or not at all).
+LOT_TABLES = ("criteria", "bidders", "bidder_values", "assignments", "gateways")
+#: The columns scores and agreed scores are read with, in the order `lot_of` takes them:
+#: these tables hold nearly all of a tender's rows, so they are read as plain tuples.
+SCORE_COLUMNS = ("evaluator_id", "bidder_id", "criterion_id", "score", "rationale", "status")
+MODERATED_COLUMNS = ("bidder_id", "criterion_id", "score", "rationale", "agreed_by",
+                     "agreed_at", "attendees")
+
+
+def head_of(rows: Mapping[str, list[Row]]) -> TenderData:
+    """The tender, its scales and its panel from their rows, with no lots yet."""
     t = rows["tender"][0]
     tender = Tender(
         title=t["title"], reference=t["reference"], authority=t["authority"],
@@ -178,17 +187,13 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
             e["conflict_mitigation"]))
         for e in sorted(rows["evaluators"], key=lambda e: e["position"])
     ]
-    by_lot: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    for table in ("criteria", "bidders", "bidder_values", "assignments", "scores", "moderated",
-                  "gateways"):
-        for row in rows[table]:
-            by_lot[row["lot_id"]][table].append(row)
-    lots = [_lot(lot["id"], lot["title"], by_lot[lot["id"]])
-            for lot in sorted(rows["lots"], key=lambda lot: lot["position"])]
-    return TenderData(tender, scales, evaluators, lots)
+    return TenderData(tender, scales, evaluators, [])
 
 
-def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
+def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, ...]],
+           moderated: Iterable[tuple[Any, ...]]) -> Lot:
+    """One lot from its row, its `LOT_TABLES` rows (each in key order) and its score tuples
+    (`SCORE_COLUMNS`, `MODERATED_COLUMNS`)."""
     nodes = {
         r["id"]: (r, Criterion(
             id=r["id"], title=r["title"], kind=r["kind"], weight=parse_stored(r["weight"]),
@@ -215,11 +220,25 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
     order = {c.id: i for i, c in enumerate(c for root in roots for c in root.walk())}
     assignments = [Assignment(e, sorted(cids, key=lambda c: order.get(c, 0)))
                    for e, cids in assigned.items()]
-    scores = [Score(s["evaluator_id"], s["bidder_id"], s["criterion_id"], Decimal(s["score"]),
-                    s["rationale"], s["status"]) for s in rows["scores"]]
-    moderated = [ModeratedScore(m["bidder_id"], m["criterion_id"], Decimal(m["score"]),
-                                m["rationale"], m["agreed_by"], m["agreed_at"],
-                                json.loads(m["attendees"])) for m in rows["moderated"]]
+    # Tens of thousands of scores share a handful of values and attendee lists: each text is
+    # parsed once (Decimals are immutable; each agreed score still gets its own list).
+    number, people = _Parsed(Decimal), _Parsed(json.loads)
+    score_list = [Score(e, b, c, number[v], r, st) for e, b, c, v, r, st in scores]
+    agreed = [ModeratedScore(b, c, number[v], r, by, at, list(people[who]))
+              for b, c, v, r, by, at, who in moderated]
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
-    return Lot(lot_id, title, roots, bidders, assignments, scores, moderated, gateways)
+    return Lot(lot["id"], lot["title"], roots, bidders, assignments, score_list, agreed,
+               gateways)
+
+
+class _Parsed(dict[str, Any]):
+    """Each text parsed once by `parse`, then looked up."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._parse = parse
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = self._parse(text)
+        return value

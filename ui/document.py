@@ -1,7 +1,8 @@
-"""The open tender as the UI sees it: the file, a cached snapshot, the undo stack, one signal.
+"""The open tender as the UI sees it: the file, a cache of it, the undo stack, one signal.
 
-Every view reads `doc.data` and listens to `doc.changed`; every edit goes through `doc.push()`
-with a `CoreCommand`, so it is one audited transaction in the file and one step of undo.
+Every view reads `doc.data` (or, cheaper on a large tender, `doc.head`, `doc.lot()` and
+`doc.result()`) and listens to `doc.changed`; every edit goes through `doc.push()` with a
+`CoreCommand`, so it is one audited transaction in the file and one step of undo.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from workbench.domain import TenderData
+from workbench.domain import Lot, TenderData
 from workbench.errors import WorkbenchError
+from workbench.scoring.results import LotResult
 from workbench.storage import TenderFile
 
+from ui.doc_cache import DocCache
 from ui.errors import show_error
 
 CoreCall = Callable[[TenderFile], object]
@@ -54,7 +57,7 @@ class TenderDocument(QObject):
         super().__init__(parent)
         self.tf = tf
         self.undo_stack = QUndoStack(self)
-        self._data: TenderData | None = None
+        self._cache = DocCache(tf)
 
     @property
     def path(self) -> str:
@@ -64,15 +67,30 @@ class TenderDocument(QObject):
     def read_only(self) -> bool:
         return self.tf.read_only
 
+    # -- reading (see ui/doc_cache.py) ---------------------------------------------------
+
     @property
     def data(self) -> TenderData:
-        if self._data is None:
-            self._data = self.tf.load()
-        return self._data
+        """The whole tender (every lot read): for views that show the tender as a whole."""
+        return self._cache.data
+
+    @property
+    def head(self) -> TenderData:
+        """The tender's details, scales and panel, with no lots (`lots` is empty)."""
+        return self._cache.head
+
+    def lot_titles(self) -> list[tuple[str, str]]:
+        return self._cache.lot_titles()
+
+    def lot(self, lot_id: str) -> Lot | None:
+        return self._cache.lot(lot_id)
+
+    def result(self, lot_id: str) -> LotResult | None:
+        return self._cache.result(lot_id)
 
     def notify(self) -> None:
-        """The file changed: drop the snapshot and tell every view."""
-        self._data = None
+        """The file changed: forget what is cached of it and tell every view."""
+        self._cache.forget()
         self.changed.emit()
 
     def push(self, command: CoreCommand) -> bool:

@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         if self.doc is None:
             return
-        data = self.doc.data
+        data = self.doc.head
         name = Path(self.doc.path).name
         suffix = " [read-only]" if self.doc.read_only else ""
         self.setWindowTitle(f"{data.tender.title} — {name}{suffix}")

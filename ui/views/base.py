@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import TenderData
-
 from ui.document import TenderDocument
 
 
@@ -101,15 +99,16 @@ class LotPicker(QComboBox):
         self.currentIndexChanged.connect(self._emit)
         self._filling = False
 
-    def fill(self, data: TenderData) -> None:
-        """List the tender's lots, keeping the current one if it still exists."""
+    def fill(self, lots: list[tuple[str, str]]) -> None:
+        """List the tender's lots, (id, title) as `TenderDocument.lot_titles()` gives them,
+        keeping the current one if it still exists."""
         keep = self.lot_id()
         self._filling = True
         self.clear()
-        for lot in data.lots:
-            self.addItem(lot.title or lot.id, lot.id)
+        for lot_id, title in lots:
+            self.addItem(title or lot_id, lot_id)
         index = self.findData(keep) if keep else -1
-        self.setCurrentIndex(index if index >= 0 else 0 if data.lots else -1)
+        self.setCurrentIndex(index if index >= 0 else 0 if lots else -1)
         self._filling = False
 
     def lot_id(self) -> str | None:

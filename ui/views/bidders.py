@@ -110,7 +110,7 @@ class BiddersView(View):
         return self._results[lot.id]
 
     def refresh(self) -> None:
-        self.lots.fill(self.doc.data)
+        self.lots.fill(self.doc.lot_titles())
         self._show_lot()
 
     def _show_lot(self) -> None:

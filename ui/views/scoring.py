@@ -151,7 +151,7 @@ class ScoringView(View):
         return self.evaluator.currentData() or ""
 
     def _who(self) -> Evaluator | None:
-        return self.doc.data.evaluator(self.evaluator_id)
+        return self.doc.head.evaluator(self.evaluator_id)
 
     def _locked_reason(self) -> str:
         if self.doc.read_only:
@@ -159,7 +159,7 @@ class ScoringView(View):
         if self.pack and self.doc.tf.meta("pack_submitted") == "1":
             return ("You have submitted this pack; your scores can no longer change. Send this "
                     f"file back to the procurement lead: {self.doc.path}")
-        if self.doc.data.tender.status == "locked":
+        if self.doc.head.tender.status == "locked":
             return "The tender is locked; scores cannot change."
         return ""
 
@@ -168,14 +168,15 @@ class ScoringView(View):
         if not self.pack or self._locked_reason():
             return []
         register = roster.conflicts(self.doc.tf)
-        return [(lot.id, lot.title) for lot in self.doc.data.lots
-                if (lot.id, self.evaluator_id) not in register]
+        return [(lot_id, title) for lot_id, title in self.doc.lot_titles()
+                if (lot_id, self.evaluator_id) not in register]
 
     # -- filling ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        data = self.doc.data
-        _refill(self.lot, [(lot.title, lot.id) for lot in data.lots])
+        data = self.doc.head
+        lots = self.doc.lot_titles()
+        _refill(self.lot, [(title, lot_id) for lot_id, title in lots])
         self._fill_evaluators()
         who = self._who()
         locked = self._locked_reason()
@@ -188,8 +189,8 @@ class ScoringView(View):
         undeclared = self._undeclared()
         if undeclared:
             lot_id, title = undeclared[0]
-            self.declaration.show_lot(lot_id, title, len(data.lots) - len(undeclared) + 1,
-                                      len(data.lots))
+            self.declaration.show_lot(lot_id, title, len(lots) - len(undeclared) + 1,
+                                      len(lots))
             self.pages.setCurrentWidget(self.declaration)
         for widget in (self.lot, self.lot_label, self.progress):
             widget.setVisible(not undeclared)
@@ -201,13 +202,13 @@ class ScoringView(View):
     def _fill_evaluators(self) -> None:
         if self.pack:
             return
-        lot = self.doc.data.lot(self.lot.currentData() or "")
+        lot = self.doc.lot(self.lot.currentData() or "")
         on_lot = {a.evaluator for a in lot.assignments if a.criteria} if lot else set()
-        _refill(self.evaluator, [(e.name, e.id) for e in self.doc.data.evaluators
+        _refill(self.evaluator, [(e.name, e.id) for e in self.doc.head.evaluators
                                  if e.id in on_lot])
 
     def _moderation_note(self) -> str:
-        if not self.pack and self.doc.data.tender.status in ("moderation", "award_recommended"):
+        if not self.pack and self.doc.head.tender.status in ("moderation", "award_recommended"):
             return ("Moderation has started: an original score changed now is kept in the audit "
                     "trail with who changed it. Agree consensus scores in Moderation.")
         return ""
@@ -221,7 +222,8 @@ class ScoringView(View):
 
     def _fill_items(self) -> None:
         lot_id, evaluator_id = self.lot.currentData() or "", self.evaluator_id
-        items = score_items(self.doc.data, lot_id, evaluator_id) if evaluator_id else []
+        lot = self.doc.lot(lot_id)
+        items = score_items(self.doc.head, lot, evaluator_id) if evaluator_id and lot else []
         self._store_draft()
         self._shown = None
         self.items_model.set_rows(items, {key[1:] for key in self._drafts
@@ -276,7 +278,7 @@ class ScoringView(View):
             f"{len(criteria)}")
         locked = bool(self._locked_reason())
         self.entry.show_item(item.criterion, item.bidder_label,
-                             self.doc.data.scale(item.criterion.scale), score, rationale,
+                             self.doc.head.scale(item.criterion.scale), score, rationale,
                              roster.panel_settings(self.doc.tf).rationale_min_length, locked)
         self.save.setVisible(not locked)
         self.previous.setEnabled(row > 0)

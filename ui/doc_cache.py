@@ -10,11 +10,10 @@ and tables it touched. Unchanged lots stay the same objects, so whatever a view 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from workbench.domain import Lot, TenderData
 from workbench.scoring.results import LotResult, compute_lot
 from workbench.storage import TenderFile
+from workbench.storage.changes import ChangeSet
 
 #: Tables of the tender as a whole: a change to any of them is read again, and since totals
 #: depend on the tender's points and rounding and on the scales, every lot's results go too.
@@ -82,26 +81,23 @@ class DocCache:
 
     # -- forgetting ------------------------------------------------------------------------
 
-    def forget(self, tables: Iterable[str] | None = None,
-               lots: Iterable[str] | None = None) -> None:
-        """Drop what a change touched: `tables` by name and the `lots` by id it wrote to;
-        None (unknown) forgets everything."""
-        if tables is None or lots is None:
+    def forget(self, changes: ChangeSet | None = None) -> None:
+        """Drop what `changes` touched (None: anything may have changed)."""
+        if changes is None:
             self._head, self._titles, self._data = None, None, None
             self._lots.clear()
             self._results.clear()
             return
-        tables, lots = set(tables), set(lots)
+        tables = changes.tables
+        lots = set(changes.lots)
         if tables & HEAD_TABLES:
             self._head = None
             self._results.clear()
         if "lots" in tables:  # a lot added, removed or retitled
             self._titles = None
-            for lot_id in lots or list(self._lots):
-                self._lots.pop(lot_id, None)
-        if tables & LOT_TABLES:
-            for lot_id in lots:
-                self._lots.pop(lot_id, None)
-                self._results.pop(lot_id, None)
+            lots |= {str(c.row["id"]) for c in changes.changes if c.table == "lots"}
+        for lot_id in lots if tables & (LOT_TABLES | {"lots"}) else ():
+            self._lots.pop(lot_id, None)
+            self._results.pop(lot_id, None)
         if tables & (HEAD_TABLES | LOT_TABLES | {"lots"}):
             self._data = None

@@ -14,6 +14,7 @@ from workbench.domain import Lot, TenderData
 from workbench.scoring.results import LotResult, compute_lot
 from workbench.storage import TenderFile
 from workbench.storage.changes import ChangeSet
+from workbench.storage.records import patched_lot
 
 #: Tables of the tender as a whole: a change to any of them is read again, and since totals
 #: depend on the tender's points and rounding and on the scales, every lot's results go too.
@@ -97,7 +98,16 @@ class DocCache:
             self._titles = None
             lots |= {str(c.row["id"]) for c in changes.changes if c.table == "lots"}
         for lot_id in lots if tables & (LOT_TABLES | {"lots"}) else ():
-            self._lots.pop(lot_id, None)
             self._results.pop(lot_id, None)
+            cached = self._lots.pop(lot_id, None)
+            if cached is not None and "lots" not in tables:
+                # A score or an agreed score (an edit in Scoring or Moderation) is applied to
+                # the lot in memory: reading the lot's tens of thousands of scores again for
+                # one of them would take longer than the person takes to type the next.
+                patched = patched_lot(cached, [(c.table, c.before, c.after)
+                                               for c in changes.changes
+                                               if c.row.get("lot_id") == lot_id])
+                if patched is not None:
+                    self._lots[lot_id] = patched
         if tables & (HEAD_TABLES | LOT_TABLES | {"lots"}):
             self._data = None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from workbench.domain import (
     Assignment,
@@ -27,6 +29,7 @@ from workbench.domain import (
 from workbench.numbers import dec_str, parse_stored
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -220,16 +223,59 @@ def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, 
     order = {c.id: i for i, c in enumerate(c for root in roots for c in root.walk())}
     assignments = [Assignment(e, sorted(cids, key=lambda c: order.get(c, 0)))
                    for e, cids in assigned.items()]
-    # Tens of thousands of scores share a handful of values and attendee lists: each text is
-    # parsed once (Decimals are immutable; each agreed score still gets its own list).
-    number, people = _Parsed(Decimal), _Parsed(json.loads)
-    score_list = [Score(e, b, c, number[v], r, st) for e, b, c, v, r, st in scores]
-    agreed = [ModeratedScore(b, c, number[v], r, by, at, list(people[who]))
-              for b, c, v, r, by, at, who in moderated]
+    score_list, agreed = scores_of(scores), agreed_of(moderated)
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
     return Lot(lot["id"], lot["title"], roots, bidders, assignments, score_list, agreed,
                gateways)
+
+
+def scores_of(rows: Iterable[tuple[Any, ...]]) -> list[Score]:
+    """Scores from `SCORE_COLUMNS` tuples."""
+    # Tens of thousands of scores share a handful of values: each is parsed once (Decimals
+    # are immutable, so sharing them is safe).
+    number = _Parsed(Decimal)
+    return [Score(e, b, c, number[v], r, st) for e, b, c, v, r, st in rows]
+
+
+def agreed_of(rows: Iterable[tuple[Any, ...]]) -> list[ModeratedScore]:
+    """Agreed scores from `MODERATED_COLUMNS` tuples (each with its own attendee list)."""
+    number, people = _Parsed(Decimal), _Parsed(json.loads)
+    return [ModeratedScore(b, c, number[v], r, by, at, list(people[who]))
+            for b, c, v, r, by, at, who in rows]
+
+
+def patched_lot(lot: Lot, changes: Iterable[tuple[str, Row | None, Row | None]]) -> Lot | None:
+    """`lot` with changed rows (table, before, after) applied, when all of them are its scores
+    or agreed scores (what scoring and moderation change, one at a time); None when anything
+    else changed and the lot must be read again. `lot` itself is left as it was."""
+    scores, agreed = lot.scores, lot.moderated
+    key: tuple[str, ...]
+    for table, before, after in changes:
+        row = after if after is not None else before
+        assert row is not None
+        if table == "scores":
+            key = (row["evaluator_id"], row["bidder_id"], row["criterion_id"])
+            new = scores_of([tuple(after[c] for c in SCORE_COLUMNS)]) if after else []
+            scores = _spliced(scores, lambda s: (s.evaluator, s.bidder, s.criterion), key, new)
+        elif table == "moderated":
+            key = (row["bidder_id"], row["criterion_id"])
+            found = agreed_of([tuple(after[c] for c in MODERATED_COLUMNS)]) if after else []
+            agreed = _spliced(agreed, lambda m: (m.bidder, m.criterion), key, found)
+        elif table in LOT_TABLES:
+            return None
+        # Any other table (meetings, parked items, packs...) is not part of the lot.
+    return replace(lot, scores=scores, moderated=agreed)
+
+
+def _spliced(items: list[T], key_of: Callable[[T], tuple[str, ...]], key: tuple[str, ...],
+             new: list[T]) -> list[T]:
+    """A copy of `items` (in key order) with the item of `key` replaced by `new` (one item,
+    or none to delete it), kept in key order."""
+    keys = [key_of(item) for item in items]
+    at = bisect_left(keys, key)
+    found = at < len(keys) and keys[at] == key
+    return items[:at] + new + items[at + 1 if found else at:]
 
 
 class _Parsed(dict[str, Any]):

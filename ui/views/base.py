@@ -14,24 +14,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.storage.changes import ChangeSet
+
 from ui.document import TenderDocument
 
 
 class View(QWidget):
     """A page of the main window. Subclasses build widgets in __init__ and fill them in
     `refresh()`, which runs whenever the document changes (only while the view is shown, or
-    when it is next shown)."""
+    when it is next shown), unless `update_in_place()` took care of the change."""
 
     def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
         self._stale = True
-        doc.changed.connect(self._on_changed)
+        doc.changes.connect(self._on_changes)
 
-    def _on_changed(self) -> None:
+    def _on_changes(self, changes: ChangeSet | None) -> None:
+        if self.isVisible() and not self._stale and changes is not None \
+                and self.update_in_place(changes):
+            return
         self._stale = True
         if self.isVisible():
             self.refresh_if_stale()
+
+    def update_in_place(self, changes: ChangeSet) -> bool:
+        """Show `changes` without a full refresh, if the view can (a changed row updated
+        where it is, keeping selection, scroll and focus); False to refresh instead."""
+        return False
 
     def refresh_if_stale(self) -> None:
         if self._stale:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workbench.domain import Evaluator
 from workbench.numbers import dec_str
 from workbench.panel import roster
+from workbench.storage.changes import ChangeSet
 
 from ui import errors
 from ui.document import TenderDocument
@@ -32,7 +33,7 @@ from ui.views.base import View, heading, note, page_layout
 from ui.views.panel_actions import push_change, tell
 from ui.views.scoring_declare import DeclarationPage
 from ui.views.scoring_entry import EntryPanel
-from ui.views.scoring_models import ScoreItem, ScoreItemsModel, score_items
+from ui.views.scoring_models import ScoreItem, ScoreItemsModel, own_scores, score_items
 from ui.views.table_base import list_table
 
 Draft = tuple[str, str]
@@ -109,6 +110,9 @@ class ScoringView(View):
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ScoreItemsModel.COL_BIDDER, QHeaderView.ResizeMode.Stretch)
+        # Fit the columns to the rows in sight, not to every row: a large lot has thousands,
+        # and measuring them all after each saved score took longer than the save.
+        header.setResizeContentsPrecision(0)
         self.items.setFixedWidth(340)
         self.items.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show(current.row()))
@@ -198,6 +202,23 @@ class ScoringView(View):
         if undeclared:
             return
         self._fill_items()
+
+    def update_in_place(self, changes: ChangeSet) -> bool:
+        """Scores saved on the lot on screen (this view's Ctrl+Enter, an undo): the list's
+        rows stay, their scores change. Anything else refreshes the view."""
+        lot_id = self.lot.currentData() or ""
+        lot = self.doc.lot(lot_id)
+        if self.pack or lot is None or changes.tables != {"scores"} \
+                or changes.lots != {lot_id} or self.pages.currentWidget() is not self.scoring:
+            return False
+        self.items_model.set_saved(own_scores(lot, self.evaluator_id))
+        self.progress.setValue(sum(1 for item in self.items_model.items() if item.saved))
+        row = self.items.currentIndex().row()
+        now, shown = self.items_model.item(row), self._shown
+        if now is not None and shown is not None and now.key == shown.key \
+                and now.saved is not shown.saved:
+            self._show(row)  # an undo or redo of the score on screen (a typed draft stays)
+        return True
 
     def _fill_evaluators(self) -> None:
         if self.pack:

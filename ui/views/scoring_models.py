@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
@@ -35,11 +36,16 @@ class ScoreItem:
 def score_items(head: TenderData, lot: Lot, evaluator_id: str) -> list[ScoreItem]:
     """Question by question, bidder by bidder: what `evaluator_id` scores on `lot` (`head`
     gives the scales), with only that evaluator's own saved scores (never anyone else's)."""
-    mine = {(s.criterion, s.bidder): s for s in lot.scores if s.evaluator == evaluator_id}
+    mine = own_scores(lot, evaluator_id)
     criteria = {c.id: c for c in lot.all_criteria()}
     return [ScoreItem(lot.id, criteria[item.criterion_id], item.bidder_id, item.bidder_label,
                       mine.get((item.criterion_id, item.bidder_id)))
             for item in pack_items(replace(head, lots=[lot]), evaluator_id)]
+
+
+def own_scores(lot: Lot, evaluator_id: str) -> dict[tuple[str, str], Score]:
+    """One evaluator's scores on a lot, by (criterion, bidder)."""
+    return {(s.criterion, s.bidder): s for s in lot.scores if s.evaluator == evaluator_id}
 
 
 class ScoreItemsModel(RowsModel):
@@ -56,6 +62,14 @@ class ScoreItemsModel(RowsModel):
             self._unsaved = set(unsaved)
 
         self._replace_rows(list(items), lambda item: item.key, marks)
+
+    def set_saved(self, saved: Mapping[tuple[str, str], Score]) -> None:
+        """Each item's saved score from `saved` (by criterion and bidder), updated in place."""
+        rows = []
+        for item in self._rows:
+            now = saved.get((item.criterion.id, item.bidder_id))
+            rows.append(item if now is item.saved else replace(item, saved=now))
+        self._replace_rows(rows, lambda item: item.key)
 
     def set_unsaved(self, key: tuple[str, str, str], unsaved: bool) -> None:
         """Mark one item as typed-but-not-saved (or no longer)."""

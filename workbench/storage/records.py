@@ -272,9 +272,8 @@ def _spliced(items: list[T], key_of: Callable[[T], tuple[str, ...]], key: tuple[
              new: list[T]) -> list[T]:
     """A copy of `items` (in key order) with the item of `key` replaced by `new` (one item,
     or none to delete it), kept in key order."""
-    keys = [key_of(item) for item in items]
-    at = bisect_left(keys, key)
-    found = at < len(keys) and keys[at] == key
+    at = bisect_left(items, key, key=key_of)
+    found = at < len(items) and key_of(items[at]) == key
     return items[:at] + new + items[at + 1 if found else at:]
 
 

@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
     def close_document(self) -> None:
         if self.doc is None:
             return
+        # The start page first: with the views out of sight, taking them out of the stack
+        # shows none of them (each would otherwise refresh, on a large tender for minutes).
+        self._show_start()
         for view in self.views.values():
             view.deleteLater()
         self.views.clear()
@@ -200,7 +203,6 @@ class MainWindow(QMainWindow):
         self.doc.close()
         self.doc.deleteLater()
         self.doc = None
-        self._show_start()
         self.document_changed.emit()
 
     def _show_start(self) -> None:

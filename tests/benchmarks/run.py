@@ -244,15 +244,18 @@ def pack_pdf(files: dict[str, Path], repeat: int) -> Case:
 
 
 def plain_tables(lot: Lot) -> bytes:
-    """The pack's rows (every individual and agreed score with its reasons) as plain tables."""
+    """The pack's rows (every individual and agreed score with its reasons) as plain tables:
+    reasons wrapped to the column as plain lines, default table style, no markup."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.platypus import SimpleDocTemplate, Table
 
-    style = getSampleStyleSheet()["BodyText"]
-    rows = [[s.bidder, s.criterion, s.evaluator, str(s.score), Paragraph(s.rationale, style)]
+    def wrapped(text: str) -> str:
+        return "\n".join(simpleSplit(text, "Helvetica", 10, 290))
+
+    rows = [[s.bidder, s.criterion, s.evaluator, str(s.score), wrapped(s.rationale)]
             for s in lot.scores]
-    rows += [[m.bidder, m.criterion, "agreed", str(m.score), Paragraph(m.rationale, style)]
+    rows += [[m.bidder, m.criterion, "agreed", str(m.score), wrapped(m.rationale)]
              for m in lot.moderated]
     out = BytesIO()
     widths = [50, 50, 50, 40, 300]

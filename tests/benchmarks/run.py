@@ -142,6 +142,7 @@ def _create(path: Path, data: TenderData) -> None:
     part.unlink(missing_ok=True)
     TenderFile.create(part, data, user="benchmark").close()
     part.replace(path)
+    part.with_name(part.name + ".lock").unlink(missing_ok=True)
 
 
 def _make_packs(data: TenderData, tender: Path, out: Path) -> None:
@@ -282,17 +283,22 @@ def run_all(params: Params, cache: Path) -> dict[str, Any]:
 
     files = prepare(params, cache)
     repeat = params.repeat
+
+    def times(per_repeat: int) -> int:
+        """Quick cases run more often than `repeat`; `--repeat 1` runs each case once."""
+        return repeat * per_repeat if repeat > 1 else 1
+
     cases: list[Case] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)
         steps: list[Callable[[], Case]] = [
-            lambda: open_and_rank(files, min(repeat, 3)),
-            lambda: recompute_lot(_loaded(files["one_lot"]), repeat * 5),
-            lambda: gui_cases.edit_roundtrip(files["stress"], repeat * 5, work),
-            lambda: merge(files, min(repeat, 3), work),
-            lambda: pack_pdf(files, min(repeat, 3)),
-            lambda: gui_cases.gui_open(files["stress"], min(repeat, 3), work),
-            lambda: gui_cases.moderation_step(files["stress"], repeat * 15, work),
+            lambda: open_and_rank(files, repeat),
+            lambda: recompute_lot(_loaded(files["one_lot"]), times(5)),
+            lambda: gui_cases.edit_roundtrip(files["stress"], times(5), work),
+            lambda: merge(files, repeat, work),
+            lambda: pack_pdf(files, repeat),
+            lambda: gui_cases.gui_open(files["stress"], repeat, work),
+            lambda: gui_cases.moderation_step(files["stress"], times(15), work),
         ]
         for step in steps:
             case = step()

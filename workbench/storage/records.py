@@ -114,7 +114,19 @@ def moderated_row(lot_id: str, m: ModeratedScore) -> Row:
         "lot_id": lot_id, "bidder_id": m.bidder, "criterion_id": m.criterion,
         "score": dec_str(m.score), "rationale": m.rationale, "agreed_by": m.agreed_by,
         "agreed_at": m.agreed_at, "attendees": json.dumps(m.attendees, ensure_ascii=False),
+        "recused": json.dumps(m.recused),
     }
+
+
+def conflict_row(lot_id: str, evaluator_id: str, c: Conflict) -> Row:
+    return {"lot_id": lot_id, "evaluator_id": evaluator_id, "status": c.status,
+            "declared_on": c.declared_on, "nature": c.nature, "mitigation": c.mitigation,
+            "bidders": json.dumps(list(c.bidders))}
+
+
+def conflict_of(row: Mapping[str, Any]) -> Conflict:
+    return Conflict(row["status"], row["declared_on"], row["nature"], row["mitigation"],
+                    tuple(json.loads(row["bidders"])))
 
 
 def gateway_row(lot_id: str, g: GatewayResult) -> Row:
@@ -149,16 +161,18 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["scores"].extend(score_row(lot.id, s) for s in lot.scores)
         rows["moderated"].extend(moderated_row(lot.id, m) for m in lot.moderated)
         rows["gateways"].extend(gateway_row(lot.id, g) for g in lot.gateways)
+        rows["lot_conflicts"].extend(conflict_row(lot.id, e, c) for e, c in lot.conflicts.items())
     return rows
 
 
 #: The tables a lot is stored in, apart from its scores (read in full or not at all).
-LOT_TABLES = ("criteria", "bidders", "bidder_values", "assignments", "gateways")
+LOT_TABLES = ("criteria", "bidders", "bidder_values", "assignments", "gateways",
+              "lot_conflicts")
 #: The columns scores and agreed scores are read with, in the order `lot_of` takes them:
 #: these tables hold nearly all of a tender's rows, so they are read as plain tuples.
 SCORE_COLUMNS = ("evaluator_id", "bidder_id", "criterion_id", "score", "rationale", "status")
 MODERATED_COLUMNS = ("bidder_id", "criterion_id", "score", "rationale", "agreed_by",
-                     "agreed_at", "attendees")
+                     "agreed_at", "attendees", "recused")
 
 
 def head_of(rows: Mapping[str, list[Row]]) -> TenderData:
@@ -226,8 +240,9 @@ def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, 
     score_list, agreed = scores_of(scores), agreed_of(moderated)
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
+    conflicts = {c["evaluator_id"]: conflict_of(c) for c in rows["lot_conflicts"]}
     return Lot(lot["id"], lot["title"], roots, bidders, assignments, score_list, agreed,
-               gateways)
+               gateways, conflicts)
 
 
 def scores_of(rows: Iterable[tuple[Any, ...]]) -> list[Score]:
@@ -239,10 +254,10 @@ def scores_of(rows: Iterable[tuple[Any, ...]]) -> list[Score]:
 
 
 def agreed_of(rows: Iterable[tuple[Any, ...]]) -> list[ModeratedScore]:
-    """Agreed scores from `MODERATED_COLUMNS` tuples (each with its own attendee list)."""
+    """Agreed scores from `MODERATED_COLUMNS` tuples (each with its own lists of people)."""
     number, people = _Parsed(Decimal), _Parsed(json.loads)
-    return [ModeratedScore(b, c, number[v], r, by, at, list(people[who]))
-            for b, c, v, r, by, at, who in rows]
+    return [ModeratedScore(b, c, number[v], r, by, at, list(people[who]), list(people[out]))
+            for b, c, v, r, by, at, who, out in rows]
 
 
 def patched_lot(lot: Lot, changes: Iterable[tuple[str, Row | None, Row | None]]) -> Lot | None:

@@ -64,6 +64,7 @@ def _window(path: Path, work: Path, name: str):  # type: ignore[no-untyped-def]
     shutil.rmtree(work / "backups", ignore_errors=True)
     shutil.copyfile(path, copy)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     apply_style(app)
     settings.use_store(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
     errors.dialogs_enabled = False

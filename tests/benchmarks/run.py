@@ -42,6 +42,7 @@ from workbench.reports.pack import build_pack
 from workbench.scoring.results import compute_lot
 from workbench.scoring.weights import points_available
 from workbench.storage import TenderFile
+from workbench.storage.schema import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +52,7 @@ class Case:
     """One line of the report: the JSON the issue asks for."""
 
     name: str
-    seconds: float
+    seconds: float | None
     floor_seconds: float | None
     ratio: float | None
     target: str
@@ -70,7 +71,9 @@ class Params:
 
     @property
     def key(self) -> str:
-        return f"{self.lots}x{self.bidders}x{self.questions}x{self.evaluators}"
+        """The cache folder's name: the size, and the file format the files were written in
+        (an older cached file would be refused as unreadable)."""
+        return f"{self.lots}x{self.bidders}x{self.questions}x{self.evaluators}-v{SCHEMA_VERSION}"
 
 
 def median_time(run: Callable[[], object], repeat: int,
@@ -291,17 +294,22 @@ def run_all(params: Params, cache: Path) -> dict[str, Any]:
     cases: list[Case] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)
-        steps: list[Callable[[], Case]] = [
-            lambda: open_and_rank(files, repeat),
-            lambda: recompute_lot(_loaded(files["one_lot"]), times(5)),
-            lambda: gui_cases.edit_roundtrip(files["stress"], times(5), work),
-            lambda: merge(files, repeat, work),
-            lambda: pack_pdf(files, repeat),
-            lambda: gui_cases.gui_open(files["stress"], repeat, work),
-            lambda: gui_cases.moderation_step(files["stress"], times(15), work),
+        steps: list[tuple[str, Callable[[], Case]]] = [
+            ("open_and_rank", lambda: open_and_rank(files, repeat)),
+            ("recompute_lot", lambda: recompute_lot(_loaded(files["one_lot"]), times(5))),
+            ("edit_roundtrip",
+             lambda: gui_cases.edit_roundtrip(files["stress"], times(5), work)),
+            ("merge_packs", lambda: merge(files, repeat, work)),
+            ("pack_pdf", lambda: pack_pdf(files, repeat)),
+            ("gui_open", lambda: gui_cases.gui_open(files["stress"], repeat, work)),
+            ("moderation_step",
+             lambda: gui_cases.moderation_step(files["stress"], times(15), work)),
         ]
-        for step in steps:
-            case = step()
+        for name, step in steps:
+            try:
+                case = step()
+            except Exception as exc:  # reported, not raised: the other cases still run
+                case = Case(name, None, None, None, "", False, None, f"failed: {exc}")
             print(row_text(case), file=sys.stderr, flush=True)
             cases.append(case)
     return {"params": asdict(params), "machine": machine(),

@@ -277,8 +277,11 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
+    # The load average says how busy the machine was with other work: on a shared machine,
+    # wall-clock times grow with it, the floors as much as the cases.
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "system": platform.platform(), "sqlite": sqlite3.sqlite_version}
+            "system": platform.platform(), "sqlite": sqlite3.sqlite_version,
+            "load_average": [round(n, 1) for n in os.getloadavg()]}
 
 
 def run_all(params: Params, cache: Path) -> dict[str, Any]:

@@ -64,12 +64,13 @@ class ScoreItemsModel(RowsModel):
         self._replace_rows(list(items), lambda item: item.key, marks)
 
     def set_saved(self, saved: Mapping[tuple[str, str], Score]) -> None:
-        """Each item's saved score from `saved` (by criterion and bidder), updated in place."""
-        rows = []
-        for item in self._rows:
+        """Each item's saved score from `saved` (by criterion and bidder): the rows stay, and
+        only those whose score changed are updated (usually one)."""
+        for row, item in enumerate(self._rows):
             now = saved.get((item.criterion.id, item.bidder_id))
-            rows.append(item if now is item.saved else replace(item, saved=now))
-        self._replace_rows(rows, lambda item: item.key)
+            if now is not item.saved:
+                self._rows[row] = replace(item, saved=now)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.COL_SCORE))
 
     def set_unsaved(self, key: tuple[str, str, str], unsaved: bool) -> None:
         """Mark one item as typed-but-not-saved (or no longer)."""

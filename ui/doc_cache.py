@@ -21,7 +21,8 @@ from workbench.storage.records import patched_lot
 HEAD_TABLES = frozenset({"tender", "scales", "scale_levels", "evaluators"})
 #: Tables whose rows belong to one lot (by `lot_id`) and are part of its domain object.
 LOT_TABLES = frozenset({"criteria", "bidders", "bidder_values", "assignments", "scores",
-                        "moderated", "gateways", "lot_conflicts"})
+                        "moderated", "gateways", "lot_conflicts", "meetings", "parked",
+                        "commitments", "deliveries"})
 
 
 class DocCache:

@@ -35,6 +35,7 @@ from openpyxl import load_workbook
 from tests.benchmarks.generate import stress_tender
 
 from workbench.domain import Lot, TenderData
+from workbench.model.seal import seal
 from workbench.panel.merge import merge_packs
 from workbench.panel.packs import create_packs
 from workbench.reports.facts import from_file
@@ -161,13 +162,14 @@ def _create(path: Path, data: TenderData) -> None:
 def _make_packs(data: TenderData, tender: Path, out: Path) -> None:
     """A sealed lot with no scores yet, its packs issued and filled in as evaluators would."""
     print(f"issuing and filling packs in {out} …", file=sys.stderr, flush=True)
-    data = replace(data, tender=replace(data.tender, status="sealed"),
+    data = replace(data, tender=replace(data.tender, status="setup"),
                    lots=[replace(lot, scores=[], moderated=[]) for lot in data.lots])
     tender.unlink(missing_ok=True)
     TenderFile.create(tender, data, user="benchmark").close()
     part = out.with_name("part-" + out.name)
     shutil.rmtree(part, ignore_errors=True)
     with TenderFile.open(tender, user="benchmark") as tf:
+        seal(tf)  # packs go out only against a sealed plan
         paths = create_packs(tf, part, "xlsx")
     # Merging moves the tender on; the benchmark merges into copies of this untouched file.
     for path in paths:

@@ -1,11 +1,12 @@
-"""The open tender as the UI sees it: the file, a cached snapshot, the undo stack, one signal.
+"""The open tender as the UI sees it: the file, a cache of it, the undo stack, one signal.
 
-Every view reads `doc.data` and listens to `doc.changed` (or `doc.changes`, which says what an
-action touched); every edit goes through `doc.push()` with a `CoreCommand`, so it is one audited
-transaction in the file and one step of undo. Undo and redo are `revert()` of the step's change
-record: the same mechanism for every kind of edit, refused (naming the row) when a later action
-changed what it would put back, and then dropped from the stack so Undo/Redo stay in step
-with the file.
+Every view reads `doc.data` (or, cheaper on a large tender, `doc.head`, `doc.lot()` and
+`doc.result()`, which read and compute only what a change touched) and listens to
+`doc.changed` (or `doc.changes`, which says what an action touched); every edit goes through
+`doc.push()` with a `CoreCommand`, so it is one audited transaction in the file and one step of
+undo. Undo and redo are `revert()` of the step's change record: the same mechanism for every
+kind of edit, refused (naming the row) when a later action changed what it would put back, and
+then dropped from the stack so Undo/Redo stay in step with the file.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from workbench.domain import TenderData
+from workbench.domain import Lot, TenderData
 from workbench.errors import WorkbenchError
+from workbench.scoring.results import LotResult
 from workbench.storage import TenderFile
 from workbench.storage.changes import ChangeSet, revert
 
+from ui.doc_cache import DocCache
 from ui.errors import show_error
 
 CoreCall = Callable[[TenderFile], object]
@@ -78,7 +81,7 @@ class TenderDocument(QObject):
         super().__init__(parent)
         self.tf = tf
         self.undo_stack = QUndoStack(self)
-        self._data: TenderData | None = None
+        self._cache = DocCache(tf)
 
     @property
     def path(self) -> str:
@@ -88,15 +91,31 @@ class TenderDocument(QObject):
     def read_only(self) -> bool:
         return self.tf.read_only
 
+    # -- reading (see ui/doc_cache.py) ---------------------------------------------------
+
     @property
     def data(self) -> TenderData:
-        if self._data is None:
-            self._data = self.tf.load()
-        return self._data
+        """The whole tender (every lot read): for views that show the tender as a whole."""
+        return self._cache.data
+
+    @property
+    def head(self) -> TenderData:
+        """The tender's details, scales and panel, with no lots (`lots` is empty)."""
+        return self._cache.head
+
+    def lot_titles(self) -> list[tuple[str, str]]:
+        return self._cache.lot_titles()
+
+    def lot(self, lot_id: str) -> Lot | None:
+        return self._cache.lot(lot_id)
+
+    def result(self, lot_id: str) -> LotResult | None:
+        return self._cache.result(lot_id)
 
     def notify(self, changes: ChangeSet | None = None) -> None:
-        """The file changed: drop the snapshot and tell every view (None: anything may have)."""
-        self._data = None
+        """The file changed: forget what of it is cached and tell every view (None: anything
+        may have)."""
+        self._cache.forget(changes)
         self.changes.emit(changes)
         self.changed.emit()
 

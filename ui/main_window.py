@@ -234,6 +234,9 @@ class MainWindow(QMainWindow):
     def close_document(self) -> None:
         if self.doc is None:
             return
+        # The start page first: with the views out of sight, taking them out of the stack
+        # shows none of them (each would otherwise refresh, on a large tender for minutes).
+        self._show_start()
         for view in self.views.values():
             view.deleteLater()
         self.views.clear()
@@ -246,7 +249,6 @@ class MainWindow(QMainWindow):
         self.doc.close()
         self.doc.deleteLater()
         self.doc = None
-        self._show_start()
         self.document_changed.emit()
 
     def _show_start(self) -> None:
@@ -290,7 +292,7 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         if self.doc is None:
             return
-        data = self.doc.data
+        data = self.doc.head
         name = Path(self.doc.path).name
         suffix = " [read-only]" if self.doc.read_only else ""
         self.setWindowTitle(f"{data.tender.title} — {name}{suffix}")

@@ -1,9 +1,9 @@
 """Timing script for the audit trail on a large tender (not run in CI).
 
-A 40 bidders × 100 questions × 7 evaluators lot (28,000 scores) is written, then each score is
-changed once more, giving a trail of about 60,000 entries. Measured: opening the file (which
-verifies the whole chain and every protected row), `check`, building the Audit view's entries,
-and the cost of one audited action (fsync included). Run:
+One lot of the stress tender (40 bidders × 100 questions × 7 evaluators, 28,000 scores) is
+written, then each score is changed once more, giving a trail of about 60,000 entries.
+Measured: opening the file (which verifies the whole chain and every protected row), `check`,
+building the Audit view's entries, and the cost of one audited action (fsync included). Run:
 `.venv/bin/python -m tests.benchmarks.bench_audit`.
 """
 
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.benchmarks.generate import big_tender
+from tests.benchmarks.generate import stress_tender
 
 from workbench import audit_trail
 from workbench.storage import TenderFile, audit
@@ -34,7 +34,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.tender"
         start = time.perf_counter()
-        TenderFile.create(path, big_tender()).close()
+        TenderFile.create(path, stress_tender(lots=1)).close()
         with TenderFile.open(path) as tf, tf.action("Rescore everything"):
             for row in tf.rows("scores"):
                 tf.put("scores", {**row, "rationale": row["rationale"] + " (reviewed)"})

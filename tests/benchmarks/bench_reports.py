@@ -1,9 +1,9 @@
 """Timing script for the printed reports and exports on a large lot (not run in CI).
 
-One lot of 40 bidders × 100 questions × 7 evaluators (28,000 individual scores): the time and
-page count of the evaluation pack, once with the generator's one-line reasons and once with
-reasons of a realistic length (about 45 words per score, 40 per agreed score), then the
-assessment summaries and the Excel and OCDS exports.
+One lot of the stress tender (40 bidders × 100 questions × 7 evaluators, 28,000 individual
+scores with reasons of a few sentences, every item agreed): the time and page count of the
+evaluation pack, then the assessment summaries and the Excel and OCDS exports. The pack alone,
+against its floor, is the `pack_pdf` case of `tests/benchmarks/run.py`.
 Run from the repository root: `.venv/bin/python -m tests.benchmarks.bench_reports`.
 Times are wall clock and CPU: on a busy machine the CPU figure is the one to compare.
 """
@@ -13,13 +13,11 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from tests.benchmarks.generate import big_tender
+from tests.benchmarks.generate import stress_tender
 
-from workbench.domain import TenderData
 from workbench.exchange.ocds import write_ocds
 from workbench.exchange.results_xlsx import write_results_xlsx
 from workbench.reports.facts import from_data
@@ -27,25 +25,6 @@ from workbench.reports.pack import build_pack
 from workbench.reports.summaries import write_summaries
 
 T = TypeVar("T")
-
-REASON = ("The response sets out a clear delivery model with named leads and realistic "
-          "caseloads, but the mobilisation plan lacks a week-by-week timetable and the "
-          "approach to cover for absence relies on agency staff, which the specification "
-          "asked bidders to avoid where possible.")
-AGREED = ("Panel agreed after discussion: a sound and costed model that meets the requirement "
-          "in full; the gaps on mobilisation and absence cover keep it from the top mark, as "
-          "the evaluators' notes record.")
-
-
-def with_reasons(data: TenderData) -> TenderData:
-    """The same tender with every score and agreed score carrying a full-length reason."""
-    lot = data.lots[0]
-    lot = replace(lot, scores=[replace(s, rationale=REASON) for s in lot.scores],
-                  moderated=[replace(m, rationale=AGREED, agreed_by="Chair",
-                                     agreed_at="2026-11-19T10:00:00",
-                                     attendees=["A", "B", "C"]) for m in lot.moderated])
-    return replace(data, lots=[lot])
-
 
 def timed(what: str, run: Callable[[], T]) -> T:
     start, cpu = time.perf_counter(), time.process_time()
@@ -56,8 +35,7 @@ def timed(what: str, run: Callable[[], T]) -> T:
 
 
 def main() -> None:
-    for label, data in (("one-line reasons", big_tender(moderated=True)),
-                        ("full-length reasons", with_reasons(big_tender(moderated=True)))):
+    for label, data in (("stress lot", stress_tender(lots=1)),):
         facts = timed(f"results of the lot ({label})", lambda d=data: from_data(d))
         pdf, pages = timed(f"evaluation pack, {label}", lambda f=facts: build_pack(f))
         print(f"{'':<52} {pages} pages, {len(pdf) / 1e6:.1f} MB")

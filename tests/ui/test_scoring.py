@@ -38,7 +38,7 @@ def score_row(path: Path, evaluator: str, bidder: str, criterion: str = "Q1") ->
 
 def test_items_model(qtmodeltester, demo_data) -> None:
     model = ScoreItemsModel()
-    items = score_items(demo_data, "L1", "E2")
+    items = score_items(demo_data, demo_data.lot("L1"), "E2")
     model.set_rows(items, {items[1].key})
     qtmodeltester.check(model)
     assert (len(items), items[0].criterion.id, items[0].bidder_label) == \

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import TenderData
+from workbench.storage.changes import ChangeSet
 
 from ui.document import TenderDocument
 
@@ -22,18 +22,26 @@ from ui.document import TenderDocument
 class View(QWidget):
     """A page of the main window. Subclasses build widgets in __init__ and fill them in
     `refresh()`, which runs whenever the document changes (only while the view is shown, or
-    when it is next shown)."""
+    when it is next shown), unless `update_in_place()` took care of the change."""
 
     def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
         self._stale = True
-        doc.changed.connect(self._on_changed)
+        doc.changes.connect(self._on_changes)
 
-    def _on_changed(self) -> None:
+    def _on_changes(self, changes: ChangeSet | None) -> None:
+        if self.isVisible() and not self._stale and changes is not None \
+                and self.update_in_place(changes):
+            return
         self._stale = True
         if self.isVisible():
             self.refresh_if_stale()
+
+    def update_in_place(self, changes: ChangeSet) -> bool:
+        """Show `changes` without a full refresh, if the view can (a changed row updated
+        where it is, keeping selection, scroll and focus); False to refresh instead."""
+        return False
 
     def refresh_if_stale(self) -> None:
         if self._stale:
@@ -101,15 +109,16 @@ class LotPicker(QComboBox):
         self.currentIndexChanged.connect(self._emit)
         self._filling = False
 
-    def fill(self, data: TenderData) -> None:
-        """List the tender's lots, keeping the current one if it still exists."""
+    def fill(self, lots: list[tuple[str, str]]) -> None:
+        """List the tender's lots, (id, title) as `TenderDocument.lot_titles()` gives them,
+        keeping the current one if it still exists."""
         keep = self.lot_id()
         self._filling = True
         self.clear()
-        for lot in data.lots:
-            self.addItem(lot.title or lot.id, lot.id)
+        for lot_id, title in lots:
+            self.addItem(title or lot_id, lot_id)
         index = self.findData(keep) if keep else -1
-        self.setCurrentIndex(index if index >= 0 else 0 if data.lots else -1)
+        self.setCurrentIndex(index if index >= 0 else 0 if lots else -1)
         self._filling = False
 
     def lot_id(self) -> str | None:

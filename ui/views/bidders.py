@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -110,7 +110,7 @@ class BiddersView(View):
         return self._results[lot.id]
 
     def refresh(self) -> None:
-        self.lots.fill(self.doc.data)
+        self.lots.fill(self.doc.lot_titles())
         self._show_lot()
 
     def _show_lot(self) -> None:
@@ -177,19 +177,12 @@ class BiddersView(View):
         return self.doc.push(CoreCommand(text, change))
 
     def _edit(self, bidder_id: str, field: str, text: str) -> bool:
-        """A cell was edited: apply it once the editor has closed.
-
-        Applying reloads the table, and reloading while the table is still committing its
-        editor would pull the editor out from under it; so the command runs a moment later.
-        """
-        QTimer.singleShot(0, self, lambda: self._apply_edit(bidder_id, field, text))
-        return True
-
-    def _apply_edit(self, bidder_id: str, field: str, text: str) -> None:
+        """A cell was edited: one command. The table updates its rows in place, so the
+        editor being committed stays where it is."""
         lot = self.lot()
         bidder = lot.bidder(bidder_id) if lot else None
         if lot is None or bidder is None:
-            return
+            return False
         lot_id = lot.id
         change: Callable[[TenderFile], object]
         if field == "price":
@@ -206,6 +199,8 @@ class BiddersView(View):
                 tf, lot_id, bidder_id, **{field: text})
         if not self._push(f"Change {what} of {bidder.name}", change):
             self._show_lot()  # refused: show the stored value again
+            return False
+        return True
 
     def add_bidder(self) -> None:
         lot = self.lot()

@@ -89,12 +89,20 @@ class BiddersModel(RowsModel):
 
     def set_rows(self, lot: Lot | None, result: LotResult | None, currency: str,
                  editable: bool) -> None:
-        self.beginResetModel()
-        self._lot, self._result = lot, result
-        self._rows = list(lot.bidders) if lot else []
-        self._cols = columns_of(lot) if lot else []
-        self._currency, self._editable = currency, editable
-        self.endResetModel()
+        cols = columns_of(lot) if lot else []
+
+        def alongside() -> None:
+            self._lot, self._result, self._cols = lot, result, cols
+            self._currency, self._editable = currency, editable
+
+        if cols != self._cols:  # other columns: a new table whatever the rows
+            self.beginResetModel()
+            self._rows = []
+            alongside()
+            self.endResetModel()
+        # The same bidders again (an edited price, name or figure): updated in place, so an
+        # edit applied while its cell editor closes leaves the table as the person left it.
+        self._replace_rows(list(lot.bidders) if lot else [], lambda b: b.id, alongside)
 
     def column(self, col: int) -> Column:
         return self._cols[col]

@@ -45,7 +45,6 @@ from workbench.moderation.consensus import (
 from workbench.moderation.flags import ORDERS, SHOWS, Item, Key, Rules, arrange, lot_items
 from workbench.numbers import dec_str
 from workbench.panel.roster import conflicts
-from workbench.scoring.results import compute_lot
 from workbench.storage import TenderFile
 
 from ui.document import CoreCommand, TenderDocument
@@ -197,7 +196,6 @@ class ModerationView(View):
     # -- loading (after a change of the file or of the lot) ---------------------------------
 
     def refresh(self) -> None:
-        data = self.doc.data
         tf = self.doc.tf
         self._rules = read_rules(tf)
         if not self._blind_set:  # blind scoring tenders start with bidder names hidden
@@ -205,7 +203,7 @@ class ModerationView(View):
             self.hide_bidders.setChecked(self._rules.blind_scoring)
         self.item_list.show_rule(self._rules, not self.doc.read_only)
         first_time = not self._lot_id
-        self.lot_box.fill(data)  # keeps the lot on show
+        self.lot_box.fill(self.doc.lot_titles())  # keeps the lot on show
         if first_time:  # start on the first lot with items still to agree
             self.lot_box.blockSignals(True)
             self.lot_box.setCurrentIndex(max(0, self.lot_box.findData(self._first_open_lot())))
@@ -213,15 +211,16 @@ class ModerationView(View):
         self._load_lot()
 
     def _first_open_lot(self) -> str:
-        lots = self.doc.data.lots
-        return next((lot.id for lot in lots if not progress(lot)[0].done),
-                    lots[0].id if lots else "")
+        ids = [lot_id for lot_id, _title in self.doc.lot_titles()]
+        lots = (self.doc.lot(lot_id) for lot_id in ids)  # read only as far as needed
+        return next((lot.id for lot in lots if lot is not None and not progress(lot)[0].done),
+                    ids[0] if ids else "")
 
     def _lot(self) -> Lot | None:
-        return self.doc.data.lot(self.lot_box.currentData() or "")
+        return self.doc.lot(self.lot_box.currentData() or "")
 
     def _load_lot(self) -> None:
-        data, tf = self.doc.data, self.doc.tf
+        data, tf = self.doc.head, self.doc.tf  # the details, scales and panel the lot needs
         lot = self._lot()
         self._lot_id = lot.id if lot else ""
         self._names = Names(data.evaluators, lot, self.hide_evaluators.isChecked(),
@@ -256,14 +255,15 @@ class ModerationView(View):
             self.progress_label.setText("No lots yet" if lot is None else "")
             return
         whole = counts[0]
-        result = compute_lot(self.doc.data, lot)
+        result = self.doc.result(lot.id)
+        assert result is not None
         state = "provisional" if result.provisional else "final"
         self.progress_label.setText(f"Agreed {whole.agreed} of {whole.total} · results {state}")
         self.progress_label.setToolTip("\n".join(result.notes) if result.notes else
                                        "Every scored question of this lot is moderated.")
 
     def _show_meeting(self, lot: Lot | None) -> None:
-        panel = [e.name for e in self.doc.data.evaluators]
+        panel = [e.name for e in self.doc.head.evaluators]
         past = meetings(self.doc.tf, lot.id) if lot else []
         chair = past[-1].chair if past else (panel[0] if panel else "")
         self.meeting_bar.show_meeting(self._meeting, panel, chair,
@@ -293,11 +293,11 @@ class ModerationView(View):
 
     def _rename(self) -> None:
         lot = self._lot()
-        self._names = Names(self.doc.data.evaluators, lot, self.hide_evaluators.isChecked(),
+        self._names = Names(self.doc.head.evaluators, lot, self.hide_evaluators.isChecked(),
                             self.hide_bidders.isChecked())
         self._arrange()
         if lot is not None:
-            self.insight.deviation_model.set_rows(evaluator_deviation(self.doc.data, lot),
+            self.insight.deviation_model.set_rows(evaluator_deviation(self.doc.head, lot),
                                                   self._names)
 
     def _current(self) -> Item | None:
@@ -322,7 +322,7 @@ class ModerationView(View):
                     if item else "no items")
         entry = self._drafts.get(item.key, self._clean(item)) if item else ("", "", "")
         self.stage.show_item(item, self._names, position, entry, self._conflicts,
-                             self.doc.data.tender.rounding)
+                             self.doc.head.tender.rounding)
         self._set_writable()
         if self._presentation is None:  # the list is out of sight while presenting
             self.item_list.select(index)

@@ -94,10 +94,15 @@ class ItemListModel(RowsModel):
             ("agreed", "#2f8132"), ("parked", "#8d2b0b"), ("open", "#486581"))}
 
     def set_rows(self, items: list[Item], names: Names) -> None:
-        self.beginResetModel()
-        self._rows, self._names = list(items), names
-        self._cells = [self._texts(item, row, names) for row, item in enumerate(self._rows)]
-        self.endResetModel()
+        """Show the items: in place when they are the same items in the same order (one was
+        agreed or parked), else a new list."""
+        items = list(items)
+
+        def alongside() -> None:
+            self._names = names
+            self._cells = [self._texts(item, row, names) for row, item in enumerate(items)]
+
+        self._replace_rows(items, lambda item: item.key, alongside)
 
     @staticmethod
     def _texts(item: Item, row: int, names: Names) -> tuple[str, ...]:

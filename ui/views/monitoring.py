@@ -133,7 +133,7 @@ class MonitoringView(View):
         return monitoring.refusal(self.doc.tf)
 
     def refresh(self) -> None:
-        self.lots.fill(self.doc.data)
+        self.lots.fill(self.doc.lot_titles())
         self._show_lot()
 
     def _show_lot(self) -> None:

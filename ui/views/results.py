@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain import Lot, TenderData
-from workbench.scoring.results import BidderResult, LotResult, compute_lot
+from workbench.scoring.results import BidderResult
 from workbench.scoring.sensitivity import CloseCall, sensitivity
 
 from ui.document import TenderDocument
@@ -41,9 +41,8 @@ PROVISIONAL = ("PROVISIONAL: totals use the mean of submitted evaluator scores w
 class ResultsView(View):
     def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
         super().__init__(doc, parent)
-        self._snapshot: TenderData | None = None
-        self._results: dict[str, LotResult] = {}
-        self._calls: dict[str, CloseCall] = {}
+        #: lot id -> the close call, with the head and lot it was worked out from
+        self._calls: dict[str, tuple[TenderData, Lot, CloseCall]] = {}
         self._chosen: dict[str, str] = {}  # lot id -> the bidder last selected in it
         layout = page_layout(self)
         self.lots = lot_title_row(layout, "Results")
@@ -100,27 +99,14 @@ class ResultsView(View):
 
     # -- filling -------------------------------------------------------------------------
 
-    def _current(self) -> TenderData:
-        """The tender now; a new snapshot (after any edit) empties the caches."""
-        data = self.doc.data
-        if data is not self._snapshot:
-            self._snapshot, self._results, self._calls = data, {}, {}
-        return data
-
-    def results(self, lot: Lot) -> LotResult:
-        """The lot's results for the current snapshot, computed at most once."""
-        self._current()
-        if lot.id not in self._results:
-            self._results[lot.id] = compute_lot(self.doc.data, lot)
-        return self._results[lot.id]
-
     def refresh(self) -> None:
-        self.lots.fill(self.doc.data)
+        self.lots.fill(self.doc.lot_titles())
         self._show_lot()
 
     def _show_lot(self) -> None:
-        data = self._current()
-        lot = data.lot(self.lots.lot_id() or "")
+        # The document reads the lot and computes its results once per change of the lot.
+        head = self.doc.head
+        lot = self.doc.lot(self.lots.lot_id() or "")
         if lot is None:
             self.ranking.set_rows(None, [])
             self.chart.show_result(None, [], 0)
@@ -128,29 +114,32 @@ class ResultsView(View):
             self.close_call.setText("This tender has no lots yet.")
             self._show_working(None)
             return
-        result = self.results(lot)
+        result = self.doc.result(lot.id)
+        assert result is not None
         tops = top_criteria(lot)
         self.banner.setVisible(result.provisional)
         if result.provisional:
             self.banner.setText(f"{PROVISIONAL} Still to come: {', '.join(result.notes)}.")
         self.ranking.set_rows(result, tops)
         self._size_table()
-        self.chart.show_result(result, tops, float(data.tender.total_points))
-        if lot.id in self._calls:
-            self.close_call.setText(_close_call_html(self._calls[lot.id]))
+        self.chart.show_result(result, tops, float(head.tender.total_points))
+        known = self._calls.get(lot.id)
+        if known is not None and known[0] is head and known[1] is lot:
+            self.close_call.setText(_close_call_html(known[2]))
         else:
             # The close call recomputes the lot many times over (a large lot takes most of a
             # second): show the ranking now and fill the panel from the thread pool.
             self.close_call.setText("<i>Working out how close the result is…</i>")
-            self._start_close_call(data, lot)
+            self._start_close_call(head, lot)
         row = self.ranking.row_of(self._chosen.get(lot.id, ""))
         self._select(row if row is not None else 0)
 
-    def _start_close_call(self, data: TenderData, lot: Lot) -> None:
+    def _start_close_call(self, head: TenderData, lot: Lot) -> None:
         def done(call: CloseCall) -> None:
-            if data is not self._snapshot or not shiboken6.isValid(self.close_call):
+            if not shiboken6.isValid(self.close_call) or head is not self.doc.head \
+                    or lot is not self.doc.lot(lot.id):
                 return  # the tender changed (or the view closed) meanwhile: a newer run follows
-            self._calls[lot.id] = call
+            self._calls[lot.id] = (head, lot, call)
             if self.lots.lot_id() == lot.id:
                 self.close_call.setText(_close_call_html(call))
 
@@ -158,8 +147,8 @@ class ResultsView(View):
             if shiboken6.isValid(self.close_call):
                 self.close_call.setText(f"The close call could not be worked out: {exc}")
 
-        # `sensitivity` is pure over the snapshot, which no one mutates: safe on a worker.
-        run_task(self, "", lambda _progress: sensitivity(data, lot), done, failed, quiet=True)
+        # `sensitivity` is pure over the cached objects, which no one mutates: safe on a worker.
+        run_task(self, "", lambda _progress: sensitivity(head, lot), done, failed, quiet=True)
 
     def _size_table(self) -> None:
         header = self.table.horizontalHeader()
@@ -188,7 +177,7 @@ class ResultsView(View):
             self._show_working(bidder)
 
     def _show_working(self, bidder: BidderResult | None) -> None:
-        lot = self.doc.data.lot(self.lots.lot_id() or "")
+        lot = self.doc.lot(self.lots.lot_id() or "")
         if bidder is None or lot is None:
             self.working_title.setText("How the points were worked out")
             self.working.set_rows([], "GBP")
@@ -197,7 +186,7 @@ class ResultsView(View):
                  f"tied for rank {bidder.rank}" if bidder.rank is not None else "excluded")
         self.working_title.setText(f"How {bidder.bidder.name}'s points were worked out "
                                    f"({where})")
-        self.working.set_rows(working_rows(lot, bidder), self.doc.data.tender.currency)
+        self.working.set_rows(working_rows(lot, bidder), self.doc.head.tender.currency)
         self.working_table.resizeColumnsToContents()
         self.working_table.horizontalHeader().setSectionResizeMode(
             WorkingModel.COL_WORKING, QHeaderView.ResizeMode.Stretch)

@@ -53,11 +53,20 @@ class RankingModel(RowsModel):
         self._result: LotResult | None = None
 
     def set_rows(self, result: LotResult | None, tops: list[Criterion]) -> None:
-        self.beginResetModel()
-        self._result = result
-        self._rows = list(result.bidders) if result else []
-        self._tops = list(tops)
-        self.endResetModel()
+        """Show a lot's ranking: in place when the same bidders keep their places under the
+        same columns (a figure changed), else a new table."""
+        tops = list(tops)
+
+        def alongside() -> None:
+            self._result, self._tops = result, tops
+
+        if [c.id for c in tops] != [c.id for c in self._tops]:  # other columns
+            self.beginResetModel()
+            self._rows = []
+            alongside()
+            self.endResetModel()
+        self._replace_rows(list(result.bidders) if result else [], lambda b: b.bidder.id,
+                           alongside)
 
     @property
     def col_status(self) -> int:

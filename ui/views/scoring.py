@@ -26,6 +26,7 @@ from workbench.domain import Evaluator
 from workbench.numbers import dec_str
 from workbench.panel import roster
 from workbench.panel.packs import pack_identity
+from workbench.storage.changes import ChangeSet
 
 from ui import errors
 from ui.document import TenderDocument
@@ -33,7 +34,7 @@ from ui.views.base import View, heading, note, page_layout
 from ui.views.panel_actions import push_change, tell
 from ui.views.scoring_declare import DeclarationPage
 from ui.views.scoring_entry import EntryPanel
-from ui.views.scoring_models import ScoreItem, ScoreItemsModel, score_items
+from ui.views.scoring_models import ScoreItem, ScoreItemsModel, own_scores, score_items
 from ui.views.table_base import list_table
 
 Draft = tuple[str, str]
@@ -110,6 +111,9 @@ class ScoringView(View):
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ScoreItemsModel.COL_BIDDER, QHeaderView.ResizeMode.Stretch)
+        # Fit the columns to the rows in sight, not to every row: a large lot has thousands,
+        # and measuring them all after each saved score took longer than the save.
+        header.setResizeContentsPrecision(0)
         self.items.setFixedWidth(340)
         self.items.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show(current.row()))
@@ -153,7 +157,7 @@ class ScoringView(View):
         return self.evaluator.currentData() or ""
 
     def _who(self) -> Evaluator | None:
-        return self.doc.data.evaluator(self.evaluator_id)
+        return self.doc.head.evaluator(self.evaluator_id)
 
     def _locked_reason(self) -> str:
         if self.doc.read_only:
@@ -161,7 +165,7 @@ class ScoringView(View):
         if roster.pack_submitted(self.doc.tf):
             return ("You have submitted this pack; your scores can no longer change. Send this "
                     f"file back to the procurement lead: {self.doc.path}")
-        if self.doc.data.tender.status == "locked":
+        if self.doc.head.tender.status == "locked":
             return "The tender is locked; scores cannot change."
         return ""
 
@@ -170,14 +174,15 @@ class ScoringView(View):
         if not self.pack or self._locked_reason():
             return []
         register = roster.conflicts(self.doc.tf)
-        return [(lot.id, lot.title) for lot in self.doc.data.lots
-                if (lot.id, self.evaluator_id) not in register]
+        return [(lot_id, title) for lot_id, title in self.doc.lot_titles()
+                if (lot_id, self.evaluator_id) not in register]
 
     # -- filling ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        data = self.doc.data
-        _refill(self.lot, [(lot.title, lot.id) for lot in data.lots])
+        data = self.doc.head
+        lots = self.doc.lot_titles()
+        _refill(self.lot, [(title, lot_id) for lot_id, title in lots])
         self._fill_evaluators()
         who = self._who()
         locked = self._locked_reason()
@@ -190,9 +195,9 @@ class ScoringView(View):
         undeclared = self._undeclared()
         if undeclared:
             lot_id, title = undeclared[0]
-            lot = data.lot(lot_id)
-            self.declaration.show_lot(lot_id, title, len(data.lots) - len(undeclared) + 1,
-                                      len(data.lots),
+            lot = self.doc.lot(lot_id)
+            self.declaration.show_lot(lot_id, title, len(lots) - len(undeclared) + 1,
+                                      len(lots),
                                       [(b.id, b.name) for b in lot.bidders if not b.withdrawn]
                                       if lot else [])
             self.pages.setCurrentWidget(self.declaration)
@@ -203,16 +208,33 @@ class ScoringView(View):
             return
         self._fill_items()
 
+    def update_in_place(self, changes: ChangeSet) -> bool:
+        """Scores saved on the lot on screen (this view's Ctrl+Enter, an undo): the list's
+        rows stay, their scores change. Anything else refreshes the view."""
+        lot_id = self.lot.currentData() or ""
+        lot = self.doc.lot(lot_id)
+        if self.pack or lot is None or changes.tables != {"scores"} \
+                or changes.lots != {lot_id} or self.pages.currentWidget() is not self.scoring:
+            return False
+        self.items_model.set_saved(own_scores(lot, self.evaluator_id))
+        self.progress.setValue(sum(1 for item in self.items_model.items() if item.saved))
+        row = self.items.currentIndex().row()
+        now, shown = self.items_model.item(row), self._shown
+        if now is not None and shown is not None and now.key == shown.key \
+                and now.saved is not shown.saved:
+            self._show(row)  # an undo or redo of the score on screen (a typed draft stays)
+        return True
+
     def _fill_evaluators(self) -> None:
         if self.pack:
             return
-        lot = self.doc.data.lot(self.lot.currentData() or "")
+        lot = self.doc.lot(self.lot.currentData() or "")
         on_lot = {a.evaluator for a in lot.assignments if a.criteria} if lot else set()
-        _refill(self.evaluator, [(e.name, e.id) for e in self.doc.data.evaluators
+        _refill(self.evaluator, [(e.name, e.id) for e in self.doc.head.evaluators
                                  if e.id in on_lot])
 
     def _moderation_note(self) -> str:
-        if not self.pack and self.doc.data.tender.status in ("moderation", "award_recommended"):
+        if not self.pack and self.doc.head.tender.status in ("moderation", "award_recommended"):
             return ("Moderation has started: an original score changed now is kept in the audit "
                     "trail with who changed it. Agree consensus scores in Moderation.")
         return ""
@@ -226,7 +248,8 @@ class ScoringView(View):
 
     def _fill_items(self) -> None:
         lot_id, evaluator_id = self.lot.currentData() or "", self.evaluator_id
-        items = score_items(self.doc.data, lot_id, evaluator_id) if evaluator_id else []
+        lot = self.doc.lot(lot_id)
+        items = score_items(self.doc.head, lot, evaluator_id) if evaluator_id and lot else []
         self._store_draft()
         self._shown = None
         self.items_model.set_rows(items, {key[1:] for key in self._drafts
@@ -281,7 +304,7 @@ class ScoringView(View):
             f"{len(criteria)}")
         locked = bool(self._locked_reason())
         self.entry.show_item(item.criterion, item.bidder_label,
-                             self.doc.data.scale(item.criterion.scale), score, rationale,
+                             self.doc.head.scale(item.criterion.scale), score, rationale,
                              roster.panel_settings(self.doc.tf).rationale_min_length, locked)
         self.save.setVisible(not locked)
         self.previous.setEnabled(row > 0)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.domain import Criterion, Score, TenderData
+from workbench.domain import Criterion, Lot, Score, TenderData
 from workbench.numbers import dec_str
 from workbench.panel.packs import pack_items
 
@@ -32,17 +33,19 @@ class ScoreItem:
         return (self.lot_id, self.criterion.id, self.bidder_id)
 
 
-def score_items(data: TenderData, lot_id: str, evaluator_id: str) -> list[ScoreItem]:
-    """Question by question, bidder by bidder: what `evaluator_id` scores on one lot, with
-    only that evaluator's own saved scores (never anyone else's)."""
-    lot = data.lot(lot_id)
-    if lot is None:
-        return []
-    mine = {(s.criterion, s.bidder): s for s in lot.scores if s.evaluator == evaluator_id}
+def score_items(head: TenderData, lot: Lot, evaluator_id: str) -> list[ScoreItem]:
+    """Question by question, bidder by bidder: what `evaluator_id` scores on `lot` (`head`
+    gives the scales), with only that evaluator's own saved scores (never anyone else's)."""
+    mine = own_scores(lot, evaluator_id)
     criteria = {c.id: c for c in lot.all_criteria()}
-    return [ScoreItem(lot_id, criteria[item.criterion_id], item.bidder_id, item.bidder_label,
+    return [ScoreItem(lot.id, criteria[item.criterion_id], item.bidder_id, item.bidder_label,
                       mine.get((item.criterion_id, item.bidder_id)))
-            for item in pack_items(data, evaluator_id) if item.lot_id == lot_id]
+            for item in pack_items(replace(head, lots=[lot]), evaluator_id)]
+
+
+def own_scores(lot: Lot, evaluator_id: str) -> dict[tuple[str, str], Score]:
+    """One evaluator's scores on a lot, by (criterion, bidder)."""
+    return {(s.criterion, s.bidder): s for s in lot.scores if s.evaluator == evaluator_id}
 
 
 class ScoreItemsModel(RowsModel):
@@ -55,10 +58,19 @@ class ScoreItemsModel(RowsModel):
         self._unsaved: set[tuple[str, str, str]] = set()
 
     def set_rows(self, items: list[ScoreItem], unsaved: set[tuple[str, str, str]]) -> None:
-        self.beginResetModel()
-        self._rows = list(items)
-        self._unsaved = set(unsaved)
-        self.endResetModel()
+        def marks() -> None:
+            self._unsaved = set(unsaved)
+
+        self._replace_rows(list(items), lambda item: item.key, marks)
+
+    def set_saved(self, saved: Mapping[tuple[str, str], Score]) -> None:
+        """Each item's saved score from `saved` (by criterion and bidder): the rows stay, and
+        only those whose score changed are updated (usually one)."""
+        for row, item in enumerate(self._rows):
+            now = saved.get((item.criterion.id, item.bidder_id))
+            if now is not item.saved:
+                self._rows[row] = replace(item, saved=now)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.COL_SCORE))
 
     def set_unsaved(self, key: tuple[str, str, str], unsaved: bool) -> None:
         """Mark one item as typed-but-not-saved (or no longer)."""

@@ -3,7 +3,7 @@ editor for a column of fixed choices."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -48,6 +48,25 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and section < len(self.TIPS):
             return self.TIPS[section]
         return None
+
+
+    def _replace_rows(self, rows: list[Any], key: Callable[[Any], object],
+                      also: Callable[[], None] = lambda: None) -> None:
+        """Show `rows` (and whatever `also` sets alongside them). When the same rows come back
+        in the same order (by `key`), only their contents can differ: say so with one
+        `dataChanged`, which keeps the selection, the scroll position and an open editor,
+        and repaints only what is visible; anything else is a reset."""
+        same = len(rows) == len(self._rows) and all(
+            key(new) == key(old) for new, old in zip(rows, self._rows, strict=True))
+        if not same:
+            self.beginResetModel()
+        self._rows = rows
+        also()
+        if not same:
+            self.endResetModel()
+        elif rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(rows) - 1, self.columnCount() - 1))
 
 
 def list_table(model: QAbstractTableModel, name: str, *, single: bool = True,

@@ -50,9 +50,10 @@ Change = Callable[[list[Criterion], Lot, TenderData], Mapping[str, str] | None]
 def _edit(tf: TenderFile, lot_id: str, description: str, change: Change) -> None:
     """Apply `change` to the tree of the lot (of every lot when shared) in one action."""
     require_unsealed(tf)
-    data = tf.load()
+    targets = model_lots(tf, lot_id)
+    data = tf.load(targets)
     with tf.action(description):
-        for target in model_lots(tf, lot_id):
+        for target in targets:
             lot = data.lot(target)
             assert lot is not None
             renamed = change(lot.criteria, lot, data)
@@ -96,9 +97,10 @@ def delete_criterion(tf: TenderFile, lot_id: str, criterion_id: str) -> None:
 def linked(tf: TenderFile, lot_id: str, criterion_id: str) -> dict[str, int]:
     """How many records (scores, assignments...) would go with this criterion and its
     children, in every lot the edit reaches."""
-    data = tf.load()
+    targets = model_lots(tf, lot_id)
+    data = tf.load(targets, scores=False)
     rows = []
-    for target in model_lots(tf, lot_id):
+    for target in targets:
         lot = data.lot(target)
         assert lot is not None
         node = tree.find(lot.criteria, criterion_id)

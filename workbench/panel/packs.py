@@ -144,10 +144,11 @@ def pack_items(data: TenderData, evaluator_id: str, *,
         bidders = [b for b in lot.bidders if not b.withdrawn
                    and not (honour_conflicts and lot.recused(evaluator_id, b.id))]
         labels = _labels(bidders)
+        lot_title = printable(lot.title)
         for criterion in lot.all_criteria():
             if criterion.id in mine and criterion.kind == "scored" and data.scale(criterion.scale):
-                items.extend(PackItem(lot.id, printable(lot.title), criterion.id,
-                                      printable(criterion.title), b.id, labels[b.id])
+                title = printable(criterion.title)
+                items.extend(PackItem(lot.id, lot_title, criterion.id, title, b.id, labels[b.id])
                              for b in bidders)
     return items
 

@@ -264,7 +264,7 @@ def set_assignments(tf: TenderFile, lot_id: str, assigned: bool, *,
     this one call. Unassigning someone who has already scored that criterion is refused.
     """
     _require_lead_file(tf)
-    data = tf.load()
+    data = tf.load([lot_id], scores=not assigned)  # scores: who already scored what
     lot = data.lot(lot_id)
     if lot is None:
         raise ValidationError(f"there is no lot {lot_id}")
@@ -367,7 +367,7 @@ def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: 
     the score is a draft until the pack is submitted, and needs the lot's declaration first.
     """
     _require_open_pack(tf)
-    data = tf.load()
+    data = tf.load([lot], scores=False)  # the lot's model and bidders, the panel, the scales
     the_lot = data.lot(lot)
     who = data.evaluator(evaluator)
     if the_lot is None:

@@ -7,10 +7,12 @@ Reading a row whose names are outside their registry (a tender status, a spread 
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from workbench.domain import (
     Assignment,
@@ -41,6 +43,7 @@ from workbench.domain import (
 from workbench.numbers import dec_str, parse_stored
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -247,8 +250,19 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
     return rows
 
 
-def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
-    """Rebuild a whole tender from its rows (each table's rows in key order)."""
+#: The tables a lot is stored in, apart from its scores (read in full or not at all).
+LOT_TABLES = ("criteria", "bidders", "bidder_values", "assignments", "gateways",
+              "lot_conflicts", "meetings", "parked", "commitments", "deliveries")
+#: The columns scores and agreed scores are read with, in the order `lot_of` takes them:
+#: these tables hold nearly all of a tender's rows, so they are read as plain tuples.
+SCORE_COLUMNS = ("evaluator_id", "bidder_id", "criterion_id", "score", "rationale", "status",
+                 "entered_by")
+MODERATED_COLUMNS = ("bidder_id", "criterion_id", "score", "rationale", "agreed_by",
+                     "agreed_at", "attendees", "recused")
+
+
+def head_of(rows: Mapping[str, list[Row]]) -> TenderData:
+    """The tender, its scales and its panel from their rows, with no lots yet."""
     tender = tender_of(rows["tender"][0])
     levels: dict[str, list[Row]] = defaultdict(list)
     for row in rows["scale_levels"]:
@@ -268,17 +282,13 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
             e["conflict_mitigation"]))
         for e in sorted(rows["evaluators"], key=lambda e: e["position"])
     ]
-    by_lot: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    for table in ("criteria", "bidders", "bidder_values", "assignments", "scores", "moderated",
-                  "gateways", "lot_conflicts", "meetings", "parked", "commitments", "deliveries"):
-        for row in rows[table]:
-            by_lot[row["lot_id"]][table].append(row)
-    lots = [_lot(lot["id"], lot["title"], by_lot[lot["id"]])
-            for lot in sorted(rows["lots"], key=lambda lot: lot["position"])]
-    return TenderData(tender, scales, evaluators, lots)
+    return TenderData(tender, scales, evaluators, [])
 
 
-def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
+def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, ...]],
+           moderated: Iterable[tuple[Any, ...]]) -> Lot:
+    """One lot from its row, its `LOT_TABLES` rows (each in key order) and its score tuples
+    (`SCORE_COLUMNS`, `MODERATED_COLUMNS`)."""
     nodes = {
         r["id"]: (r, Criterion(
             id=r["id"], title=r["title"], kind=r["kind"], weight=parse_stored(r["weight"]),
@@ -305,18 +315,72 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
     order = {c.id: i for i, c in enumerate(c for root in roots for c in root.walk())}
     assignments = [Assignment(e, sorted(cids, key=lambda c: order.get(c, 0)))
                    for e, cids in assigned.items()]
-    scores = [Score(s["evaluator_id"], s["bidder_id"], s["criterion_id"], Decimal(s["score"]),
-                    s["rationale"], s["status"], s["entered_by"]) for s in rows["scores"]]
-    moderated = [ModeratedScore(m["bidder_id"], m["criterion_id"], Decimal(m["score"]),
-                                m["rationale"], m["agreed_by"], m["agreed_at"],
-                                json.loads(m["attendees"]), json.loads(m["recused"]))
-                 for m in rows["moderated"]]
+    score_list, agreed = scores_of(scores), agreed_of(moderated)
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
-    return Lot(lot_id, title, roots, bidders, assignments, scores, moderated, gateways,
-               [conflict_of(r) for r in rows["lot_conflicts"]],
+    return Lot(lot["id"], lot["title"], roots, bidders, assignments, score_list, agreed,
+               gateways, [conflict_of(r) for r in rows["lot_conflicts"]],
                sorted((meeting_of(r) for r in rows["meetings"]),
                       key=lambda m: (m.started_at, m.id)),
                [parked_of(r) for r in rows["parked"]],
                [commitment_of(r) for r in rows["commitments"]],
                [delivery_of(r) for r in rows["deliveries"]])
+
+
+def scores_of(rows: Iterable[tuple[Any, ...]]) -> list[Score]:
+    """Scores from `SCORE_COLUMNS` tuples."""
+    # Tens of thousands of scores share a handful of values: each is parsed once (Decimals
+    # are immutable, so sharing them is safe).
+    number = _Parsed(Decimal)
+    return [Score(e, b, c, number[v], r, st, by) for e, b, c, v, r, st, by in rows]
+
+
+def agreed_of(rows: Iterable[tuple[Any, ...]]) -> list[ModeratedScore]:
+    """Agreed scores from `MODERATED_COLUMNS` tuples (each with its own lists of people)."""
+    number, people = _Parsed(Decimal), _Parsed(json.loads)
+    return [ModeratedScore(b, c, number[v], r, by, at, list(people[who]), list(people[out]))
+            for b, c, v, r, by, at, who, out in rows]
+
+
+def patched_lot(lot: Lot, changes: Iterable[tuple[str, Row | None, Row | None]]) -> Lot | None:
+    """`lot` with changed rows (table, before, after) applied, when all of them are its scores
+    or agreed scores (what scoring and moderation change, one at a time); None when anything
+    else changed and the lot must be read again. `lot` itself is left as it was."""
+    scores, agreed = lot.scores, lot.moderated
+    key: tuple[str, ...]
+    for table, before, after in changes:
+        row = after if after is not None else before
+        assert row is not None
+        if table == "scores":
+            key = (row["evaluator_id"], row["bidder_id"], row["criterion_id"])
+            new = scores_of([tuple(after[c] for c in SCORE_COLUMNS)]) if after else []
+            scores = _spliced(scores, lambda s: (s.evaluator, s.bidder, s.criterion), key, new)
+        elif table == "moderated":
+            key = (row["bidder_id"], row["criterion_id"])
+            found = agreed_of([tuple(after[c] for c in MODERATED_COLUMNS)]) if after else []
+            agreed = _spliced(agreed, lambda m: (m.bidder, m.criterion), key, found)
+        elif table in LOT_TABLES:
+            return None
+        # Any other table (meetings, parked items, packs...) is not part of the lot.
+    return replace(lot, scores=scores, moderated=agreed)
+
+
+def _spliced(items: list[T], key_of: Callable[[T], tuple[str, ...]], key: tuple[str, ...],
+             new: list[T]) -> list[T]:
+    """A copy of `items` (in key order) with the item of `key` replaced by `new` (one item,
+    or none to delete it), kept in key order."""
+    at = bisect_left(items, key, key=key_of)
+    found = at < len(items) and key_of(items[at]) == key
+    return items[:at] + new + items[at + 1 if found else at:]
+
+
+class _Parsed(dict[str, Any]):
+    """Each text parsed once by `parse`, then looked up."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._parse = parse
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = self._parse(text)
+        return value

@@ -11,7 +11,7 @@ import getpass
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench import __version__
-from workbench.domain import Tender, TenderData, UnknownName
+from workbench.domain import Lot, Tender, TenderData, UnknownName
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup, location, rules, verification
 from workbench.storage.audit import AuditProblem
@@ -34,7 +34,17 @@ from workbench.storage.connection import (
     quick_check,
 )
 from workbench.storage.lock import FileLock
-from workbench.storage.records import Row, data_of, rows_of, tender_of, tender_row
+from workbench.storage.records import (
+    LOT_TABLES,
+    MODERATED_COLUMNS,
+    SCORE_COLUMNS,
+    Row,
+    head_of,
+    lot_of,
+    rows_of,
+    tender_of,
+    tender_row,
+)
 from workbench.storage.schema import (
     APPLICATION_ID,
     META_KIND,
@@ -45,6 +55,8 @@ from workbench.storage.schema import (
 from workbench.storage.verification import STRUCTURE, Verify
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: The tables of the tender as a whole, read before its lots.
+HEAD_TABLES = ("tender", "scales", "scale_levels", "evaluators")
 #: Why a locked tender refuses changes; unlocking it (with a reason) is the one action allowed.
 LOCKED_REASON = rules.LOCKED.reason
 
@@ -321,11 +333,18 @@ class TenderFile:
         sql = f"SELECT * FROM [{table}]" + (f" WHERE {where}" if where else "")
         return list(self.db.query(f"{sql} ORDER BY {order}", params or []))
 
-    def load(self) -> TenderData:
-        """The whole tender as domain objects."""
+    def load(self, lots: Iterable[str] | None = None, *, scores: bool = True) -> TenderData:
+        """The tender as domain objects: every lot, or only those in `lots` (in file order);
+        without the lots' individual and agreed scores when `scores` is False (enough to
+        check an edit against the model, and a fraction of the reading on a large tender)."""
         try:
             with audit.one_snapshot(self.db):  # a writer elsewhere may commit meanwhile
-                return data_of({table: self.rows(table) for table in PROTECTED})
+                data = head_of({table: self.rows(table) for table in HEAD_TABLES})
+                wanted = None if lots is None else set(lots)
+                data.lots = [self._lot(row, scores)
+                             for row in sorted(self.rows("lots"), key=lambda r: r["position"])
+                             if wanted is None or row["id"] in wanted]
+                return data
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise StorageError(damaged(self.path.name, exc, "cannot be read")) from None
         except (ArithmeticError, ValueError, LookupError, TypeError) as exc:
@@ -334,6 +353,20 @@ class TenderFile:
             raise StorageError(f"{self.path.name} cannot be read: it was changed outside the "
                                f"workbench ({self.integrity_problem or exc})") from exc
 
+    def _lot(self, row: Row, scores: bool) -> Lot:
+        lot_id = row["id"]
+        parts = {table: self.rows(table, "lot_id = ?", [lot_id]) for table in LOT_TABLES}
+        if not scores:
+            return lot_of(row, parts, [], [])
+        return lot_of(row, parts, self._tuples("scores", SCORE_COLUMNS, lot_id),
+                      self._tuples("moderated", MODERATED_COLUMNS, lot_id))
+
+    def _tuples(self, table: str, columns: tuple[str, ...], lot_id: str) -> list[tuple[Any, ...]]:
+        """One lot's rows of a large table as tuples, in key order (the key's index gives it)."""
+        order = ", ".join(PROTECTED[table])
+        return self.db.conn.execute(
+            f"SELECT {', '.join(columns)} FROM [{table}] WHERE lot_id = ? ORDER BY {order}",
+            [lot_id]).fetchall()
     def tender(self) -> Tender:
         """The tender's header (details, seal, panel and moderation rules), one row read."""
         try:

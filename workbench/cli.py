@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench import __version__
+from workbench import __version__, atomic
 from workbench.crashlog import crash_log_path
 from workbench.demo import create_demo
 from workbench.domain import TenderData
@@ -32,13 +32,6 @@ if TYPE_CHECKING:
 def _load(path: str) -> TenderData:
     with TenderFile.open(path, read_only=True) as tf:
         return tf.load()
-
-
-def _write_text(path: str, text: str) -> None:
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -64,7 +57,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export_json(args: argparse.Namespace) -> int:
     text = interchange.dumps(_load(args.tender))
     if args.output:
-        _write_text(args.output, text)
+        atomic.write_text(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

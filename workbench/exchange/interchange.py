@@ -9,7 +9,7 @@ export → import → export gives identical text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -36,11 +36,14 @@ from workbench.domain import (
     Tender,
     TenderData,
 )
-from workbench.errors import InterchangeError
+from workbench.errors import InterchangeError, ValidationError
 from workbench.model_rules import errors as model_errors
-from workbench.numbers import dec_str, to_decimal
+from workbench.names import check_id, check_name, check_text, excerpt
+from workbench.numbers import MAX_DIGITS, dec_str, in_bounds, to_decimal
 
 FORMAT = "workbench-tender/1"
+#: Most points a tender can share out (100 is usual; 1,000 is seen).
+MAX_TOTAL_POINTS = 100_000
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -54,10 +57,11 @@ class _Obj:
         if not isinstance(value, dict):
             raise InterchangeError(f"{path}: expected an object")
         if isinstance(value.get("id"), str) and path.endswith("]"):
-            path = f"{path[: path.rindex('[')]}[{value['id']}]"  # name items by id, not index
+            # name items by id, not index (an excerpt: the id itself is not checked yet)
+            path = f"{path[: path.rindex('[')]}[{excerpt(value['id'])}]"
         unknown = [k for k in value if k not in set(allowed)]
         if unknown:
-            raise InterchangeError(f"{path}: unknown key '{unknown[0]}'")
+            raise InterchangeError(f"{path}: unknown key '{excerpt(unknown[0])}'")
         self.value: dict[str, Any] = value
         self.path = path
 
@@ -70,43 +74,58 @@ class _Obj:
             raise self.fail(f"missing '{key}'")
         if not isinstance(value, str):
             raise self.fail(f"'{key}' must be text")
-        return value
+        return self._checked(check_text, value, key)
 
     def opt_text(self, key: str) -> str | None:
         value = self.value.get(key)
         if value is not None and not isinstance(value, str):
             raise self.fail(f"'{key}' must be text")
-        return value
+        return None if value is None else self._checked(check_text, value, key)
 
     def ident(self, key: str) -> str:
-        value = self.text(key)
-        if not value.strip():
+        """An id: plain text on one line (names.check_id)."""
+        return self._checked(check_id, self.text(key), key)
+
+    def name(self, key: str, default: str | None = None) -> str:
+        """A name or title: one line, not empty unless a default is given."""
+        value = self._checked(check_name, self.text(key, default), key)
+        if default is None and not value.strip():
             raise self.fail(f"'{key}' must not be empty")
         return value
 
-    def number(self, key: str, default: Decimal | None = None) -> Decimal:
-        value = self.opt_number(key)
+    def _checked(self, rule: Callable[[str, str], str], value: str, key: str) -> str:
+        try:
+            return rule(value, f"'{key}'")
+        except ValidationError as exc:
+            raise self.fail(str(exc)) from None
+
+    def number(self, key: str, default: Decimal | None = None, low: int | None = 0,
+               high: int | None = None) -> Decimal:
+        value = self.opt_number(key, low, high)
         if value is None:
             if default is None:
                 raise self.fail(f"missing '{key}'")
             return default
         return value
 
-    def opt_number(self, key: str) -> Decimal | None:
+    def opt_number(self, key: str, low: int | None = 0,
+                   high: int | None = None) -> Decimal | None:
+        """A number (numbers.to_decimal), 0 or more unless `low` says otherwise."""
         value = self.value.get(key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            raise self.fail(f"'{key}' must be a number, not {json.dumps(value, default=str)}")
+            raise self.fail(f"'{key}' must be a number, not {excerpt(value)}")
         try:
-            return to_decimal(value, key)
-        except ValueError as exc:
+            return in_bounds(to_decimal(value, f"'{key}'"), f"'{key}'", low, high)
+        except (ValueError, ValidationError) as exc:
             raise self.fail(str(exc)) from None
 
     def choice(self, key: str, options: Iterable[str], default: str) -> str:
         value = self.text(key, default)
         if value not in options:
-            raise self.fail(f"'{key}' must be one of {', '.join(options)}, not '{value}'")
+            raise self.fail(f"'{key}' must be one of {', '.join(options)}, not "
+                            f"'{excerpt(value)}'")
         return value
 
     def items(self, key: str) -> list[Any]:
@@ -119,10 +138,13 @@ class _Obj:
 def loads(text: str) -> TenderData:
     """Parse interchange JSON text into a tender, or raise InterchangeError."""
     try:
-        raw = json.loads(text, parse_float=Decimal)
+        raw = json.loads(text, parse_float=_json_float, parse_int=_json_int,
+                         parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise InterchangeError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
                                f"{exc.msg})") from None
+    except RecursionError:
+        raise InterchangeError("the JSON is nested too deeply to be a tender") from None
     root = _Obj(raw, "file", ("format", "tender", "scales", "evaluators", "lots"))
     if root.value.get("format") != FORMAT:
         raise InterchangeError(f"file: 'format' must be \"{FORMAT}\"")
@@ -141,7 +163,49 @@ def loads(text: str) -> TenderData:
         raise InterchangeError(str(broken[0]))
     for lot in data.lots:
         _check_references(data, lot)
+    _check_status(data)
     return data
+
+
+#: Longest number text in the JSON (15 digits, sign, point, exponent): anything longer is
+#: refused before Python converts it (a 5,000-digit integer cannot even be printed).
+_NUMBER_TEXT = 40
+#: Deepest criteria tree accepted (groups within groups); real models use 2 or 3.
+MAX_DEPTH = 10
+
+
+def _json_int(text: str) -> int | Decimal:
+    if len(text) > _NUMBER_TEXT:
+        raise InterchangeError(f"a number with {len(text):,} digits ('{excerpt(text)}'); "
+                               f"numbers have at most {MAX_DIGITS} significant digits")
+    return int(text)
+
+
+def _json_float(text: str) -> Decimal:
+    if len(text) > _NUMBER_TEXT:
+        raise InterchangeError(f"a number written with {len(text):,} characters "
+                               f"('{excerpt(text)}'); numbers have at most {MAX_DIGITS} "
+                               "significant digits")
+    return Decimal(text)
+
+
+def _json_constant(text: str) -> None:
+    raise InterchangeError(f"'{text}' is not a number a tender can hold")
+
+
+def _check_status(data: TenderData) -> None:
+    """A status is accepted only where the workflow could have reached it: an award is
+    recommended (or the tender locked) only on final, untied results."""
+    if data.tender.status not in ("award_recommended", "locked"):
+        return
+    from workbench.scoring.results import compute  # the engine imports this module's types
+    from workbench.tender_lock import recommendation
+
+    try:
+        recommendation(compute(data))
+    except ValidationError as exc:
+        raise InterchangeError(f"tender: status '{data.tender.status}' is refused: "
+                               f"{exc}") from None
 
 
 def _check_unique(what: str, ids: list[str]) -> None:
@@ -160,14 +224,15 @@ def _tender(value: object) -> Tender:
     decimals = r.number("decimals", Decimal(2))
     if decimals != decimals.to_integral_value() or not 0 <= decimals <= 6:
         raise r.fail("'decimals' must be a whole number from 0 to 6")
-    total = t.number("total_points", Decimal(100))
+    total = t.number("total_points", Decimal(100), high=MAX_TOTAL_POINTS)
     if total <= 0:
         raise t.fail("'total_points' must be more than 0")
     return Tender(
-        title=t.ident("title"), reference=t.text("reference", ""),
-        authority=t.text("authority", ""), currency=t.text("currency", "GBP"),
+        title=t.name("title"), reference=t.name("reference", ""),
+        authority=t.name("authority", ""), currency=t.name("currency", "GBP"),
         estimated_value=t.opt_number("estimated_value"), total_points=total,
-        social_value_minimum_weight=t.number("social_value_minimum_weight", Decimal(10)),
+        social_value_minimum_weight=t.number("social_value_minimum_weight", Decimal(10),
+                                             high=100),
         rounding=Rounding(int(decimals), r.choice("mode", ROUNDING_MODES, "half_up"),
                           r.choice("stage", ROUNDING_STAGES, "final")),
         procedure=t.text("procedure", ""), status=t.choice("status", TENDER_STATUSES, "setup"),
@@ -180,10 +245,11 @@ def _scale(value: object, path: str) -> Scale:
     levels = []
     for i, item in enumerate(s.items("levels")):
         lv = _Obj(item, f"{path}.levels[{i}]", ("value", "label", "descriptor"))
-        levels.append(ScaleLevel(lv.number("value"), lv.text("label", ""),
+        levels.append(ScaleLevel(lv.number("value", low=None), lv.name("label", ""),
                                   lv.text("descriptor", "")))
-    scale = Scale(s.ident("id"), s.text("name", s.value.get("id", "")), levels,
-                  s.opt_number("min"), s.opt_number("max"), s.opt_number("step"))
+    scale = Scale(s.ident("id"), s.name("name", s.ident("id")), levels,
+                  s.opt_number("min", low=None), s.opt_number("max", low=None),
+                  s.opt_number("step"))
     if levels:
         if scale.min is not None or scale.max is not None:
             raise s.fail("give either 'levels' or 'min'/'max', not both")
@@ -202,7 +268,7 @@ def _evaluator(value: object, path: str) -> Evaluator:
     e = _Obj(value, path, ("id", "name", "role", "conflict"))
     c = _Obj(e.value.get("conflict", {}), f"{path}.conflict",
              ("status", "declared_on", "nature", "mitigation"))
-    return Evaluator(e.ident("id"), e.ident("name"), e.text("role", ""), Conflict(
+    return Evaluator(e.ident("id"), e.name("name"), e.name("role", ""), Conflict(
         c.choice("status", CONFLICT_STATUSES, "none"), c.opt_text("declared_on"),
         c.text("nature", ""), c.text("mitigation", "")))
 
@@ -211,16 +277,20 @@ _CRITERION_KEYS = ("id", "title", "weight", "type", "children", "scale", "minimu
                    "formula", "direction", "theme", "unit", "question", "guidance", "good_answer")
 
 
-def _criterion(value: object, prefix: str, index: int) -> Criterion:
+def _criterion(value: object, prefix: str, index: int, depth: int = 1) -> Criterion:
     c = _Obj(value, f"{prefix}[{index}]", _CRITERION_KEYS)
-    children = [_criterion(v, f"{c.path}.children", i) for i, v in enumerate(c.items("children"))]
+    if depth > MAX_DEPTH and c.items("children"):
+        raise c.fail(f"criteria are nested more than {MAX_DEPTH} deep")
+    children = [_criterion(v, f"{c.path}.children", i, depth + 1)
+                for i, v in enumerate(c.items("children"))]
     kind = c.text("type", "group" if children else None)
     return Criterion(
-        id=c.ident("id"), title=c.text("title"), kind=kind, weight=c.opt_number("weight"),
-        children=children, scale=c.opt_text("scale"), minimum=c.opt_number("minimum"),
+        id=c.ident("id"), title=c.name("title", ""), kind=kind,
+        weight=c.opt_number("weight", high=100), children=children,
+        scale=c.opt_text("scale"), minimum=c.opt_number("minimum", low=None),
         normalise=c.text("normalise", "max"), formula=c.text("formula", "lowest_over_bid"),
         direction=c.text("direction", "higher_is_better"), theme=c.opt_text("theme"),
-        unit=c.text("unit", ""), question=c.text("question", ""),
+        unit=c.name("unit", ""), question=c.text("question", ""),
         guidance=c.text("guidance", ""), good_answer=c.text("good_answer", ""),
     )
 
@@ -242,7 +312,7 @@ def _lot(value: object, path: str) -> Lot:
         if not isinstance(withdrawn, bool):
             raise b.fail("'withdrawn' must be true or false")
         bidders.append(Bidder(
-            b.ident("id"), b.ident("name"),
+            b.ident("id"), b.name("name"),
             b.choice("organisation_type", ORGANISATION_TYPES, "SME"), b.opt_number("price"),
             {k: values.number(k) for k in raw_values}, b.text("anonymous_code", ""),
             withdrawn, b.text("withdrawn_reason", "")))
@@ -277,7 +347,7 @@ def _lot(value: object, path: str) -> Lot:
         gateways.append(GatewayResult(g.ident("bidder"), g.ident("criterion"),
                                       g.choice("result", GATEWAY_RESULTS, "pass"),
                                       g.text("rationale", "")))
-    return Lot(lot.ident("id"), lot.text("title"),
+    return Lot(lot.ident("id"), lot.name("title", ""),
                [_criterion(v, f"{path}.criteria", i) for i, v in enumerate(lot.items("criteria"))],
                bidders, assignments, scores, moderated, gateways)
 
@@ -305,11 +375,15 @@ def _check_references(data: TenderData, lot: Lot) -> None:
         for cid in a.criteria:
             need("criterion", cid, criteria, f"{where}.assignments[{a.evaluator}]")
     seen: set[tuple[str, ...]] = set()
+    assigned = {(a.evaluator, cid) for a in lot.assignments for cid in a.criteria}
     for s in lot.scores:
         at = f"{where}.scores[{s.evaluator}/{s.bidder}/{s.criterion}]"
         need("evaluator", s.evaluator, evaluators, at)
         need("bidder", s.bidder, bidders, at)
         need("criterion", s.criterion, criteria, at)
+        if (s.evaluator, s.criterion) not in assigned:
+            raise InterchangeError(f"{at}: evaluator '{s.evaluator}' is not assigned "
+                                   f"criterion '{s.criterion}' on this lot")
         _check_score(data, criteria[s.criterion], s.score, at)
         key = (s.evaluator, s.bidder, s.criterion)
         if key in seen:

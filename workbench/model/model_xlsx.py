@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench.atomic import write_with
 from workbench.domain import (
     CRITERION_KINDS,
     DIRECTIONS,
@@ -41,7 +42,9 @@ from workbench.model.edit import replace_model
 from workbench.model.scales import check_scale, put_scale
 from workbench.model.store import is_shared, lot_ids, require_unsealed
 from workbench.model_rules import errors
+from workbench.names import excerpt
 from workbench.numbers import dec_str, to_decimal
+from workbench.safe_xlsx import put, put_at
 from workbench.scoring.weights import effective_percent, points_available
 from workbench.storage import TenderFile
 from workbench.storage.backup import before_bulk_change
@@ -79,27 +82,27 @@ def export_model(data: TenderData, out: str | Path | IO[bytes]) -> None:
     for lot in data.lots:
         _lot_sheet(book.create_sheet(_sheet_name(lot.id)), lot, data)
     _scales_sheet(book.create_sheet(SCALES), data.scales)
-    try:
+    if isinstance(out, str | Path):
+        write_with(out, book.save)
+    else:
         book.save(out)
-    except OSError as exc:
-        raise StorageError(f"cannot write {out}: {exc.strerror}") from None
 
 
 def _sheet_name(lot_id: str) -> str:
-    if len(lot_id) > 31 or any(ch in lot_id for ch in "[]:*?/\\") or lot_id == SCALES:
-        raise ValidationError(f"lot code '{lot_id}' cannot be an Excel sheet name; rename the "
-                              "lot first")
+    if (len(lot_id) > 31 or any(ch in lot_id for ch in "[]:*?/\\") or lot_id == SCALES
+            or not lot_id.isprintable()):
+        raise ValidationError(f"lot code '{excerpt(lot_id)}' cannot be an Excel sheet name; "
+                              "rename the lot first")
     return lot_id
 
 
 def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
-    ws["A1"], ws["B1"], ws["C1"] = "Lot", lot.id, lot.title
-    for cell in (ws["A1"], ws["B1"], ws["C1"]):
-        cell.font = Font(bold=True, size=13)
-    ws["A2"] = ("Weights are % of the parent: the criteria of each group, and the top level, "
-                "add up to 100. Parent names the group by its code. Grey columns are "
-                "calculated and ignored on import. Keep the sheet name and cell B1 as they are.")
-    ws["A2"].font = _NOTE_FONT
+    for cell, value in ((ws["A1"], "Lot"), (ws["B1"], lot.id), (ws["C1"], lot.title)):
+        put(cell, value).font = Font(bold=True, size=13)
+    put(ws["A2"], "Weights are % of the parent: the criteria of each group, and the top level, "
+                  "add up to 100. Parent names the group by its code. Grey columns are "
+                  "calculated and ignored on import. Keep the sheet name and cell B1 as they "
+                  "are.").font = _NOTE_FONT
     _header(ws, COLUMNS)
     effective = effective_percent(lot)
     points = points_available(lot, data.tender.total_points)
@@ -115,7 +118,7 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
             node.unit or None, node.theme, node.question or None, node.guidance or None,
             node.good_answer or None]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
+            cell = put_at(ws, row, col, value)
             # long texts stay on one line, so every criterion keeps a row of normal height
             cell.alignment = Alignment(vertical="top")
             if node.kind == "group":
@@ -138,11 +141,9 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
 
 
 def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
-    ws["A1"] = SCALES
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = ("One row per level (repeat the code and name on each), or one row with the "
-                "lowest and highest value (and step) for a range.")
-    ws["A2"].font = _NOTE_FONT
+    put(ws["A1"], SCALES).font = Font(bold=True, size=13)
+    put(ws["A2"], "One row per level (repeat the code and name on each), or one row with the "
+                  "lowest and highest value (and step) for a range.").font = _NOTE_FONT
     _header(ws, SCALE_COLUMNS)
     row = HEADER_ROW + 1
     for scale in scales:
@@ -150,8 +151,8 @@ def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
             for level in scale.levels:
                 for col, value in enumerate((scale.id, scale.name, level.value, level.label,
                                              level.descriptor or None), start=1):
-                    ws.cell(row, col, value).alignment = Alignment(vertical="top",
-                                                                   wrap_text=col == 5)
+                    put_at(ws, row, col, value).alignment = Alignment(vertical="top",
+                                                                      wrap_text=col == 5)
                 # spreadsheet programs do not grow rows for wrapped text on their own
                 lines = -(-len(level.descriptor) // int(SCALE_COLUMNS[4][1] * 1.1))
                 ws.row_dimensions[row].height = 15 * max(lines, 1)
@@ -159,7 +160,7 @@ def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
         else:
             for col, value in ((1, scale.id), (2, scale.name), (6, scale.min), (7, scale.max),
                                (8, scale.step)):
-                ws.cell(row, col, value)
+                put_at(ws, row, col, value)
             row += 1
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
 
@@ -173,7 +174,7 @@ def _header(ws: Worksheet, columns: tuple[tuple[str, int], ...]) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.row_dimensions[HEADER_ROW].height = 30  # two-line headings
     for col, (title, width) in enumerate(columns, start=1):
-        cell = ws.cell(HEADER_ROW, col, title)
+        cell = put_at(ws, HEADER_ROW, col, title)
         cell.font, cell.fill = _BOLD, _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -25,6 +25,7 @@ from typing import Any
 
 from workbench.domain import Assignment, Bidder, Criterion, Lot, TenderData
 from workbench.errors import InterchangeError, ReadOnlyError, StorageError, ValidationError
+from workbench.names import visible
 from workbench.storage import TenderFile
 from workbench.storage.records import bidder_row
 from workbench.storage.schema import META_KIND
@@ -32,7 +33,6 @@ from workbench.storage.tenderfile import now
 
 PACK_FORMATS = ("tender", "xlsx")
 _SUFFIX = {"tender": ".tender", "xlsx": ".xlsx"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,8 @@ def _labels(bidders: list[Bidder]) -> dict[str, str]:
 
 
 def printable(text: str) -> str:
-    """Text without the control characters a workbook cannot hold (tab and newline stay)."""
-    return _CONTROL.sub("", text)
+    """Text a workbook can hold: control characters shown as symbols (tab and newline stay)."""
+    return visible(text)
 
 
 def anonymous_codes(lot: Lot) -> dict[str, str]:

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tables import CellStyle
 
-from workbench.errors import StorageError
+from workbench import atomic
 from workbench.reports.textflow import Look, Text
 from workbench.reports.textflow import width as width_of
 from workbench.resources import real_path
@@ -422,9 +422,6 @@ def render(story: Sequence[Flowable], furniture: Furniture, progress: Progress |
 
 
 def save(path: str | Path, data: bytes) -> None:
-    """Write a finished file in one go (a cancelled or failed export leaves nothing behind)."""
-    target = Path(path)
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise StorageError(f"cannot write {target.name}: {exc.strerror}") from None
+    """Write a finished file in one go (a cancelled or failed export leaves nothing behind,
+    a full disk the old file)."""
+    atomic.write_bytes(path, data)

@@ -1,0 +1,69 @@
+"""The one way the app puts a value in a workbook cell: user text stays inert text.
+
+A spreadsheet runs text that starts with = + - @ (and, in some programs, tab or return) as a
+formula or a DDE command: `=HYPERLINK(...)`, `=WEBSERVICE(...)`, `=cmd|' /C calc'!A0`. Every
+string goes in as a text cell (and keeps a leading apostrophe if edited), with control
+characters shown as visible symbols (NUL → ␀) and lone surrogates as �, so a workbook always
+opens. Numbers go in as numbers; our own formulas only through `put_formula`, by name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workbench.names import visible
+
+#: Text a spreadsheet would read as a formula or a command when typed in.
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+#: A cell holds at most this many characters in Excel; longer text is cut with a note.
+CELL_LIMIT = 32_767
+
+
+def safe_text(value: str) -> str:
+    """User text as a cell can hold it: visible control characters, within the cell limit."""
+    text = visible(value)
+    if len(text) > CELL_LIMIT:
+        note = f" … [cut: {len(text):,} characters]"
+        text = text[:CELL_LIMIT - len(note)] + note
+    return text
+
+
+def put_text(cell: Cell, value: str) -> Cell:
+    """Store `value` as text, never a formula, and kept as text if the cell is edited."""
+    cell.value = safe_text(value)
+    cell.data_type = "s"
+    if value.startswith(RISKY_START):
+        cell.quotePrefix = True
+    return cell
+
+
+def put(cell: Cell, value: Any, number_format: str = "") -> Cell:
+    """Any value the app writes: text through `put_text`, numbers and dates as they are."""
+    if isinstance(value, str):
+        return put_text(cell, value)
+    if value is None:
+        return cell
+    if isinstance(value, bool | int | float | Decimal | date | datetime):
+        cell.value = value
+        if number_format:
+            cell.number_format = number_format
+        return cell
+    return put_text(cell, str(value))
+
+
+def put_at(ws: Worksheet, row: int, column: int, value: Any, number_format: str = "") -> Cell:
+    """`put` into the cell at (row, column) of `ws`."""
+    return put(ws.cell(row=row, column=column), value, number_format)
+
+
+def put_formula(cell: Cell, formula: str) -> Cell:
+    """One of the app's own formulas (never user text): the only way a formula is written."""
+    assert formula.startswith("="), formula
+    cell.value = formula
+    cell.data_type = "f"
+    return cell

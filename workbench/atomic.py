@@ -4,13 +4,16 @@ An export, a pack or a backup is written to a hidden temporary name in the targe
 (`.NAME.PID.part`), flushed to disk, then renamed over the target in one step. A full disk, a
 failure or an exception leaves the old file (or nothing) and removes the temporary file; a
 kill leaves only the hidden part file, which the next write to the same target removes.
+Several files that belong together (a set of scoring packs) are built in a `scratch_folder`.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -25,16 +28,42 @@ def part_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}.part")
 
 
-def sweep(target: Path, *, older_than: float = STALE_SECONDS) -> None:
-    """Remove part files of `target` left by killed writes (those older than `older_than`
-    seconds, and any of a process no longer running, where that can be told safely)."""
-    now = time.time()
+def sweep(target: Path) -> None:
+    """Remove part files of `target` left by killed writes (`.NAME.PID.part`, with any
+    SQLite journal beside it)."""
     for leftover in target.parent.glob(f".{_glob_escape(target.name)}.*.part*"):
-        pid_text = leftover.name[len(target.name) + 2:].split(".")[0]
-        with suppress(OSError, ValueError):
-            dead = os.name == "posix" and pid_text.isdigit() and not _running(int(pid_text))
-            if dead or now - leftover.stat().st_mtime > older_than:
+        if _abandoned(leftover, leftover.name[len(target.name) + 2:].split(".")[0]):
+            with suppress(OSError):
                 leftover.unlink()
+
+
+def _abandoned(path: Path, pid_text: str) -> bool:
+    """True for a temporary file or folder whose writer is gone: its process is no longer
+    running (told only on POSIX), or it is older than STALE_SECONDS."""
+    if os.name == "posix" and pid_text.isdigit() and not _running(int(pid_text)):
+        return True
+    try:
+        return time.time() - path.stat().st_mtime > STALE_SECONDS
+    except OSError:
+        return False
+
+
+@contextmanager
+def scratch_folder(parent: Path) -> Iterator[Path]:
+    """A private folder in `parent` (`.scratch-PID-…`) for files that are moved into place
+    only once all of them are complete; removed afterwards, and by the next caller if the
+    process was killed."""
+    for leftover in parent.glob(".scratch-*"):
+        if leftover.is_dir() and _abandoned(leftover, leftover.name.split("-")[1]):
+            shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        folder = Path(tempfile.mkdtemp(dir=parent, prefix=f".scratch-{os.getpid()}-"))
+    except OSError as exc:
+        raise StorageError(f"cannot write in {parent}: {exc.strerror}") from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _glob_escape(name: str) -> str:
@@ -70,12 +99,6 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         with suppress(OSError):
             part.unlink(missing_ok=True)
-
-
-def write_with(target: str | os.PathLike[str], write: Callable[[Path], object]) -> None:
-    """Call `write(path)` on a temporary path and move the result onto `target`."""
-    with atomic_path(target) as part:
-        write(part)
 
 
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:

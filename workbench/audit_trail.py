@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbench.atomic import atomic_path, write_with
+from workbench.atomic import atomic_path
 from workbench.domain import TenderData
 from workbench.names import visible
 from workbench.safe_xlsx import RISKY_START
@@ -200,7 +200,7 @@ def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> Non
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from workbench.safe_xlsx import put_at
+    from workbench.safe_xlsx import put_at, save_workbook
 
     book = Workbook()
     sheet = book.active
@@ -221,4 +221,4 @@ def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> Non
     for letter, width in zip("ABCDEFGHI", (7, 26, 24, 34, 18, 30, 60, 40, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    write_with(path, book.save)
+    save_workbook(book, path)

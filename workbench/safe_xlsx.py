@@ -9,13 +9,17 @@ opens. Numbers go in as numbers; our own formulas only through `put_formula`, by
 
 from __future__ import annotations
 
+import io
+import os
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench import atomic
 from workbench.names import visible
 
 #: Text a spreadsheet would read as a formula or a command when typed in.
@@ -67,3 +71,12 @@ def put_formula(cell: Cell, formula: str) -> Cell:
     cell.value = formula
     cell.data_type = "f"
     return cell
+
+
+def save_workbook(book: Workbook, target: str | os.PathLike[str]) -> None:
+    """Save `book` whole or not at all (workbench.atomic). Built in memory first: openpyxl
+    writing straight to a file on a full disk fails again when the half-written zip is
+    collected, printing a traceback after our message."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic.write_bytes(target, buffer.getvalue())

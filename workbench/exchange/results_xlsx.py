@@ -20,13 +20,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbench.atomic import write_with
 from workbench.domain import Lot
 from workbench.names import visible
 from workbench.reports.common import MARKING, Progress
 from workbench.reports.facts import Facts
 from workbench.reports.wording import ORGANISATION_SHORT, STATUS_LABELS
-from workbench.safe_xlsx import put_at
+from workbench.safe_xlsx import put_at, save_workbook
 from workbench.scoring.results import LotResult
 
 _HEADER_FILL = PatternFill("solid", start_color="DDE4ED")
@@ -38,7 +37,7 @@ _CURRENCY = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 def write_results_xlsx(facts: Facts, path: str | Path, progress: Progress | None = None) -> None:
     """Write the results workbook to `path` (complete, or not at all)."""
-    write_with(path, results_workbook(facts, progress).save)
+    save_workbook(results_workbook(facts, progress), path)
 
 
 def results_workbook(facts: Facts, progress: Progress | None = None) -> Workbook:

@@ -28,7 +28,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbench.atomic import write_with
 from workbench.domain import Scale, TenderData
 from workbench.errors import InterchangeError
 from workbench.numbers import dec_str, to_decimal
@@ -40,7 +39,8 @@ from workbench.panel.packs import (
     PackReturn,
     pack_checksum,
 )
-from workbench.safe_xlsx import put_text
+from workbench.safe_xlsx import put_text, save_workbook
+from workbench.untrusted import MAX_SHEET_ROWS, check_workbook, too_many_rows
 
 SCORES, INSTRUCTIONS, SCALE, IDENTITY = "Scores", "Instructions", "Scale", "_identity"
 #: The cell an evaluator sets to "Yes" when the scores are final (like Submit in the app).
@@ -82,7 +82,7 @@ def write_workbook(path: Path, content: PackContent) -> None:
         # No password: it would only stop honest fixes; the reader detects any edit anyway.
         ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
     wb.security = WorkbookProtection(lockStructure=True)
-    write_with(path, wb.save)  # never half a workbook
+    save_workbook(wb, path)  # never half a workbook
 
 
 def _instructions(ws: Worksheet, content: PackContent) -> None:
@@ -271,6 +271,7 @@ _DAMAGED = (BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOF
 
 def read_workbook(path: Path) -> PackReturn:
     """Read a returned workbook (without changing it) for merging."""
+    check_workbook(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except _DAMAGED:
@@ -294,17 +295,20 @@ def _read(path: Path, wb: Any) -> PackReturn:
         raise InterchangeError(f"{path.name}: {IDENTITY}: the hidden pack identity was edited "
                                "(its checksum does not match); ask for a new pack")
     problems: list[str] = []
-    final = _cellput_text(next(wb[INSTRUCTIONS].iter_rows(
+    final = _cell_text(next(wb[INSTRUCTIONS].iter_rows(
         min_row=int(FINAL_CELL[1:]), max_row=int(FINAL_CELL[1:]), min_col=2, max_col=2,
         values_only=True))[0]).strip().casefold()
     if final not in ("yes", "no", ""):
         problems.append(f"{INSTRUCTIONS}!{FINAL_CELL}: choose Yes or No")
-    entries = _read_scores(wb[SCORES], items, problems)
+    entries = _read_scores(wb[SCORES], items, problems, path.name)
     return PackReturn(path, "xlsx", identity, final == "yes", items, entries, checksum, problems)
 
 
 def _read_identity(path: Path, ws: Any) -> tuple[PackIdentity, str, list[PackItem]]:
-    rows = [tuple(_cellput_text(v) for v in row) for row in ws.iter_rows(values_only=True)]
+    rows = [tuple(_cell_text(v) for v in row)
+            for row in ws.iter_rows(max_row=MAX_SHEET_ROWS + 1, values_only=True)]
+    if len(rows) > MAX_SHEET_ROWS:
+        raise too_many_rows(path.name, IDENTITY)
     fields = {row[0]: row[1] for row in rows[:5] if len(row) >= 2}
     try:
         identity = PackIdentity(fields["tender_uid"], fields["pack_id"], fields["evaluator_id"],
@@ -316,11 +320,12 @@ def _read_identity(path: Path, ws: Any) -> tuple[PackIdentity, str, list[PackIte
                                "incomplete; ask for a new pack") from None
 
 
-def _cellput_text(value: object) -> str:
+def _cell_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _read_scores(ws: Any, items: list[PackItem], problems: list[str]) -> list[PackEntry]:
+def _read_scores(ws: Any, items: list[PackItem], problems: list[str],
+                 label: str) -> list[PackEntry]:
     """Entries for the rows of the Scores sheet, checking each protected cell against the
     rows as issued: edits, duplicates and missing rows go to `problems`."""
     issued = {(i.lot_title, i.criterion_id, i.bidder_label): n for n, i in enumerate(items)}
@@ -328,9 +333,11 @@ def _read_scores(ws: Any, items: list[PackItem], problems: list[str]) -> list[Pa
     accounted: set[int] = set()
     entries = []
     for row, cells in enumerate(ws.iter_rows(min_row=2, max_col=6), start=2):
+        if row > MAX_SHEET_ROWS:
+            raise too_many_rows(label, SCORES)
         cells = (*cells, *([None] * (6 - len(cells))))
         values = [getattr(c, "value", None) for c in cells]
-        key = (_cellput_text(values[0]), _cellput_text(values[1]), _cellput_text(values[3]))
+        key = (_cell_text(values[0]), _cell_text(values[1]), _cell_text(values[3]))
         if not any(v not in (None, "") for v in values):
             continue
         if key in seen:
@@ -392,4 +399,4 @@ def _rationale(cell: Any, row: int, problems: list[str]) -> str:
     if getattr(cell, "data_type", "") == "f":
         problems.append(f"{SCORES}!F{row}: a formula is not allowed in a rationale; type text")
         return ""
-    return _cellput_text(value)
+    return _cell_text(value)

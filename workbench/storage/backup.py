@@ -7,6 +7,7 @@ is consistent even while the file is open. How many are kept is a setting of eac
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
+from workbench.atomic import part_name
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
 
 if TYPE_CHECKING:
@@ -74,16 +76,20 @@ def snapshot(db: Database, path: Path, label: str, keep: int = KEEP) -> Path:
     folder = backup_dir(path)
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "snapshot"
     target = folder / f"{path.stem}.{datetime.now(UTC).strftime(_STAMP)}.{slug}.tender"
+    # Written under a temporary name and renamed when complete: a backup cut short (disk
+    # full, the app killed) never has a name Restore lists.
+    part = part_name(target)
     try:
         folder.mkdir(exist_ok=True)
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(part)
         try:
             db.conn.backup(dest)
         finally:
             dest.close()
+        os.replace(part, target)
     except (OSError, sqlite3.Error) as exc:
-        with suppress(OSError):  # a half-written copy (disk full) must not pass for a backup
-            target.unlink(missing_ok=True)
+        with suppress(OSError):
+            part.unlink(missing_ok=True)
         raise StorageError(f"could not back up {path.name} {label.replace('-', ' ')}: {exc}; "
                            "nothing was changed") from None
     for old in list_backups(path)[keep:]:

@@ -28,14 +28,17 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: Control characters but tab and newline (kept in free text: rationales have paragraphs).
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: What a quotation in a one-line message escapes: all of that, line breaks and tabs too.
+_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 #: What a terminal would act on: controls (but newline and tab), bidi overrides, surrogates.
 _TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def excerpt(value: object, limit: int = EXCERPT) -> str:
-    """A short, printable quotation of any value: 'abc… (10,485,760 characters)'."""
+    """A short, printable quotation of any value, on one line (a line break shows as
+    `\\x0a`): 'abc… (10,485,760 characters)'."""
     text = value if isinstance(value, str) else repr(value)
-    shown = terminal_safe(text[:limit])
+    shown = _ONE_LINE.sub(_escape, text[:limit])
     if len(text) > limit:
         shown += f"… ({len(text):,} characters)"
     return shown

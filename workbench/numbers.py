@@ -60,12 +60,14 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
 def _in_range(value: Decimal, what: str) -> Decimal:
     if value.is_zero():
         return Decimal(0)  # 0E+99999999 is zero, but would print as a hundred million zeros
-    exact = value.normalize()
-    digits, exponent = len(exact.as_tuple().digits), int(exact.as_tuple().exponent)
-    if exact.adjusted() >= MAX_DIGITS:
+    # Worked out from the digits: normalize() would overflow the context on 1E+99999999.
+    digits = value.as_tuple().digits
+    significant = len("".join(map(str, digits)).rstrip("0"))
+    exponent = value.adjusted() - significant + 1  # of the last significant digit
+    if value.adjusted() >= MAX_DIGITS:
         raise ValueError(f"{what} is too large ({excerpt(str(value))}); numbers must be below "
                          f"10^{MAX_DIGITS}")
-    if digits > MAX_DIGITS or exponent < -MAX_DIGITS:
+    if significant > MAX_DIGITS or exponent < -MAX_DIGITS:
         raise ValueError(f"{what} has more than {MAX_DIGITS} significant digits "
                          f"({excerpt(str(value))})")
     return value

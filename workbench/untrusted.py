@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from workbench.errors import InterchangeError
 from workbench.names import excerpt
+from workbench.numbers import to_decimal
 from workbench.storage.schema import SCHEMA_VERSION, migrations
 
 #: Largest returned pack accepted. A pack for one evaluator of the largest tender measured
@@ -122,16 +123,36 @@ def check_tender_copy(copy: Path, label: str) -> None:
         if extra or missing:
             raise InterchangeError(f"{label} {_difference(extra, missing)}: it was not written "
                                    "by the workbench (or was altered); nothing was read")
+        tables = [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         rows = 0
-        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for table in tables:
             rows += conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             if rows > MAX_PACK_ROWS:
                 raise InterchangeError(f"{label} holds more than {MAX_PACK_ROWS:,} rows, more "
                                        "than any scoring pack; nothing was read")
+        for table in tables:
+            _check_values(conn, table, label)
     except sqlite3.DatabaseError as exc:
         raise InterchangeError(f"{label} is damaged ({exc}); nothing was read") from None
     finally:
         conn.close()
+
+
+def _check_values(conn: sqlite3.Connection, table: str, label: str) -> None:
+    """No binary value anywhere (the app writes none), and every score a plain number."""
+    columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+    blob = " OR ".join(f"typeof(\"{c}\") = 'blob'" for c in columns)
+    found = conn.execute(f'SELECT count(*) FROM "{table}" WHERE {blob}').fetchone()[0]
+    if found:
+        raise InterchangeError(f"{label}: {found:,} row(s) of {table} hold binary data where "
+                               "the workbench writes text or numbers; nothing was read")
+    if table == "scores":
+        for (score,) in conn.execute("SELECT score FROM scores"):
+            try:
+                to_decimal(score if isinstance(score, str) else str(score), "a score")
+            except ValueError as exc:
+                raise InterchangeError(f"{label}: {exc}; nothing was read") from None
 
 
 def _difference(extra: list[tuple[str, str, str, str | None]],
@@ -173,7 +194,7 @@ def check_workbook(path: Path, limit: int = MAX_PACK_BYTES) -> None:
                                f"({MAX_WORKBOOK_XML / 2**20:,.0f} MB); nothing was read")
 
 
-def too_many_rows(label: str, sheet: str) -> InterchangeError:
-    """The refusal for a worksheet longer than MAX_SHEET_ROWS."""
-    return InterchangeError(f"{label}: sheet '{sheet}' has more than {MAX_SHEET_ROWS:,} rows, "
+def too_many_rows(label: str, sheet: str, limit: int = MAX_SHEET_ROWS) -> InterchangeError:
+    """The refusal for a worksheet longer than `limit` rows."""
+    return InterchangeError(f"{label}: sheet '{excerpt(sheet)}' has more than {limit:,} rows, "
                             "more than this app reads; nothing was read")

@@ -279,7 +279,7 @@ def _open(source: str | Path | IO[bytes]) -> dict[str, _Sheet]:
             for ws in book.worksheets:
                 rows = list(ws.iter_rows(max_row=MAX_MODEL_ROWS + 1, values_only=True))
                 if len(rows) > MAX_MODEL_ROWS:
-                    raise too_many_rows(label, ws.title)
+                    raise too_many_rows(label, ws.title, MAX_MODEL_ROWS)
                 sheets[ws.title] = _Sheet(ws.title, rows)
             return sheets
         finally:

@@ -9,10 +9,13 @@ opens. Numbers go in as numbers; our own formulas only through `put_formula`, by
 
 from __future__ import annotations
 
+import gc
 import io
 import os
+import sys
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,6 +23,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench import atomic
+from workbench.errors import StorageError
 from workbench.names import visible
 
 #: Text a spreadsheet would read as a formula or a command when typed in.
@@ -76,7 +80,21 @@ def put_formula(cell: Cell, formula: str) -> Cell:
 def save_workbook(book: Workbook, target: str | os.PathLike[str]) -> None:
     """Save `book` whole or not at all (workbench.atomic). Built in memory first: openpyxl
     writing straight to a file on a full disk fails again when the half-written zip is
-    collected, printing a traceback after our message."""
+    collected, printing a traceback after our message. openpyxl still spools each sheet to
+    a temporary file, which can fail the same way: that failure is reported in one line,
+    and the half-finished writers it leaves are collected without a word."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    reason = ""
+    try:
+        book.save(buffer)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    if reason:
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda _unraisable: None
+        try:
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise StorageError(f"cannot write {Path(target).name}: {reason}")
     atomic.write_bytes(target, buffer.getvalue())

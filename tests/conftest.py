@@ -52,3 +52,13 @@ def demo_tender(tmp_path: Path, demo_data: TenderData) -> Path:
     path = tmp_path / "demo.tender"
     TenderFile.create(path, demo_data, user="tester").close()
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `slow` run only when asked for (`-m slow`)."""
+    if "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -297,7 +297,10 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
-        return dec_str(to_decimal(value))
+        try:
+            return dec_str(to_decimal(value))
+        except ValueError:  # beyond any figure: shown as it is, refused where a number belongs
+            return excerpt(str(value))
     return str(value).strip()
 
 

@@ -71,15 +71,15 @@ class _Obj:
     def text(self, key: str, default: str | None = None) -> str:
         value = self.value.get(key, default)
         if value is None:
-            raise self.fail(f"missing '{key}'")
+            raise self.fail(f"missing '{excerpt(key)}'")
         if not isinstance(value, str):
-            raise self.fail(f"'{key}' must be text")
+            raise self.fail(f"'{excerpt(key)}' must be text")
         return self._checked(check_text, value, key)
 
     def opt_text(self, key: str) -> str | None:
         value = self.value.get(key)
         if value is not None and not isinstance(value, str):
-            raise self.fail(f"'{key}' must be text")
+            raise self.fail(f"'{excerpt(key)}' must be text")
         return None if value is None else self._checked(check_text, value, key)
 
     def ident(self, key: str) -> str:
@@ -90,12 +90,12 @@ class _Obj:
         """A name or title: one line, not empty unless a default is given."""
         value = self._checked(check_name, self.text(key, default), key)
         if default is None and not value.strip():
-            raise self.fail(f"'{key}' must not be empty")
+            raise self.fail(f"'{excerpt(key)}' must not be empty")
         return value
 
     def _checked(self, rule: Callable[[str, str], str], value: str, key: str) -> str:
         try:
-            return rule(value, f"'{key}'")
+            return rule(value, f"'{excerpt(key)}'")
         except ValidationError as exc:
             raise self.fail(str(exc)) from None
 
@@ -104,7 +104,7 @@ class _Obj:
         value = self.opt_number(key, low, high)
         if value is None:
             if default is None:
-                raise self.fail(f"missing '{key}'")
+                raise self.fail(f"missing '{excerpt(key)}'")
             return default
         return value
 
@@ -115,23 +115,23 @@ class _Obj:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            raise self.fail(f"'{key}' must be a number, not {excerpt(value)}")
+            raise self.fail(f"'{excerpt(key)}' must be a number, not {excerpt(value)}")
         try:
-            return in_bounds(to_decimal(value, f"'{key}'"), f"'{key}'", low, high)
+            return in_bounds(to_decimal(value, f"'{excerpt(key)}'"), f"'{excerpt(key)}'", low, high)
         except (ValueError, ValidationError) as exc:
             raise self.fail(str(exc)) from None
 
     def choice(self, key: str, options: Iterable[str], default: str) -> str:
         value = self.text(key, default)
         if value not in options:
-            raise self.fail(f"'{key}' must be one of {', '.join(options)}, not "
+            raise self.fail(f"'{excerpt(key)}' must be one of {', '.join(options)}, not "
                             f"'{excerpt(value)}'")
         return value
 
     def items(self, key: str) -> list[Any]:
         value = self.value.get(key, [])
         if not isinstance(value, list):
-            raise self.fail(f"'{key}' must be a list")
+            raise self.fail(f"'{excerpt(key)}' must be a list")
         return value
 
 

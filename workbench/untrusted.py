@@ -111,13 +111,13 @@ def check_tender_copy(copy: Path, label: str) -> None:
         if hasattr(conn, "setconfig"):  # Python 3.12+: no writes to the schema, no tricks
             conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)  # type: ignore[attr-defined]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
+        if not 1 <= version <= SCHEMA_VERSION:
             raise InterchangeError(f"{label} was written by a different version of the "
-                                   f"workbench (file format {version}, this version uses "
-                                   f"{SCHEMA_VERSION}); ask for a new pack")
+                                   f"workbench (file format {version}, this version reads "
+                                   f"1 to {SCHEMA_VERSION}); ask for a new pack")
         found = {row for row in conn.execute(
             "SELECT type, name, tbl_name, sql FROM sqlite_master") if row[1] not in _STATISTICS}
-        expected = expected_schema()
+        expected = expected_schema(version)
         extra = sorted(found - expected)
         missing = sorted(expected - found)
         if extra or missing:
@@ -166,11 +166,13 @@ def _difference(extra: list[tuple[str, str, str, str | None]],
 
 
 @functools.cache
-def expected_schema() -> frozenset[tuple[str, str, str, str | None]]:
-    """Every (type, name, table, sql) row of `sqlite_master` in a file of this version."""
+def expected_schema(version: int = SCHEMA_VERSION) -> frozenset[tuple[str, str, str, str | None]]:
+    """Every (type, name, table, sql) row of `sqlite_master` in a file of format `version`
+    (a pack issued before an upgrade is still merged): the first `version` migrations."""
+    names = [m.name for m in migrations._migrations]
     db = Database(memory=True)
     try:
-        migrations.apply(db)
+        migrations.apply(db, stop_before=names[version] if version < len(names) else None)
         return frozenset(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
     finally:
         db.close()

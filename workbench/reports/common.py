@@ -308,7 +308,8 @@ class Contents(Table):  # type: ignore[misc]  # reportlab has no type hints
         for level, title, key in entries:
             style = ParagraphStyle("toc", parent=styles()["toc_bold" if level == 0 else "toc"],
                                    leftIndent=16 * level)
-            rows.append([Paragraph(f'<a href="#{key}">{esc(title)}</a>', style), PageRef(key)])
+            shown = title if len(title) <= 160 else title[:160] + "…"  # a line or two at most
+            rows.append([Paragraph(f'<a href="#{key}">{esc(shown)}</a>', style), PageRef(key)])
         top = [i for i, (level, _t, _k) in enumerate(entries) if level == 0 and i]
         table = cls(rows, colWidths=[WIDTH - 20 * mm, 20 * mm], hAlign="LEFT", style=[
             ("FONT", (0, 0), (-1, -1), FONT, 9.5, 12),

@@ -52,8 +52,10 @@ def terminal_safe(text: str) -> str:
 
 
 def _escape(match: re.Match[str]) -> str:
+    """`\\x1b` for the C0 controls (as people know them); `\\u009b` for the rest, which is
+    also a valid escape inside JSON strings (`results --json` stays valid JSON)."""
     code = ord(match[0])
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:

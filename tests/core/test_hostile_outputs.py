@@ -72,6 +72,18 @@ def test_cli_prints_names_literally_not_as_terminal_commands(
     assert "Acme\\x1b]0;owned\\x07\\x1b[2J\\u202eevil" in run.stdout
 
 
+def test_cli_json_stays_valid_json_and_keeps_the_name(tmp_path: Path,
+                                                      small_data: TenderData) -> None:
+    name = "Acme\x9b31m\x7f\u202e"
+    small_data.lots[0].bidders[0].name = name
+    path = tmp_path / "escape.tender"
+    TenderFile.create(path, small_data, user="tester").close()
+    run = subprocess.run([sys.executable, "-m", "workbench.cli", "results", str(path),
+                          "--json"], capture_output=True, text=True, check=True)
+    assert "\x9b" not in run.stdout and "\u202e" not in run.stdout
+    assert json.loads(run.stdout)["lots"][0]["bidders"][0]["name"] == name
+
+
 # -- a full disk ------------------------------------------------------------------------------
 
 

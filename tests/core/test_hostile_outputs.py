@@ -11,6 +11,7 @@ import random
 import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -100,7 +101,7 @@ LIMIT = 33_000
 
 @pytest.fixture(scope="module")
 def five_lots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tender whose every export is larger than LIMIT: five lots, long questions."""
+    """A tender whose every export is larger than LIMIT: six lots, long questions."""
     data = json.loads(read_text("demo", "demo.json"))
     words = random.Random(1)
 
@@ -226,3 +227,33 @@ def test_a_killed_pack_issue_leaves_no_pack_the_tender_has_not_recorded(
 def test_json_round_trip_still_exact(demo_data: TenderData) -> None:
     text = interchange.dumps(demo_data)
     assert interchange.dumps(interchange.loads(text)) == text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+def test_a_backup_killed_half_way_is_never_listed(five_lots: Path, tmp_path: Path) -> None:
+    """Snapshots taken in a loop and the process killed at random moments: every backup
+    Restore lists is a complete, consistent tender file."""
+    from workbench.storage.backup import backups
+    tender = tmp_path / "five.tender"
+    shutil.copyfile(five_lots, tender)
+    loop = ("import sys; from workbench.storage import TenderFile;"
+            "from workbench.storage.backup import snapshot;"
+            "tf = TenderFile.open(sys.argv[1]);"
+            "[snapshot(tf.db, tf.path, 'before-merge', keep=1000) for _ in range(10_000)]")
+    moments = random.Random(3)
+    for _ in range(3):
+        child = subprocess.Popen([sys.executable, "-c", loop, str(tender)])
+        known = len(backups(tender))
+        deadline = time.monotonic() + 30
+        while len(backups(tender)) == known and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the loop is under way, however slow the machine
+        time.sleep(moments.uniform(0, 0.3))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    listed = backups(tender)
+    assert listed
+    for info in listed:
+        with sqlite3.connect(f"file:{info.path}?mode=ro", uri=True) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert conn.execute("SELECT count(*) FROM lots").fetchone() == (6,)
+        conn.close()

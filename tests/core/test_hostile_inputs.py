@@ -141,23 +141,23 @@ def test_locked_status_on_provisional_results_is_refused(
     assert "status 'locked' is refused" in message and "provisional" in message
 
 
-@pytest.mark.parametrize("typed", ["３", "1_0", "1E+99999999", "٣"])
+@pytest.mark.parametrize("typed", ["３", "1_0", "1E+99999999", "٣", "9" * 1_000_000],
+                         ids=["full-width", "underscore", "huge", "arabic-indic", "1 MB"])
 def test_workbook_pack_scores_are_plain_ascii_numbers(tmp_path: Path, demo_tender: Path,
                                                       typed: str) -> None:
     from tests.core.test_merge_bad_input import issue, refused
     from tests.core.test_packs_support import new_tender, unscored
 
-    from workbench.exchange import interchange
     from workbench.storage import TenderFile
     with TenderFile.open(demo_tender, read_only=True) as tf:
         sealed = new_tender(tmp_path / "sealed.tender", unscored(tf.load()))
-    del interchange
     pack = issue(sealed, tmp_path / "packs", "xlsx")[0]
     book = load_workbook(pack)
     book["Scores"]["E2"] = typed
     book.save(pack)
     problems = refused(sealed, pack)
     assert any(p.startswith("Scores!E2:") and "is not a score" in p for p in problems)
+    assert all(len(p) < SHORT for p in problems)
 
 
 # -- model workbooks ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.domain import Scale, TenderData
 from workbench.errors import InterchangeError
+from workbench.names import excerpt
 from workbench.numbers import dec_str, to_decimal
 from workbench.panel.packs import (
     PackContent,
@@ -287,7 +288,7 @@ def read_workbook(path: Path) -> PackReturn:
 def _read(path: Path, wb: Any) -> PackReturn:
     for sheet in (INSTRUCTIONS, SCORES, IDENTITY):
         if sheet not in wb.sheetnames:
-            found = ", ".join(f"'{s}'" for s in wb.sheetnames if s != IDENTITY)
+            found = ", ".join(f"'{excerpt(s)}'" for s in wb.sheetnames if s != IDENTITY)
             raise InterchangeError(f"{path.name}: sheet '{sheet}' is missing (renamed or "
                                    f"deleted?); the workbook has {found}")
     identity, checksum, items = _read_identity(path, wb[IDENTITY])
@@ -372,8 +373,8 @@ def _edited(row: int, key: tuple[str, str, str], items: list[PackItem],
     was = (item.lot_title, item.criterion_id, item.bidder_label)
     column = next(col for col, old, new in zip("ABD", was, key, strict=True) if old != new)
     index = "ABD".index(column)
-    return (f"{SCORES}!{column}{row}: this protected cell was changed from '{was[index]}' to "
-            f"'{key[index]}'")
+    return (f"{SCORES}!{column}{row}: this protected cell was changed from "
+            f"'{excerpt(was[index])}' to '{excerpt(key[index])}'")
 
 
 def _score(cell: Any, row: int, problems: list[str]) -> Decimal | None:
@@ -390,7 +391,8 @@ def _score(cell: Any, row: int, problems: list[str]) -> Decimal | None:
             return to_decimal(value)
         except ValueError:
             pass
-    problems.append(f"{where}: '{value}' is not a score; choose a number from the scale")
+    problems.append(f"{where}: '{excerpt(str(value))}' is not a score; choose a number from "
+                    "the scale")
     return None
 
 

@@ -4,7 +4,8 @@ A spreadsheet runs text that starts with = + - @ (and, in some programs, tab or 
 formula or a DDE command: `=HYPERLINK(...)`, `=WEBSERVICE(...)`, `=cmd|' /C calc'!A0`. Every
 string goes in as a text cell (and keeps a leading apostrophe if edited), with control
 characters shown as visible symbols (NUL → ␀) and lone surrogates as �, so a workbook always
-opens. Numbers go in as numbers; our own formulas only through `put_formula`, by name.
+opens. Numbers go in as numbers. The app writes no formula into a cell (drop-down lists are
+data validation, not cells); one that ever does must not take it from user text.
 """
 
 from __future__ import annotations
@@ -67,14 +68,6 @@ def put(cell: Cell, value: Any, number_format: str = "") -> Cell:
 def put_at(ws: Worksheet, row: int, column: int, value: Any, number_format: str = "") -> Cell:
     """`put` into the cell at (row, column) of `ws`."""
     return put(ws.cell(row=row, column=column), value, number_format)
-
-
-def put_formula(cell: Cell, formula: str) -> Cell:
-    """One of the app's own formulas (never user text): the only way a formula is written."""
-    assert formula.startswith("="), formula
-    cell.value = formula
-    cell.data_type = "f"
-    return cell
 
 
 def save_workbook(book: Workbook, target: str | os.PathLike[str]) -> None:

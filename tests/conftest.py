@@ -129,3 +129,13 @@ def finished_demo(tmp_path: Path) -> Iterator[Path]:
                                                quarter, "1", f"{quarter} return, page 3",
                                                recorded_on="2027-07-01")
     yield path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `slow` run only when asked for (`-m slow`)."""
+    if "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

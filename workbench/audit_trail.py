@@ -16,8 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from workbench.atomic import atomic_path
 from workbench.domain import TenderData
-from workbench.errors import StorageError
+from workbench.names import visible
+from workbench.safe_xlsx import RISKY_START
 from workbench.storage import TenderFile, audit
 from workbench.storage.schema import PROTECTED
 
@@ -185,23 +187,22 @@ def _row(entry: AuditEntry) -> list[Any]:
             entry.change_text(limit=None), entry.reason, entry.hash]
 
 
-def safe_text(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (= + - @, tab, return) gets a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def csv_text(value: Any) -> Any:
+    """A CSV field a spreadsheet shows as written: control characters visible, and text it
+    would run as a formula (= + - @, tab, return) behind a leading '."""
+    if not isinstance(value, str):
+        return value
+    text = visible(value)
+    return "'" + text if text.startswith(RISKY_START) else text
 
 
 def export_csv(items: Iterable[AuditEntry], path: Path) -> None:
     """Write entries to a UTF-8 CSV (with BOM, so Excel reads the accents right)."""
-    try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(HEADERS)
-            for entry in items:
-                writer.writerow([safe_text(v) for v in _row(entry)])
-    except OSError as exc:
-        raise StorageError(f"cannot write {path.name}: {exc.strerror}") from None
+    with atomic_path(path) as part, open(part, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for entry in items:
+            writer.writerow([csv_text(v) for v in _row(entry)])
 
 
 def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> None:
@@ -209,28 +210,25 @@ def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> Non
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from workbench.safe_xlsx import put_at, save_workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Audit trail"
+    header_row = 1
     if title:
-        sheet.append([f"Audit trail: {title}"])
-        sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(list(HEADERS))
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-    for entry in items:
-        sheet.append(_row(entry))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-                cell.quotePrefix = True
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        put_at(sheet, 1, 1, f"Audit trail: {title}").font = Font(bold=True, size=13)
+        header_row = 2
+    for col, heading in enumerate(HEADERS, start=1):
+        put_at(sheet, header_row, col, heading).font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, entry in enumerate(items, start=header_row + 1):
+        for col, value in enumerate(_row(entry), start=1):
+            cell = put_at(sheet, row, col, value)
+            if isinstance(value, str):
+                cell.alignment = wrap
     for letter, width in zip("ABCDEFGHI", (7, 26, 24, 34, 18, 30, 60, 40, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise StorageError(f"cannot write {path.name}: {exc.strerror}") from None
+    save_workbook(book, path)

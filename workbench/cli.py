@@ -8,23 +8,27 @@ traceback to the crash log and reported in one line too, so a user never sees a 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from workbench import __version__
+from workbench import __version__, atomic
 from workbench.crashlog import crash_log_path
 from workbench.demo import create_demo
 from workbench.domain import TenderData
 from workbench.errors import StorageError, WorkbenchError
 from workbench.exchange import interchange
 from workbench.model_rules import problems
+from workbench.names import excerpt, terminal_safe
 from workbench.storage import TenderFile
 
 Command = Callable[[argparse.Namespace], int]
+#: Longest message printed: messages quote short excerpts, this is the last safeguard.
+MESSAGE_LIMIT = 1_000
 if TYPE_CHECKING:
     from workbench.reports.facts import Facts
 
@@ -40,13 +44,6 @@ def _warn_if_changed(tf: TenderFile) -> None:
     if tf.integrity_problem:
         print(f"workbench-cli: warning: {tf.path.name} was changed outside the workbench "
               f"({_plain(tf.integrity_problem)}); `check` says more", file=sys.stderr)
-
-
-def _write_text(path: str, text: str) -> None:
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -72,7 +69,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export_json(args: argparse.Namespace) -> int:
     text = interchange.dumps(_load(args.tender))
     if args.output:
-        _write_text(args.output, text)
+        atomic.write_text(args.output, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -355,12 +352,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Escaped(io.TextIOBase):
+    """An output stream that writes control characters as escapes (names.terminal_safe):
+    a bidder called "\x1b]0;pwned\x07" or "\x1b[2J" is printed, never obeyed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; everything it prints goes through `_Escaped`."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (cast(TextIO, _Escaped(out)), cast(TextIO, _Escaped(err)))
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.func(args))
     except WorkbenchError as exc:
-        print(f"workbench-cli: {exc}", file=sys.stderr)
+        print(f"workbench-cli: {excerpt(str(exc), MESSAGE_LIMIT)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("workbench-cli: interrupted", file=sys.stderr)
@@ -372,7 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 traceback.print_exc(file=handle)
         except OSError:
             pass
-        print(f"workbench-cli: unexpected error ({type(exc).__name__}: {exc}); "
+        print(f"workbench-cli: unexpected error ({type(exc).__name__}: "
+              f"{excerpt(str(exc), MESSAGE_LIMIT)}); "
               f"details in {log}", file=sys.stderr)
         return 1
 

@@ -199,20 +199,64 @@ def _unprivileged() -> list[str] | None:
     return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] if setpriv else None
 
 
+def _modules_check_imports() -> list[Path]:
+    """The source files of every module `workbench-cli check` imports."""
+    probe = ("import sys, workbench.cli, workbench.storage.audit, workbench.model_rules;"
+             "print('\\n'.join(m.__file__ for m in list(sys.modules.values())"
+             " if getattr(m, '__file__', None)))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    return [Path(line) for line in run.stdout.splitlines()]
+
+
+def _readable_copy(dest: Path) -> None:
+    """Copy `workbench` and the third-party packages `check` needs into `dest`, readable by
+    anyone: the clone (and its .venv) may sit in a private folder (`mktemp -d`, /root) that
+    an unprivileged user cannot enter."""
+    import workbench
+    roots = {Path(workbench.__file__).parent}
+    for source in _modules_check_imports():
+        for parent in source.parents:
+            if parent.name == "site-packages":
+                top = parent / source.relative_to(parent).parts[0]
+                roots.add(top if top.is_dir() else source)
+                break
+    for root in roots:
+        if root.is_dir():
+            shutil.copytree(root, dest / root.name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(root, dest / root.name)
+    for path in [dest, *dest.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
 def test_really_read_only_file_in_a_read_only_folder(demo_bytes: bytes) -> None:
     """Permissions for real: as root, `check` runs as "nobody" (root ignores permissions).
-    A WAL-mode file whose folder is read-only cannot get its shared-memory side file."""
+    A WAL-mode file whose folder is read-only cannot get its shared-memory side file.
+
+    The unprivileged process runs the base interpreter on its own readable copy of the code,
+    so the test passes wherever the clone lives (a `mktemp -d` folder is private)."""
     prefix = _unprivileged()
     if prefix is None:
         pytest.skip("running as root without setpriv to drop to an ordinary user")
+    python = os.path.realpath(sys.executable)
+    if prefix and subprocess.run([*prefix, python, "-c", "pass"], cwd="/",
+                                 capture_output=True).returncode != 0:
+        pytest.skip(f"an unprivileged user cannot run the Python interpreter {python} (it "
+                    "lives in a private folder)")
     folder = Path(tempfile.mkdtemp(prefix="readonly-"))
+    code = Path(tempfile.mkdtemp(prefix="readonly-code-"))
     path = folder / "locked-down.tender"
     try:
+        _readable_copy(code)
         path.write_bytes(demo_bytes)
         path.chmod(0o444)
         folder.chmod(0o555)
-        run = subprocess.run([*prefix, sys.executable, "-m", "workbench.cli", "check",
-                              str(path)], capture_output=True, text=True, cwd=folder)
+        env = {**os.environ, "PYTHONPATH": str(code), "PYTHONDONTWRITEBYTECODE": "1",
+               "HOME": str(folder), "WORKBENCH_DATA_DIR": str(folder / "data")}
+        run = subprocess.run([*prefix, python, "-s", "-m", "workbench.cli", "check",
+                              str(path)], capture_output=True, text=True, cwd=folder, env=env)
         assert run.returncode == 0, run.stderr
         assert "audit trail verified" in run.stdout
         assert path.read_bytes() == demo_bytes
@@ -220,6 +264,7 @@ def test_really_read_only_file_in_a_read_only_folder(demo_bytes: bytes) -> None:
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
+        shutil.rmtree(code)
 
 
 def test_garbage_journal_beside_a_good_file_is_ignored(demo_tender: Path, capsys) -> None:

@@ -165,7 +165,10 @@ def test_a_file_with_an_unknown_status_is_refused_on_open(demo_tender: Path) -> 
     threshold=st.decimals(min_value="0.01", max_value="100", places=2),
     unit=st.sampled_from(SPREAD_UNITS),
     shared=st.booleans(),
-    status=st.sampled_from(TENDER_STATUSES),
+    # The small tender's results are provisional, so an award status is refused on import
+    # (the workflow could not have reached it: tests/core/test_hostile_inputs.py).
+    status=st.sampled_from([s for s in TENDER_STATUSES
+                            if s not in ("award_recommended", "locked")]),
 )
 def test_any_settings_round_trip(panel, threshold, unit, shared, status) -> None:
     data = interchange.loads((FIXTURES / "small.json").read_text(encoding="utf-8"))

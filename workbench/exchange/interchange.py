@@ -53,10 +53,15 @@ from workbench.exchange.interchange_monitoring import COMMITMENT, DELIVERY
 from workbench.exchange.json_fields import (
     FLAG,
     IDENT,
+    NAME,
     NUMBER,
+    OPT_AMOUNT,
     OPT_NUMBER,
+    OPT_PERCENT,
     OPT_TEXT,
+    PERCENT,
     TEXT,
+    TITLE,
     Choice,
     Field,
     JsonObject,
@@ -69,6 +74,8 @@ from workbench.exchange.json_fields import (
     build_as,
 )
 from workbench.moderation.flags import threshold_problem
+from workbench.names import excerpt
+from workbench.numbers import MAX_DIGITS
 from workbench.panel.roster import SETTINGS_RANGES
 
 FORMAT = "workbench-tender/1"
@@ -117,13 +124,13 @@ MODERATION = Shape((
 ), _moderation)
 
 TENDER = Shape((
-    Field("title", IDENT),
-    Field("reference", TEXT, ""),
-    Field("authority", TEXT, ""),
-    Field("currency", TEXT, "GBP"),
-    Field("estimated_value", OPT_NUMBER, None),
+    Field("title", NAME),
+    Field("reference", TITLE, ""),
+    Field("authority", TITLE, ""),
+    Field("currency", TITLE, "GBP"),
+    Field("estimated_value", OPT_AMOUNT, None),
     Field("total_points", NUMBER, Tender("").total_points, check=_positive),
-    Field("social_value_minimum_weight", NUMBER, Tender("").social_value_minimum_weight),
+    Field("social_value_minimum_weight", PERCENT, Tender("").social_value_minimum_weight),
     Field("rounding", Nested(ROUNDING), Rounding()),
     Field("procedure", TEXT, "", "if_set"),
     Field("status", Choice(TENDER_STATUSES), "setup", "if_set"),
@@ -175,13 +182,23 @@ CONFLICT = Shape((
 
 EVALUATOR = Shape((
     Field("id", IDENT),
-    Field("name", IDENT),
-    Field("role", TEXT, ""),
+    Field("name", NAME),
+    Field("role", TITLE, ""),
     Field("conflict", Nested(CONFLICT), Conflict()),
 ), build_as(Evaluator))
 
 
+#: Deepest criteria tree accepted (groups within groups); real models use 2 or 3.
+MAX_DEPTH = 10
+
+
+def _depth(nodes: list[Criterion]) -> int:
+    return 1 + max((_depth(n.children) for n in nodes), default=0) if nodes else 0
+
+
 def _criterion(obj: JsonObject, values: dict[str, Any]) -> Criterion:
+    if _depth(values["children"]) >= MAX_DEPTH:
+        raise obj.fail(f"criteria are nested more than {MAX_DEPTH} deep")
     if values["kind"] is None:
         if not values["children"]:
             raise obj.fail("missing 'type'")
@@ -192,8 +209,8 @@ def _criterion(obj: JsonObject, values: dict[str, Any]) -> Criterion:
 _WEIGHTED = ("group", "scored", "price", "quantitative")
 CRITERION: Shape[Criterion] = Shape((
     Field("id", IDENT),
-    Field("title", TEXT),
-    Field("weight", OPT_NUMBER, None, _WEIGHTED),
+    Field("title", TITLE),
+    Field("weight", OPT_PERCENT, None, _WEIGHTED),
     Field("type", TEXT, None, lambda c: c.kind != "group", attr="kind"),
     Field("children", ListOf(lambda: CRITERION), [], lambda c: c.kind == "group"),
     Field("scale", OPT_TEXT, None, ("scored",)),
@@ -210,9 +227,9 @@ CRITERION: Shape[Criterion] = Shape((
 
 BIDDER = Shape((
     Field("id", IDENT),
-    Field("name", IDENT),
+    Field("name", NAME),
     Field("organisation_type", Choice(ORGANISATION_TYPES), "SME"),
-    Field("price", OPT_NUMBER, None),
+    Field("price", OPT_AMOUNT, None),
     Field("values", NumberMap(), {}),
     Field("anonymous_code", TEXT, "", "if_set"),
     Field("withdrawn", FLAG, False, "if_set"),
@@ -287,7 +304,7 @@ def _lot(_obj: JsonObject, values: dict[str, Any]) -> Lot:
 
 LOT = Shape((
     Field("id", IDENT),
-    Field("title", TEXT),
+    Field("title", TITLE),
     Field("criteria", ListOf(CRITERION), []),
     Field("bidders", ListOf(BIDDER), []),
     Field("assignments", ListOf(ASSIGNMENT), []),
@@ -316,13 +333,40 @@ FILE = Shape((Field("format", Choice((FORMAT,))), *TENDER_DATA.fields),
 def loads(text: str) -> TenderData:
     """Parse interchange JSON text into a tender, or raise InterchangeError."""
     try:
-        raw = json.loads(text, parse_float=Decimal)
+        raw = json.loads(text, parse_float=_json_float, parse_int=_json_int,
+                         parse_constant=_json_constant)
+        data = FILE.read(raw, "file")
     except json.JSONDecodeError as exc:
         raise InterchangeError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
                                f"{exc.msg})") from None
-    data = FILE.read(raw, "file")
+    except RecursionError:
+        raise InterchangeError("the JSON is nested too deeply to be a tender") from None
     check(data)
     return data
+
+
+#: Longest number text read (15 digits, sign, point, exponent): anything longer is refused
+#: before Python converts it (a 5,000-digit integer cannot even be printed).
+_NUMBER_TEXT = 40
+
+
+def _json_int(text: str) -> int:
+    if len(text) > _NUMBER_TEXT:
+        raise InterchangeError(f"a number with {len(text):,} digits ('{excerpt(text)}'); "
+                               f"numbers have at most {MAX_DIGITS} significant digits")
+    return int(text)
+
+
+def _json_float(text: str) -> Decimal:
+    if len(text) > _NUMBER_TEXT:
+        raise InterchangeError(f"a number written with {len(text):,} characters "
+                               f"('{excerpt(text)}'); numbers have at most {MAX_DIGITS} "
+                               "significant digits")
+    return Decimal(text)
+
+
+def _json_constant(text: str) -> None:
+    raise InterchangeError(f"'{text}' is not a number a tender can hold")
 
 
 def to_dict(data: TenderData) -> dict[str, Any]:

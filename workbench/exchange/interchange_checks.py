@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from workbench.domain import Criterion, Lot, TenderData
-from workbench.errors import InterchangeError
+from workbench.errors import InterchangeError, ValidationError
 from workbench.exchange.interchange_monitoring import check_monitoring
 from workbench.model.seal import plan_hash
 from workbench.model_rules import errors as model_errors
@@ -26,6 +26,7 @@ def check(data: TenderData) -> None:
     for lot in data.lots:
         check_references(data, lot)
         check_monitoring(lot, f"lots[{lot.id}]")
+    check_status(data)
     seal = data.tender.seal
     if seal is not None and plan_hash(data) != seal.hash:
         raise InterchangeError("tender.seal: the fingerprint does not match the evaluation plan "
@@ -69,11 +70,15 @@ def check_references(data: TenderData, lot: Lot) -> None:
         need("evaluator", a.evaluator, evaluators, f"{where}.assignments")
         for cid in a.criteria:
             need("criterion", cid, criteria, f"{where}.assignments[{a.evaluator}]")
+    assigned = {(a.evaluator, cid) for a in lot.assignments for cid in a.criteria}
     for s in lot.scores:
         at = f"{where}.scores[{s.evaluator}/{s.bidder}/{s.criterion}]"
         need("evaluator", s.evaluator, evaluators, at)
         need("bidder", s.bidder, bidders, at)
         need("criterion", s.criterion, criteria, at)
+        if (s.evaluator, s.criterion) not in assigned:
+            raise InterchangeError(f"{at}: evaluator '{s.evaluator}' is not assigned "
+                                   f"criterion '{s.criterion}' on this lot")
         check_score(data, criteria[s.criterion], s.score, at)
         once((s.evaluator, s.bidder, s.criterion), at, "scored twice")
     for m in lot.moderated:
@@ -102,6 +107,21 @@ def check_references(data: TenderData, lot: Lot) -> None:
         need("bidder", p.bidder, bidders, at)
         need("criterion", p.criterion, criteria, at)
         once(("parked", p.bidder, p.criterion), at)
+
+
+def check_status(data: TenderData) -> None:
+    """A status is accepted only where the workflow could have reached it: an award is
+    recommended (or the tender locked) only on final, untied results."""
+    if data.tender.status not in ("award_recommended", "locked"):
+        return
+    from workbench.scoring.results import compute  # the engine imports the domain it reads
+    from workbench.tender_lock import recommendation
+
+    try:
+        recommendation(compute(data))
+    except ValidationError as exc:
+        raise InterchangeError(f"tender: status '{data.tender.status}' is refused: "
+                               f"{exc}") from None
 
 
 def check_score(data: TenderData, criterion: Criterion, score: Decimal, at: str) -> None:

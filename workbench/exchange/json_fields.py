@@ -8,14 +8,14 @@ interchange format is one `Field` line in the shape of its object. Errors are
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from workbench.errors import InterchangeError
-from workbench.numbers import dec_str, to_decimal
+from workbench.errors import InterchangeError, ValidationError
+from workbench.names import check_id, check_name, check_text, excerpt
+from workbench.numbers import dec_str, in_bounds, to_decimal
 
 T = TypeVar("T")
 
@@ -39,11 +39,12 @@ class JsonObject:
         if not isinstance(value, dict):
             raise InterchangeError(f"{path}: expected an object")
         if isinstance(value.get("id"), str) and path.endswith("]"):
-            path = f"{path[: path.rindex('[')]}[{value['id']}]"
+            # an excerpt: the id itself is checked later (it may be 10 MB, or hold escapes)
+            path = f"{path[: path.rindex('[')]}[{excerpt(value['id'])}]"
         known = set(allowed)
         unknown = [k for k in value if k not in known]
         if unknown:
-            raise InterchangeError(f"{path}: unknown key '{unknown[0]}'")
+            raise InterchangeError(f"{path}: unknown key '{excerpt(unknown[0])}'")
         self.value: dict[str, Any] = value
         self.path = path
 
@@ -59,27 +60,47 @@ class JsonObject:
 
 
 class Kind:
-    """Text by default; subclasses check and convert other JSON types."""
+    """Text by default (names.check_text: no lone surrogates or stray control characters);
+    subclasses check and convert other JSON types."""
 
     nullable = False
 
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
         if not isinstance(raw, str):
-            raise obj.fail(f"'{key}' must be text")
-        return raw
+            raise obj.fail(f"'{excerpt(key)}' must be text")
+        return _ruled(obj, key, check_text, raw)
 
     def write(self, value: Any) -> Any:
         return value
 
 
 class Ident(Kind):
-    """Text that names something: not empty."""
+    """An id: not empty, on one line, no control characters, short (names.check_id)."""
 
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
-        value = super().read(obj, key, raw)
-        if not value.strip():
-            raise obj.fail(f"'{key}' must not be empty")
+        return _ruled(obj, key, check_id, super().read(obj, key, raw))
+
+
+@dataclass(frozen=True)
+class Name(Kind):
+    """A name or title: on one line, not too long (names.check_name); not empty when
+    `required`."""
+
+    required: bool = True
+
+    def read(self, obj: JsonObject, key: str, raw: object) -> Any:
+        value = _ruled(obj, key, check_name, super().read(obj, key, raw))
+        if self.required and not value.strip():
+            raise obj.fail(f"'{excerpt(key)}' must not be empty")
         return value
+
+
+def _ruled(obj: JsonObject, key: str, rule: Callable[[str, str], str], value: str) -> str:
+    """`value` through one of the name rules, its refusal naming the place."""
+    try:
+        return rule(value, f"'{excerpt(key)}'")
+    except ValidationError as exc:
+        raise obj.fail(str(exc)) from None
 
 
 class OptText(Kind):
@@ -88,25 +109,32 @@ class OptText(Kind):
     nullable = True
 
 
+@dataclass(frozen=True)
 class Number(Kind):
-    """A JSON number, read as an exact Decimal; written as an int when whole."""
+    """A JSON number, read as an exact Decimal (numbers.to_decimal: finite, at most 15
+    significant digits) within [low, high] where given; written as an int when whole."""
+
+    low: int | None = None
+    high: int | None = None
 
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
         if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
-            raise obj.fail(f"'{key}' must be a number, not {json.dumps(raw, default=str)}")
+            raise obj.fail(f"'{excerpt(key)}' must be a number, not {excerpt(raw)}")
         try:
-            return to_decimal(raw, key)
-        except ValueError as exc:
+            return in_bounds(to_decimal(raw, f"'{excerpt(key)}'"), f"'{excerpt(key)}'",
+                             self.low, self.high)
+        except (ValueError, ValidationError) as exc:
             raise obj.fail(str(exc)) from None
 
     def write(self, value: Any) -> Any:
         return number_out(value)
 
 
+@dataclass(frozen=True)
 class OptNumber(Number):
     """A number, or null."""
 
-    nullable = True
+    nullable: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,7 +148,7 @@ class Whole(Kind):
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
         value = Number().read(obj, key, raw)
         if value != value.to_integral_value() or not self.lowest <= value <= self.highest:
-            raise obj.fail(f"'{key}' must be a whole number from {self.lowest} to "
+            raise obj.fail(f"'{excerpt(key)}' must be a whole number from {self.lowest} to "
                            f"{self.highest}")
         return int(value)
 
@@ -130,7 +158,7 @@ class Flag(Kind):
 
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
         if not isinstance(raw, bool):
-            raise obj.fail(f"'{key}' must be true or false")
+            raise obj.fail(f"'{excerpt(key)}' must be true or false")
         return raw
 
 
@@ -143,7 +171,8 @@ class Choice(Kind):
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
         value = super().read(obj, key, raw)
         if value not in self.options:
-            raise obj.fail(f"'{key}' must be one of {', '.join(self.options)}, not '{value}'")
+            raise obj.fail(f"'{excerpt(key)}' must be one of {', '.join(self.options)}, not "
+                           f"'{excerpt(value)}'")
         return value
 
 
@@ -155,7 +184,7 @@ class TextList(Kind):
 
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-            raise obj.fail(f"'{key}' must be a list of {self.what}")
+            raise obj.fail(f"'{excerpt(key)}' must be a list of {self.what}")
         return list(raw)
 
     def write(self, value: Any) -> Any:
@@ -167,9 +196,9 @@ class NumberMap(Kind):
 
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
         if not isinstance(raw, dict):
-            raise obj.fail(f"'{key}' must be an object of criterion id to number")
+            raise obj.fail(f"'{excerpt(key)}' must be an object of criterion id to number")
         inner = JsonObject(raw, f"{obj.path}.{key}", raw)
-        return {k: Number().read(inner, k, v) for k, v in raw.items()}
+        return {k: AMOUNT.read(inner, k, v) for k, v in raw.items()}
 
     def write(self, value: Any) -> Any:
         return {k: number_out(v) for k, v in value.items()}
@@ -201,7 +230,7 @@ class ListOf(Kind):
 
     def read(self, obj: JsonObject, key: str, raw: object) -> Any:
         if not isinstance(raw, list):
-            raise obj.fail(f"'{key}' must be a list")
+            raise obj.fail(f"'{excerpt(key)}' must be a list")
         shape = self._shape()
         return [shape.read(item, f"{obj.child(key)}[{i}]") for i, item in enumerate(raw)]
 
@@ -211,7 +240,11 @@ class ListOf(Kind):
 
 
 TEXT, IDENT, OPT_TEXT = Kind(), Ident(), OptText()
+NAME, TITLE = Name(), Name(required=False)
 NUMBER, OPT_NUMBER, FLAG = Number(), OptNumber(), Flag()
+#: Figures that are never negative (prices, values, money) and percentages.
+AMOUNT, OPT_AMOUNT = Number(low=0), OptNumber(low=0)
+PERCENT, OPT_PERCENT = Number(low=0, high=100), OptNumber(low=0, high=100)
 
 
 def number_out(value: Decimal | None) -> int | float | None:

@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from workbench import atomic
 from workbench.domain import Criterion, Lot
-from workbench.errors import StorageError
 from workbench.reports.facts import Facts
 from workbench.scoring.results import BidderResult, LotResult
 from workbench.scoring.weights import effective_percent
@@ -40,11 +40,7 @@ def write_ocds(facts: Facts, path: str | Path, prefix: str = DEFAULT_PREFIX,
                published: str | None = None) -> None:
     """Write the release package as UTF-8 JSON to `path`."""
     text = json.dumps(release_package(facts, prefix, published), indent=2, ensure_ascii=False)
-    target = Path(path)
-    try:
-        target.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise StorageError(f"cannot write {target.name}: {exc.strerror}") from None
+    atomic.write_text(path, text + "\n")
 
 
 def release_package(facts: Facts, prefix: str = DEFAULT_PREFIX,

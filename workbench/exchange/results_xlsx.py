@@ -16,35 +16,28 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.domain import Lot
-from workbench.errors import StorageError
+from workbench.names import visible
 from workbench.reports.common import MARKING, Progress
 from workbench.reports.facts import Facts
 from workbench.reports.wording import ORGANISATION_SHORT, STATUS_LABELS
+from workbench.safe_xlsx import put_at, save_workbook
 from workbench.scoring.results import LotResult
 
 _HEADER_FILL = PatternFill("solid", start_color="DDE4ED")
 _HEADER_FONT = Font(name="Calibri", bold=True, color="1B365D")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
-#: Text a spreadsheet would read as a formula or command when typed in.
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
 _CURRENCY = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
 def write_results_xlsx(facts: Facts, path: str | Path, progress: Progress | None = None) -> None:
     """Write the results workbook to `path` (complete, or not at all)."""
-    wb = results_workbook(facts, progress)
-    target = Path(path)
-    try:
-        wb.save(target)
-    except OSError as exc:
-        raise StorageError(f"cannot write {target.name}: {exc.strerror}") from None
+    save_workbook(results_workbook(facts, progress), path)
 
 
 def results_workbook(facts: Facts, progress: Progress | None = None) -> Workbook:
@@ -71,7 +64,7 @@ def results_workbook(facts: Facts, progress: Progress | None = None) -> Workbook
 
 def _sheet_name(lot_id: str, what: str, taken: set[str]) -> str:
     """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the book."""
-    base = re.sub(r"[\[\]:*?/\\']", "_", f"{lot_id} {what}")[:31]
+    base = re.sub(r"[\[\]:*?/\\']", "_", visible(f"{lot_id} {what}"))[:31]
     name, n = base, 2
     while name.lower() in {t.lower() for t in taken}:
         suffix = f" ({n})"
@@ -80,39 +73,20 @@ def _sheet_name(lot_id: str, what: str, taken: set[str]) -> str:
     return name
 
 
-def text(cell: Cell, value: str) -> None:
-    """User text stored as text: never a formula, kept as text if the cell is edited."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.data_type = "s"
-    if value.startswith(_RISKY):
-        cell.quotePrefix = True
-
-
-def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: str = "") -> Cell:
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        text(cell, value)
-    elif value is not None:
-        cell.value = value
-        if fmt:
-            cell.number_format = fmt
-    return cell
-
-
 def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]],
            widths: Sequence[int], formats: dict[int, str] | None = None, start: int = 1,
            freeze_columns: int = 0) -> None:
     """A header row (bold, frozen, filtered) and the rows; columns sized, long text wrapped."""
     formats = formats or {}
     for col, title in enumerate(header, start=1):
-        cell = _put(ws, start, col, title)
+        cell = put_at(ws, start, col, title)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
     # Spreadsheets do not grow a row for wrapped text by themselves: give long headers room.
     lines = max(-(-len(title) // max(widths[i] - 2, 1)) for i, title in enumerate(header))
     ws.row_dimensions[start].height = 15 * min(lines, 5)
     for r, row in enumerate(rows, start=start + 1):
         for col, value in enumerate(row, start=1):
-            cell = _put(ws, r, col, value, formats.get(col - 1, ""))
+            cell = put_at(ws, r, col, value, formats.get(col - 1, ""))
             cell.alignment = _WRAP if widths[col - 1] >= 40 else _TOP
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -150,8 +124,8 @@ def _summary(ws: Worksheet, facts: Facts) -> None:
         ("Results", "PROVISIONAL: not final" if facts.provisional else "Final"),
         ("Exported", facts.generated_on), ("Protective marking", MARKING)]
     for r, (label, value) in enumerate(particulars, start=1):
-        _put(ws, r, 1, label).font = _HEADER_FONT
-        _put(ws, r, 2, value)
+        put_at(ws, r, 1, label).font = _HEADER_FONT
+        put_at(ws, r, 2, value)
     rows = []
     for result in facts.results:
         winners = result.winners

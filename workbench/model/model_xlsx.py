@@ -11,10 +11,12 @@ column, and nothing is written.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -41,12 +43,17 @@ from workbench.model.edit import replace_model
 from workbench.model.scales import check_scale, put_scale
 from workbench.model.store import is_shared, lot_ids, require_unsealed
 from workbench.model_rules import errors
+from workbench.names import check_text, excerpt
 from workbench.numbers import dec_str, to_decimal
+from workbench.safe_xlsx import put, put_at, save_workbook
 from workbench.scoring.weights import effective_percent, points_available
 from workbench.storage import TenderFile
 from workbench.storage.backup import before_bulk_change
+from workbench.untrusted import check_workbook, too_many_rows
 
 SCALES = "Scales"
+#: Most rows read from one sheet of a model workbook (a model has tens of criteria).
+MAX_MODEL_ROWS = 10_000
 HEADER_ROW = 3
 #: Lot sheet columns: (heading, width). The two calculated ones are ignored on import.
 COLUMNS = (("Code", 9), ("Parent", 9), ("Title", 44), ("Type", 13), ("Weight (%)", 11),
@@ -79,27 +86,27 @@ def export_model(data: TenderData, out: str | Path | IO[bytes]) -> None:
     for lot in data.lots:
         _lot_sheet(book.create_sheet(_sheet_name(lot.id)), lot, data)
     _scales_sheet(book.create_sheet(SCALES), data.scales)
-    try:
+    if isinstance(out, str | Path):
+        save_workbook(book, out)
+    else:
         book.save(out)
-    except OSError as exc:
-        raise StorageError(f"cannot write {out}: {exc.strerror}") from None
 
 
 def _sheet_name(lot_id: str) -> str:
-    if len(lot_id) > 31 or any(ch in lot_id for ch in "[]:*?/\\") or lot_id == SCALES:
-        raise ValidationError(f"lot code '{lot_id}' cannot be an Excel sheet name; rename the "
-                              "lot first")
+    if (len(lot_id) > 31 or any(ch in lot_id for ch in "[]:*?/\\") or lot_id == SCALES
+            or not lot_id.isprintable()):
+        raise ValidationError(f"lot code '{excerpt(lot_id)}' cannot be an Excel sheet name; "
+                              "rename the lot first")
     return lot_id
 
 
 def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
-    ws["A1"], ws["B1"], ws["C1"] = "Lot", lot.id, lot.title
-    for cell in (ws["A1"], ws["B1"], ws["C1"]):
-        cell.font = Font(bold=True, size=13)
-    ws["A2"] = ("Weights are % of the parent: the criteria of each group, and the top level, "
-                "add up to 100. Parent names the group by its code. Grey columns are "
-                "calculated and ignored on import. Keep the sheet name and cell B1 as they are.")
-    ws["A2"].font = _NOTE_FONT
+    for cell, value in ((ws["A1"], "Lot"), (ws["B1"], lot.id), (ws["C1"], lot.title)):
+        put(cell, value).font = Font(bold=True, size=13)
+    put(ws["A2"], "Weights are % of the parent: the criteria of each group, and the top level, "
+                  "add up to 100. Parent names the group by its code. Grey columns are "
+                  "calculated and ignored on import. Keep the sheet name and cell B1 as they "
+                  "are.").font = _NOTE_FONT
     _header(ws, COLUMNS)
     effective = effective_percent(lot)
     points = points_available(lot, data.tender.total_points)
@@ -115,7 +122,7 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
             node.unit or None, node.theme, node.question or None, node.guidance or None,
             node.good_answer or None]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
+            cell = put_at(ws, row, col, value)
             # long texts stay on one line, so every criterion keeps a row of normal height
             cell.alignment = Alignment(vertical="top")
             if node.kind == "group":
@@ -138,11 +145,9 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
 
 
 def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
-    ws["A1"] = SCALES
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = ("One row per level (repeat the code and name on each), or one row with the "
-                "lowest and highest value (and step) for a range.")
-    ws["A2"].font = _NOTE_FONT
+    put(ws["A1"], SCALES).font = Font(bold=True, size=13)
+    put(ws["A2"], "One row per level (repeat the code and name on each), or one row with the "
+                  "lowest and highest value (and step) for a range.").font = _NOTE_FONT
     _header(ws, SCALE_COLUMNS)
     row = HEADER_ROW + 1
     for scale in scales:
@@ -150,8 +155,8 @@ def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
             for level in scale.levels:
                 for col, value in enumerate((scale.id, scale.name, level.value, level.label,
                                              level.descriptor or None), start=1):
-                    ws.cell(row, col, value).alignment = Alignment(vertical="top",
-                                                                   wrap_text=col == 5)
+                    put_at(ws, row, col, value).alignment = Alignment(vertical="top",
+                                                                      wrap_text=col == 5)
                 # spreadsheet programs do not grow rows for wrapped text on their own
                 lines = -(-len(level.descriptor) // int(SCALE_COLUMNS[4][1] * 1.1))
                 ws.row_dimensions[row].height = 15 * max(lines, 1)
@@ -159,7 +164,7 @@ def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
         else:
             for col, value in ((1, scale.id), (2, scale.name), (6, scale.min), (7, scale.max),
                                (8, scale.step)):
-                ws.cell(row, col, value)
+                put_at(ws, row, col, value)
             row += 1
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
 
@@ -173,7 +178,7 @@ def _header(ws: Worksheet, columns: tuple[tuple[str, int], ...]) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.row_dimensions[HEADER_ROW].height = 30  # two-line headings
     for col, (title, width) in enumerate(columns, start=1):
-        cell = ws.cell(HEADER_ROW, col, title)
+        cell = put_at(ws, HEADER_ROW, col, title)
         cell.font, cell.fill = _BOLD, _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -216,20 +221,20 @@ class ModelWorkbook:
 def read_model(source: str | Path | IO[bytes], known_scales: list[Scale]) -> ModelWorkbook:
     """Parse and check a model workbook; InterchangeError names sheet, row and column."""
     book = _open(source)
-    names = list(book.sheetnames)
+    names = list(book)
     for name in names:
-        marker = _text(book[name]["A1"].value)
+        marker = _text(book[name].cell(1, 1))
         if marker == SCALES and name != SCALES:
-            raise InterchangeError(f"sheet '{name}': this is the scales sheet; its name must "
-                                   f"be '{SCALES}' (was the sheet renamed?)")
-        if marker == "Lot" and _text(book[name]["B1"].value) != name:
+            raise InterchangeError(f"sheet '{excerpt(name)}': this is the scales sheet; its "
+                                   f"name must be '{SCALES}' (was the sheet renamed?)")
+        if marker == "Lot" and _text(book[name].cell(1, 2)) != name:
             raise InterchangeError(
-                f"sheet '{name}', row 1, column B: this sheet is for lot "
-                f"'{_text(book[name]['B1'].value)}', so its name must be that code (was the "
-                "sheet renamed?)")
+                f"sheet '{excerpt(name)}', row 1, column B: this sheet is for lot "
+                f"'{excerpt(_text(book[name].cell(1, 2)))}', so its name must be that code "
+                "(was the sheet renamed?)")
         if marker not in ("Lot", SCALES):
-            raise InterchangeError(f"sheet '{name}', row 1, column A: not a lot sheet or the "
-                                   f"{SCALES} sheet (cell A1 should say 'Lot')")
+            raise InterchangeError(f"sheet '{excerpt(name)}', row 1, column A: not a lot sheet "
+                                   f"or the {SCALES} sheet (cell A1 should say 'Lot')")
     result = ModelWorkbook()
     if SCALES in names:
         result.scales = _read_scales(book[SCALES])
@@ -242,13 +247,47 @@ def read_model(source: str | Path | IO[bytes], known_scales: list[Scale]) -> Mod
     return result
 
 
-def _open(source: str | Path | IO[bytes]) -> Any:
+class _Sheet:
+    """A worksheet's values read once, in read-only mode: a workbook from outside is never
+    loaded whole (a 2 MB file can hold a million rows)."""
+
+    def __init__(self, title: str, rows: list[tuple[Any, ...]]) -> None:
+        self.title, self.rows = title, rows
+        self.max_row = len(rows)
+
+    def cell(self, row: int, column: int) -> Any:
+        """The value at (row, column), 1-based like a spreadsheet; None beyond the data."""
+        values = self.rows[row - 1] if row <= len(self.rows) else ()
+        return values[column - 1] if column <= len(values) else None
+
+
+#: What openpyxl, zipfile or the XML parser (defusedxml) raise on a damaged workbook.
+_DAMAGED = (InvalidFileException, zipfile.BadZipFile, zlib.error, KeyError, ValueError,
+            TypeError, EOFError)
+
+
+def _open(source: str | Path | IO[bytes]) -> dict[str, _Sheet]:
     label = Path(source).name if isinstance(source, str | Path) else "the workbook"
+    if isinstance(source, str | Path):
+        if not Path(source).exists():
+            raise StorageError(f"{label}: no such file")
+        check_workbook(Path(source))
     try:
-        return load_workbook(source, data_only=True)
-    except FileNotFoundError:
-        raise StorageError(f"{label}: no such file") from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError):
+        book = load_workbook(source, read_only=True, data_only=True)
+        try:
+            sheets = {}
+            for ws in book.worksheets:
+                rows = list(ws.iter_rows(max_row=MAX_MODEL_ROWS + 1, values_only=True))
+                if len(rows) > MAX_MODEL_ROWS:
+                    raise too_many_rows(label, ws.title, MAX_MODEL_ROWS)
+                sheets[ws.title] = _Sheet(ws.title, rows)
+            return sheets
+        finally:
+            book.close()
+    except ParseError as exc:
+        raise InterchangeError(f"{label}: the XML inside the workbook is malformed "
+                               f"({excerpt(str(exc))})") from None
+    except _DAMAGED:
         raise InterchangeError(f"{label} is not an Excel workbook (.xlsx)") from None
     except OSError as exc:
         raise StorageError(f"{label} cannot be read: {exc.strerror}") from None
@@ -258,16 +297,19 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
-        return dec_str(to_decimal(value))
+        try:
+            return dec_str(to_decimal(value))
+        except ValueError:  # beyond any figure: shown as it is, refused where a number belongs
+            return excerpt(str(value))
     return str(value).strip()
 
 
 class _Row:
     """One worksheet row being read: cell getters whose errors name sheet, row and column."""
 
-    def __init__(self, ws: Worksheet, row: int, columns: tuple[tuple[str, int], ...]) -> None:
+    def __init__(self, ws: _Sheet, row: int, columns: tuple[tuple[str, int], ...]) -> None:
         self.ws, self.row, self.columns = ws, row, [c for c, _ in columns]
-        self.values = [ws.cell(row, col).value for col in range(1, len(columns) + 1)]
+        self.values = [ws.cell(row, col) for col in range(1, len(columns) + 1)]
 
     def fail(self, heading: str, message: str) -> InterchangeError:
         col = self.columns.index(heading) + 1
@@ -275,7 +317,10 @@ class _Row:
                                 f"{get_column_letter(col)} ({heading}): {message}")
 
     def text(self, heading: str) -> str:
-        return _text(self.values[self.columns.index(heading)])
+        try:
+            return check_text(_text(self.values[self.columns.index(heading)]), "the text")
+        except ValidationError as exc:
+            raise self.fail(heading, str(exc)) from None
 
     def number(self, heading: str, low: Decimal | None = None,
                high: Decimal | None = None) -> Decimal | None:
@@ -284,8 +329,9 @@ class _Row:
             return None
         try:
             value = to_decimal(raw, heading)
-        except ValueError:
-            raise self.fail(heading, f"'{raw}' is not a number") from None
+        except ValueError as exc:  # not a number at all, or beyond what a figure can be
+            raise self.fail(heading, f"'{excerpt(str(raw))}' is not a number"
+                            if "must be a number" in str(exc) else str(exc)) from None
         if low is not None and value < low:
             raise self.fail(heading, f"{dec_str(value)} is below the lowest allowed, "
                                      f"{dec_str(low)}")
@@ -310,9 +356,9 @@ class _Row:
         return all(_text(v) == "" for v in self.values)
 
 
-def _check_headings(ws: Worksheet, columns: tuple[tuple[str, int], ...]) -> None:
+def _check_headings(ws: _Sheet, columns: tuple[tuple[str, int], ...]) -> None:
     for col, (heading, _width) in enumerate(columns, start=1):
-        found = _text(ws.cell(HEADER_ROW, col).value)
+        found = _text(ws.cell(HEADER_ROW, col))
         if found.lower() != heading.lower():
             raise InterchangeError(
                 f"sheet '{ws.title}', row {HEADER_ROW}, column {get_column_letter(col)}: "
@@ -320,7 +366,7 @@ def _check_headings(ws: Worksheet, columns: tuple[tuple[str, int], ...]) -> None
                 "their order)")
 
 
-def _read_scales(ws: Worksheet) -> list[Scale]:
+def _read_scales(ws: _Sheet) -> list[Scale]:
     _check_headings(ws, SCALE_COLUMNS)
     scales: dict[str, Scale] = {}
     rows_of: dict[str, int] = {}
@@ -347,9 +393,9 @@ def _read_scales(ws: Worksheet) -> list[Scale]:
     return list(scales.values())
 
 
-def _read_lot(ws: Worksheet, scales: dict[str, Scale]) -> tuple[Lot, dict[str, int]]:
+def _read_lot(ws: _Sheet, scales: dict[str, Scale]) -> tuple[Lot, dict[str, int]]:
     _check_headings(ws, COLUMNS)
-    lot = Lot(_text(ws["B1"].value), _text(ws["C1"].value) or _text(ws["B1"].value))
+    lot = Lot(_text(ws.cell(1, 2)), _text(ws.cell(1, 3)) or _text(ws.cell(1, 2)))
     nodes: dict[str, Criterion] = {}
     parents: dict[str, str] = {}
     rows: dict[str, _Row] = {}
@@ -423,7 +469,7 @@ def _criterion(row: _Row, scales: dict[str, Scale]) -> Criterion:
         good_answer=row.text("What a good answer shows"))
 
 
-def _check_sums(ws: Worksheet, nodes: list[Criterion], parent: Criterion | None,
+def _check_sums(ws: _Sheet, nodes: list[Criterion], parent: Criterion | None,
                 rows: dict[str, _Row]) -> None:
     weighted = [n for n in nodes if n.kind != "pass_fail"]
     total = sum((n.weight or Decimal(0) for n in weighted), Decimal(0))

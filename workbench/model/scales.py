@@ -13,6 +13,7 @@ from workbench.domain import Scale, ScaleLevel, TenderData
 from workbench.errors import ValidationError
 from workbench.model.store import require_unsealed
 from workbench.model.tree import CODE_PATTERN, free_code
+from workbench.names import excerpt
 from workbench.numbers import dec_str
 from workbench.storage import TenderFile
 from workbench.storage.records import scale_rows
@@ -65,7 +66,7 @@ def new_scale_id(data: TenderData, wanted: str) -> str:
 
 def check_scale(scale: Scale) -> None:
     """The rules every scale meets; the message names the scale and, for a level, its row."""
-    where = f"scale {scale.id or '(no code)'}"
+    where = f"scale {excerpt(scale.id) or '(no code)'}"  # the code may be what is wrong
     if not CODE_PATTERN.match(scale.id):
         raise ValidationError(f"{where}: the code must be up to 20 letters, digits, dots, "
                               "dashes or underscores")

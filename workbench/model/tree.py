@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from workbench.domain import Criterion
 from workbench.errors import ValidationError
+from workbench.names import excerpt
 
 HUNDRED = Decimal(100)
 #: Codes are short identifiers shown everywhere a criterion is named ("Q1", "SV.2", "P").
@@ -137,8 +138,8 @@ def check_code(code: str, what: str = "criterion") -> str:
     code = code.strip()
     if not CODE_PATTERN.match(code):
         raise ValidationError(
-            f"'{code}' cannot be a {what} code: use up to 20 letters, digits, dots, dashes "
-            "or underscores, starting with a letter or digit")
+            f"'{excerpt(code)}' cannot be a {what} code: use up to 20 letters, digits, dots, "
+            "dashes or underscores, starting with a letter or digit")
     return code
 
 

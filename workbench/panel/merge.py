@@ -24,8 +24,12 @@ from workbench.storage import TenderFile
 from workbench.storage.backup import before_bulk_change
 from workbench.storage.records import Row, conflict_of, score_row
 from workbench.storage.tenderfile import SQLITE_MAGIC, now
+from workbench.untrusted import read_head
 
 __all__ = ["MergeReport", "PackResult", "PackReturn", "merge_packs", "read_pack"]
+
+#: Problems listed one per line for a refused pack; the rest are counted.
+MAX_LINES = 20
 
 
 @dataclass
@@ -64,9 +68,14 @@ class PackResult:
                 f"unchanged{waiting}{declared}; {state}")
 
     def problem_lines(self) -> list[str]:
-        """Each problem on its own line, naming the file once."""
+        """Each problem on its own line, naming the file once; after MAX_LINES, one line
+        counts the rest (a pack with 200,000 bad rows gives a screenful, not 200,000 lines)."""
         name = self.path.name
-        return [p if p.startswith(name) else f"{name}: {p}" for p in self.problems]
+        lines = [p if p.startswith(name) else f"{name}: {p}"
+                 for p in self.problems[:MAX_LINES]]
+        if len(self.problems) > MAX_LINES:
+            lines.append(f"{name}: … and {len(self.problems) - MAX_LINES:,} more problems")
+        return lines
 
 
 @dataclass
@@ -86,13 +95,7 @@ class MergeReport:
 def read_pack(path: Path) -> PackReturn:
     """Read a returned pack, `.tender` or `.xlsx` (told apart by content, not by name)."""
     path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-    except FileNotFoundError:
-        raise InterchangeError(f"{path.name}: no such file") from None
-    except OSError as exc:
-        raise InterchangeError(f"{path.name} cannot be read: {exc.strerror}") from None
+    head = read_head(path)  # refuses a FIFO, a device or a huge file without waiting on it
     if head.startswith(SQLITE_MAGIC):
         return read_tender_pack(path)
     if head.startswith(b"PK\x03\x04"):

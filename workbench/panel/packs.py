@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,8 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from workbench import atomic, untrusted
 from workbench.domain import Assignment, Bidder, Criterion, Lot, ModerationRules, TenderData
 from workbench.errors import InterchangeError, ReadOnlyError, StorageError, ValidationError
+from workbench.names import excerpt, visible
 from workbench.storage import TenderFile
 from workbench.storage.records import bidder_row
 from workbench.storage.schema import META_KIND
@@ -32,7 +33,6 @@ from workbench.storage.tenderfile import now
 
 PACK_FORMATS = ("tender", "xlsx")
 _SUFFIX = {"tender": ".tender", "xlsx": ".xlsx"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -162,8 +162,8 @@ def _labels(bidders: list[Bidder]) -> dict[str, str]:
 
 
 def printable(text: str) -> str:
-    """Text without the control characters a workbook cannot hold (tab and newline stay)."""
-    return _CONTROL.sub("", text)
+    """Text a workbook can hold: control characters shown as symbols (tab and newline stay)."""
+    return visible(text)
 
 
 def anonymous_codes(lot: Lot) -> dict[str, str]:
@@ -298,7 +298,10 @@ def create_packs(tf: TenderFile, out_dir: Path, fmt: str = "tender",
     paths = _targets(out_dir, tender.reference or tender.title, data, chosen, fmt)
     issued_at = now()
     written: list[tuple[Path, PackContent]] = []
-    try:
+    # Every pack is built in a scratch folder, recorded in the tender, and only then moved
+    # into place: a failure or a kill never leaves a pack the tender has no record of (one
+    # the lead could send out but never merge back).
+    with atomic.scratch_folder(out_dir) as scratch:
         for done, evaluator_id in enumerate(chosen, start=1):
             view = pack_data(data, evaluator_id, blind=blind)
             identity = PackIdentity(tf.uid, str(uuid.uuid4()), evaluator_id, blind)
@@ -307,15 +310,17 @@ def create_packs(tf: TenderFile, out_dir: Path, fmt: str = "tender",
                 tender.panel.rationale_min_length, issued_at,
                 [row for row in tf.rows("lot_conflicts", "evaluator_id = ?", [evaluator_id])
                  if view.lot(row["lot_id"]) is not None])
-            _write(paths[evaluator_id], content, fmt, tf.user)
+            _write(scratch / paths[evaluator_id].name, content, fmt, tf.user)
             written.append((paths[evaluator_id], content))
             if progress is not None:
                 progress(done, len(chosen))
         _record(tf, written, fmt, coded, status)
-    except BaseException:
-        for path, _ in written:
-            path.unlink(missing_ok=True)
-        raise
+        try:
+            for path, _ in written:
+                os.replace(scratch / path.name, path)
+        except OSError as exc:
+            raise StorageError(f"the packs were issued but could not be moved into "
+                               f"{out_dir}: {exc.strerror}; issue them again") from None
     return [path for path, _ in written]
 
 
@@ -467,13 +472,15 @@ def read_tender_pack(path: Path) -> PackReturn:
     A copy is opened, so the evaluator's file is left exactly as it came (opening a tender
     file, even read-only, leaves journal files beside it).
     """
+    untrusted.check_regular(path, untrusted.MAX_PACK_BYTES)  # before a byte is copied
     with tempfile.TemporaryDirectory(prefix="workbench-pack-") as scratch:
         copy = Path(scratch) / path.name
         try:
-            shutil.copyfile(path, copy)
+            untrusted.copy_limited(path, copy)
             journal = Path(f"{path}-wal")
             if journal.exists():  # saved changes not yet folded into the file itself
-                shutil.copyfile(journal, Path(f"{copy}-wal"))
+                untrusted.copy_limited(journal, Path(f"{copy}-wal"))
+            untrusted.check_tender_copy(copy, path.name)
             with TenderFile.open(copy, read_only=True) as pack:
                 identity = pack_identity(pack)
                 if identity is None:
@@ -491,16 +498,21 @@ def read_tender_pack(path: Path) -> PackReturn:
     where = {(i.lot_id, i.criterion_id, i.bidder_id): i.describe() for i in items}
     problems = [f"{path.name} was changed outside the workbench ({broken})"] if broken else []
     entries = []
+    stray: list[str] = []
     for lot in data.lots:
         for s in lot.scores:
             at = where.get((lot.id, s.criterion, s.bidder))
             if s.evaluator != identity.evaluator_id or at is None:
-                problems.append(f"{lot.id} {s.criterion}, {s.bidder}: a score this pack did "
-                                "not ask for")
+                stray.append(f"{lot.id} {s.criterion}, {s.bidder}")
                 continue
             entries.append(PackEntry(lot.id, s.criterion, s.bidder, s.score, s.rationale, at, at))
-    for row in conflicts:
-        if row["evaluator_id"] != identity.evaluator_id or data.lot(row["lot_id"]) is None:
-            problems.append(f"{row['lot_id']}: a conflict declaration this pack did not ask for")
+    if stray:  # one line however many: a doctored pack can hold 200,000 of them
+        problems.append(f"{len(stray):,} score(s) this pack did not ask for (the first: "
+                        f"{excerpt(stray[0])})")
+    foreign = [row["lot_id"] for row in conflicts
+               if row["evaluator_id"] != identity.evaluator_id or data.lot(row["lot_id"]) is None]
+    if foreign:
+        problems.append(f"{len(foreign):,} conflict declaration(s) this pack did not ask for "
+                        f"(the first: lot {excerpt(foreign[0])})")
     return PackReturn(path, "tender", identity, submitted, items, entries,
                       pack_checksum(identity, issued), problems, conflicts)

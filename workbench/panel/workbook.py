@@ -12,8 +12,6 @@ from a user is written as text, so a bidder called "=HYPERLINK(...)" never becom
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zlib
 from collections.abc import Iterable
 from decimal import Decimal
@@ -23,7 +21,6 @@ from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.protection import WorkbookProtection
@@ -32,7 +29,8 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.domain import Scale, TenderData
-from workbench.errors import InterchangeError, StorageError
+from workbench.errors import InterchangeError
+from workbench.names import excerpt
 from workbench.numbers import dec_str, to_decimal
 from workbench.panel.packs import (
     PackContent,
@@ -41,8 +39,9 @@ from workbench.panel.packs import (
     PackItem,
     PackReturn,
     pack_checksum,
-    printable,
 )
+from workbench.safe_xlsx import put_text, save_workbook
+from workbench.untrusted import MAX_SHEET_ROWS, check_workbook, too_many_rows
 
 SCORES, INSTRUCTIONS, SCALE, IDENTITY = "Scores", "Instructions", "Scale", "_identity"
 #: The cell an evaluator sets to "Yes" when the scores are final (like Submit in the app).
@@ -57,14 +56,6 @@ _HEADER = PatternFill("solid", start_color="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTRE = Alignment(horizontal="center", vertical="top")
 _OPEN = Protection(locked=False)
-
-
-def _text(cell: Cell, value: str) -> None:
-    """Write user text as text: never a formula, and kept as text if the cell is edited."""
-    cell.value = printable(value)
-    cell.data_type = "s"
-    if value[:1] in ("=", "+", "-", "@"):
-        cell.quotePrefix = True
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -92,14 +83,7 @@ def write_workbook(path: Path, content: PackContent) -> None:
         # No password: it would only stop honest fixes; the reader detects any edit anyway.
         ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
     wb.security = WorkbookProtection(lockStructure=True)
-    # Saved in a private folder beside `path` and moved into place: never half a workbook.
-    try:
-        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".pack-") as scratch:
-            part = Path(scratch) / path.name
-            wb.save(part)
-            os.replace(part, path)
-    except OSError as exc:
-        raise StorageError(f"cannot write {path.name}: {exc.strerror}") from None
+    save_workbook(wb, path)  # never half a workbook
 
 
 def _instructions(ws: Worksheet, content: PackContent) -> None:
@@ -107,14 +91,14 @@ def _instructions(ws: Worksheet, content: PackContent) -> None:
     evaluator = content.data.evaluators[0]
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 90
-    _text(ws["A1"], f"Scoring pack: {tender.title}")
+    put_text(ws["A1"], f"Scoring pack: {tender.title}")
     ws["A1"].font = Font(bold=True, size=14)
     for row, (label, value) in enumerate((
         ("Reference", tender.reference), ("Evaluator", evaluator.name),
         ("Issued", content.issued_at[:10]),
     ), start=3):
-        _text(ws.cell(row, 1), label)
-        _text(ws.cell(row, 2), value)
+        put_text(ws.cell(row, 1), label)
+        put_text(ws.cell(row, 2), value)
     steps = (
         f"Score each row of the {SCORES} sheet: choose a score in column E from the drop-down. "
         f"The {SCALE} sheet and column G say what each score means.",
@@ -127,15 +111,15 @@ def _instructions(ws: Worksheet, content: PackContent) -> None:
         "workbook to the procurement lead.",
     )
     for row, step in enumerate(steps, start=7):
-        _text(ws.cell(row, 1), f"Step {row - 6}")
-        _text(ws.cell(row, 2), step)
+        put_text(ws.cell(row, 1), f"Step {row - 6}")
+        put_text(ws.cell(row, 2), step)
         ws.cell(row, 1).alignment = ws.cell(row, 2).alignment = _WRAP
         ws.row_dimensions[row].height = _height([(step, 90)])
     final_row = int(FINAL_CELL[1:])
-    _text(ws.cell(final_row, 1), "Scores are final")
+    put_text(ws.cell(final_row, 1), "Scores are final")
     ws.cell(final_row, 1).font = Font(bold=True)
     final = ws[FINAL_CELL]
-    _text(final, "No")
+    put_text(final, "No")
     final.fill, final.protection = _FILL, _OPEN
     choice = DataValidation(type="list", formula1='"Yes,No"', showErrorMessage=True,
                             error="Choose Yes or No.", errorTitle="Scores are final")
@@ -146,7 +130,7 @@ def _instructions(ws: Worksheet, content: PackContent) -> None:
 def _scores(ws: Worksheet, content: PackContent) -> None:
     data = content.data
     for column, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        _text(ws.cell(1, column), header)
+        put_text(ws.cell(1, column), header)
         ws.cell(1, column).font = Font(bold=True)
         ws.cell(1, column).fill = _HEADER
         ws.column_dimensions[chr(64 + column)].width = width
@@ -159,18 +143,18 @@ def _scores(ws: Worksheet, content: PackContent) -> None:
         assert criterion is not None
         scale = data.scale(criterion.scale)
         assert scale is not None
-        _text(ws.cell(row, 1), item.lot_title)
-        _text(ws.cell(row, 2), item.criterion_id)
+        put_text(ws.cell(row, 1), item.lot_title)
+        put_text(ws.cell(row, 2), item.criterion_id)
         question = f"{criterion.title}\n{criterion.question}".strip()
-        _text(ws.cell(row, 3), question)
-        _text(ws.cell(row, 4), item.bidder_label)
-        _text(ws.cell(row, 7), _meanings(scale))
+        put_text(ws.cell(row, 3), question)
+        put_text(ws.cell(row, 4), item.bidder_label)
+        put_text(ws.cell(row, 7), _meanings(scale))
         score, rationale = ws.cell(row, 5), ws.cell(row, 6)
         found = earlier.get((item.lot_id, item.criterion_id, item.bidder_id))
         if found is not None:
             score.value = int(found.score) if found.score == found.score.to_integral() \
                 else float(found.score)
-            _text(rationale, found.rationale)
+            put_text(rationale, found.rationale)
         for cell in (score, rationale):
             cell.fill, cell.protection = _FILL, _OPEN
         for column in range(1, len(HEADERS) + 1):  # top-aligned, so a row reads as one
@@ -242,21 +226,21 @@ def _scales(ws: Worksheet, data: TenderData) -> None:
     ws.column_dimensions["C"].width = 100
     row = 1
     for scale in data.scales:
-        _text(ws.cell(row, 1), scale.name)
+        put_text(ws.cell(row, 1), scale.name)
         ws.cell(row, 1).font = Font(bold=True)
         row += 1
         if scale.is_range:
-            _text(ws.cell(row, 1), _meanings(scale))
+            put_text(ws.cell(row, 1), _meanings(scale))
             row += 2
             continue
         for column, header in enumerate(("Score", "Label", "What it means"), start=1):
-            _text(ws.cell(row, column), header)
+            put_text(ws.cell(row, column), header)
             ws.cell(row, column).fill = _HEADER
         for level in scale.levels:
             row += 1
-            ws.cell(row, 1).value = dec_str(level.value)
-            _text(ws.cell(row, 2), level.label)
-            _text(ws.cell(row, 3), level.descriptor)
+            put_text(ws.cell(row, 1), dec_str(level.value))
+            put_text(ws.cell(row, 2), level.label)
+            put_text(ws.cell(row, 3), level.descriptor)
             ws.cell(row, 3).alignment = _WRAP
             ws.row_dimensions[row].height = _height([(level.descriptor, 100)])
         row += 2
@@ -269,12 +253,12 @@ def _identity(ws: Worksheet, content: PackContent) -> None:
         ("evaluator_id", identity.evaluator_id), ("blind", "1" if identity.blind else "0"),
         ("checksum", content.checksum),
     ), start=1):
-        _text(ws.cell(row, 1), key)
-        _text(ws.cell(row, 2), value)
-    _text(ws.cell(7, 1), json.dumps(_ITEM_FIELDS))
+        put_text(ws.cell(row, 1), key)
+        put_text(ws.cell(row, 2), value)
+    put_text(ws.cell(7, 1), json.dumps(_ITEM_FIELDS))
     # One cell per row as issued, not six: reading a returned workbook is mostly parsing cells.
     for row, item in enumerate(content.items, start=8):
-        _text(ws.cell(row, 1), json.dumps([getattr(item, name) for name in _ITEM_FIELDS],
+        put_text(ws.cell(row, 1), json.dumps([getattr(item, name) for name in _ITEM_FIELDS],
                                           ensure_ascii=False))
 
 
@@ -288,6 +272,7 @@ _DAMAGED = (BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOF
 
 def read_workbook(path: Path) -> PackReturn:
     """Read a returned workbook (without changing it) for merging."""
+    check_workbook(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except _DAMAGED:
@@ -303,7 +288,7 @@ def read_workbook(path: Path) -> PackReturn:
 def _read(path: Path, wb: Any) -> PackReturn:
     for sheet in (INSTRUCTIONS, SCORES, IDENTITY):
         if sheet not in wb.sheetnames:
-            found = ", ".join(f"'{s}'" for s in wb.sheetnames if s != IDENTITY)
+            found = ", ".join(f"'{excerpt(s)}'" for s in wb.sheetnames if s != IDENTITY)
             raise InterchangeError(f"{path.name}: sheet '{sheet}' is missing (renamed or "
                                    f"deleted?); the workbook has {found}")
     identity, checksum, items = _read_identity(path, wb[IDENTITY])
@@ -316,12 +301,15 @@ def _read(path: Path, wb: Any) -> PackReturn:
         values_only=True))[0]).strip().casefold()
     if final not in ("yes", "no", ""):
         problems.append(f"{INSTRUCTIONS}!{FINAL_CELL}: choose Yes or No")
-    entries = _read_scores(wb[SCORES], items, problems)
+    entries = _read_scores(wb[SCORES], items, problems, path.name)
     return PackReturn(path, "xlsx", identity, final == "yes", items, entries, checksum, problems)
 
 
 def _read_identity(path: Path, ws: Any) -> tuple[PackIdentity, str, list[PackItem]]:
-    rows = [tuple(_cell_text(v) for v in row) for row in ws.iter_rows(values_only=True)]
+    rows = [tuple(_cell_text(v) for v in row)
+            for row in ws.iter_rows(max_row=MAX_SHEET_ROWS + 1, values_only=True)]
+    if len(rows) > MAX_SHEET_ROWS:
+        raise too_many_rows(path.name, IDENTITY)
     fields = {row[0]: row[1] for row in rows[:5] if len(row) >= 2}
     try:
         identity = PackIdentity(fields["tender_uid"], fields["pack_id"], fields["evaluator_id"],
@@ -337,7 +325,8 @@ def _cell_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _read_scores(ws: Any, items: list[PackItem], problems: list[str]) -> list[PackEntry]:
+def _read_scores(ws: Any, items: list[PackItem], problems: list[str],
+                 label: str) -> list[PackEntry]:
     """Entries for the rows of the Scores sheet, checking each protected cell against the
     rows as issued: edits, duplicates and missing rows go to `problems`."""
     issued = {(i.lot_title, i.criterion_id, i.bidder_label): n for n, i in enumerate(items)}
@@ -345,6 +334,8 @@ def _read_scores(ws: Any, items: list[PackItem], problems: list[str]) -> list[Pa
     accounted: set[int] = set()
     entries = []
     for row, cells in enumerate(ws.iter_rows(min_row=2, max_col=6), start=2):
+        if row > MAX_SHEET_ROWS:
+            raise too_many_rows(label, SCORES)
         cells = (*cells, *([None] * (6 - len(cells))))
         values = [getattr(c, "value", None) for c in cells]
         key = (_cell_text(values[0]), _cell_text(values[1]), _cell_text(values[3]))
@@ -382,8 +373,8 @@ def _edited(row: int, key: tuple[str, str, str], items: list[PackItem],
     was = (item.lot_title, item.criterion_id, item.bidder_label)
     column = next(col for col, old, new in zip("ABD", was, key, strict=True) if old != new)
     index = "ABD".index(column)
-    return (f"{SCORES}!{column}{row}: this protected cell was changed from '{was[index]}' to "
-            f"'{key[index]}'")
+    return (f"{SCORES}!{column}{row}: this protected cell was changed from "
+            f"'{excerpt(was[index])}' to '{excerpt(key[index])}'")
 
 
 def _score(cell: Any, row: int, problems: list[str]) -> Decimal | None:
@@ -400,7 +391,8 @@ def _score(cell: Any, row: int, problems: list[str]) -> Decimal | None:
             return to_decimal(value)
         except ValueError:
             pass
-    problems.append(f"{where}: '{value}' is not a score; choose a number from the scale")
+    problems.append(f"{where}: '{excerpt(str(value))}' is not a score; choose a number from "
+                    "the scale")
     return None
 
 

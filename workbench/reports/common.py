@@ -33,8 +33,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tables import CellStyle
 
-from workbench.errors import StorageError
-from workbench.reports.textflow import Look, Text
+from workbench import atomic
+from workbench.reports.textflow import Look, Text, break_lines, drawable
 from workbench.reports.textflow import width as width_of
 from workbench.resources import real_path
 
@@ -124,7 +124,8 @@ def indented(depth: int, bold: bool = False) -> ParagraphStyle:
 
 def esc(text: object) -> str:
     """User text made safe inside paragraph markup: & < > escaped, line breaks kept."""
-    return escape(str(text)).replace("\n", "<br/>")
+    # Either font may draw it (a heading is bold): only what both have is kept as it is.
+    return escape(drawable(drawable(str(text), FONT), BOLD)).replace("\n", "<br/>")
 
 
 def para(text: object, style: str = "body") -> Paragraph:
@@ -168,8 +169,8 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], shares: Sequen
     widths = [WIDTH * share for share in shares]
     right = set(numeric)
     bold = set(bold_rows)
-    head = [Text([(h, HEAD_LOOK)], "right" if i in right else "left")
-            for i, h in enumerate(header)]
+    head = [Text([(_clipped(h, widths[i] - 2 * _PADDING), HEAD_LOOK)],
+                 "right" if i in right else "left") for i, h in enumerate(header)]
     body = [[_cell(value, widths[i], i in right, r in bold) for i, value in enumerate(row)]
             for r, row in enumerate(rows)]
     commands: list[tuple[Any, ...]] = [
@@ -188,6 +189,20 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[object]], shares: Sequen
     return _Table([head, *body], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
                   style=commands, cellStyles=cells, spaceBefore=2, spaceAfter=8,
                   minRowHeights=[0] + [row_height] * len(body) if row_height else None)
+
+
+#: Most lines a column heading takes: a header row repeats on every page, so it cannot be
+#: split, and one taller than the page (a bidder named with 1,500 characters) would stop
+#: the whole report.
+HEAD_LINES = 4
+
+
+def _clipped(text: str, room: float) -> str:
+    """A heading cut to HEAD_LINES lines, the cut marked with an ellipsis."""
+    lines = break_lines(text, HEAD_LOOK, room)
+    if len(lines) <= HEAD_LINES:
+        return text
+    return "\n".join([*lines[:HEAD_LINES - 1], lines[HEAD_LINES - 1][:-1] + "…"])
 
 
 @cache
@@ -233,8 +248,8 @@ def _cell(value: object, width: float, right: bool, bold: bool) -> object:
         return ""
     if isinstance(value, Flowable):
         return value
-    text = str(value)
     look = BOLD_LOOK if bold else CELL_LOOK
+    text = drawable(str(value), look.font)
     if "\n" not in text and width_of(text, look.font, look.size) <= width - 2 * _PADDING:
         return text  # drawn as is by the table: the cheapest cell there is
     return Text([(text, look)], "right" if right else "left")
@@ -275,29 +290,36 @@ class PageRef(Flowable):  # type: ignore[misc]  # reportlab has no type hints
 
 
 class Contents(Table):  # type: ignore[misc]  # reportlab has no type hints
-    """The contents page: a line per keyed heading, linked to it, with its page number."""
+    """The contents page: a line per keyed heading, linked to it, with its page number.
 
-    def __init__(self, entries: Sequence[tuple[int, str, str]]) -> None:
+    No constructor of its own: a contents longer than a page is split by reportlab, which
+    builds each part with Table's own arguments.
+    """
+
+    #: The headings listed, by key (set on the whole contents, not on its split parts).
+    keys: list[str] = []  # noqa: RUF012  # replaced per instance, never mutated
+
+    @classmethod
+    def of(cls, story: Sequence[Flowable]) -> Contents:
+        """Entries for every keyed heading of the story that asks for a contents line."""
+        entries = [(h.level, h.title, h.key) for h in story
+                   if isinstance(h, Heading) and h.key and h.contents]
         rows = []
         for level, title, key in entries:
             style = ParagraphStyle("toc", parent=styles()["toc_bold" if level == 0 else "toc"],
                                    leftIndent=16 * level)
-            rows.append([Paragraph(f'<a href="#{key}">{esc(title)}</a>', style), PageRef(key)])
+            shown = title if len(title) <= 160 else title[:160] + "…"  # a line or two at most
+            rows.append([Paragraph(f'<a href="#{key}">{esc(shown)}</a>', style), PageRef(key)])
         top = [i for i, (level, _t, _k) in enumerate(entries) if level == 0 and i]
-        super().__init__(rows, colWidths=[WIDTH - 20 * mm, 20 * mm], hAlign="LEFT", style=[
+        table = cls(rows, colWidths=[WIDTH - 20 * mm, 20 * mm], hAlign="LEFT", style=[
             ("FONT", (0, 0), (-1, -1), FONT, 9.5, 12),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             *[("TOPPADDING", (0, i), (-1, i), 9) for i in top],
         ])
-        self.keys = [key for _level, _title, key in entries]
-
-    @classmethod
-    def of(cls, story: Sequence[Flowable]) -> Contents:
-        """Entries for every keyed heading of the story that asks for a contents line."""
-        return cls([(h.level, h.title, h.key) for h in story
-                    if isinstance(h, Heading) and h.key and h.contents])
+        table.keys = [key for _level, _title, key in entries]
+        return table
 
 
 class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hints
@@ -375,8 +397,10 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
 
 def fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten `text` with an ellipsis until it fits `width` (header lines never overflow)."""
+    text = drawable(text, font)
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
+    text = text[:int(width / (size * 0.25)) + 1]  # no glyph is narrower than a quarter em
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
@@ -422,9 +446,6 @@ def render(story: Sequence[Flowable], furniture: Furniture, progress: Progress |
 
 
 def save(path: str | Path, data: bytes) -> None:
-    """Write a finished file in one go (a cancelled or failed export leaves nothing behind)."""
-    target = Path(path)
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise StorageError(f"cannot write {target.name}: {exc.strerror}") from None
+    """Write a finished file in one go (a cancelled or failed export leaves nothing behind,
+    a full disk the old file)."""
+    atomic.write_bytes(path, data)

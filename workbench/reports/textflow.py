@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
@@ -25,6 +25,26 @@ class Look:
     size: float
     leading: float
     color: Color
+
+
+#: What a character the font cannot draw prints as: visible, and found by a PDF search.
+MISSING_GLYPH = "\ufffd"
+
+
+@cache
+def _covered(font: str) -> frozenset[int]:
+    """The characters `font` (a registered TrueType font) has a glyph for."""
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+def drawable(text: str, font: str) -> str:
+    """`text` with every character `font` lacks (CJK, emoji, control characters...) shown as
+    MISSING_GLYPH: without it the PDF shows an empty box or nothing, and the text cannot be
+    found. Line breaks and tabs stay (layout decides what they mean)."""
+    if text.isascii() and text.isprintable():
+        return text
+    covered = _covered(font)
+    return "".join(ch if ord(ch) in covered or ch in "\n\t" else MISSING_GLYPH for ch in text)
 
 
 @lru_cache(maxsize=200_000)
@@ -83,7 +103,7 @@ class Text(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     def __init__(self, blocks: Sequence[tuple[str, Look]], align: str = "left",
                  lines: list[tuple[str, Look]] | None = None) -> None:
         super().__init__()
-        self.blocks = list(blocks)
+        self.blocks = [(drawable(text, look.font), look) for text, look in blocks]
         self.align = align
         self._fixed = lines  # the part of a split Text: its lines are already known
         self._lines: list[tuple[str, Look]] = lines or []

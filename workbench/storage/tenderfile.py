@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import __version__
+from workbench import __version__, atomic
 from workbench.domain import Lot, Tender, TenderData, UnknownName
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup, location, rules, verification
@@ -236,7 +236,8 @@ class TenderFile:
         if not path.parent.is_dir():
             raise StorageError(f"folder {path.parent} does not exist")
         user = user or default_user()
-        part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        atomic.sweep(path)  # what an import killed earlier left behind
+        part = atomic.part_name(path)
         try:
             db = Database(sqlite3.connect(part))
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -51,6 +51,9 @@ def full_tender(demo_tender: Path) -> Path:
         tf.put("deliveries", {"lot_id": "L1", "bidder_id": "B4", "criterion_id": "SV2",
                               "period": "2027-Q1", "delivered": "5", "evidence": "payroll",
                               "recorded_on": "2027-04-10"})
+        tf.put("low_bid_reviews", {"lot_id": "L1", "bidder_id": "B4", "price": "1",
+                                   "question": "how?", "response": "thus",
+                                   "decision": "accept", "reason": "evidence seen"})
     assert all(_count(demo_tender, table) for table in PROTECTED)
     return demo_tender
 

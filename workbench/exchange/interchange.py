@@ -17,6 +17,7 @@ from workbench.domain import (
     CONFLICT_STATUSES,
     GATEWAY_RESULTS,
     ORGANISATION_TYPES,
+    REVIEW_DECISIONS,
     ROUNDING_MODES,
     ROUNDING_STAGES,
     SCORE_STATUSES,
@@ -27,6 +28,7 @@ from workbench.domain import (
     Criterion,
     Evaluator,
     GatewayResult,
+    LowBidReview,
     Lot,
     ModeratedScore,
     Rounding,
@@ -36,9 +38,18 @@ from workbench.domain import (
     Tender,
     TenderData,
 )
-from workbench.errors import InterchangeError
+from workbench.bidders import check_bounds
+from workbench.errors import InterchangeError, ValidationError
 from workbench.model_rules import errors as model_errors
 from workbench.numbers import dec_str, to_decimal
+from workbench.scoring.formulas import (
+    AWARD_METHODS,
+    DIRECTIONS,
+    NORMALISATIONS,
+    PRICE_FORMULAS,
+    Registry,
+    UnknownName,
+)
 
 FORMAT = "workbench-tender/1"
 
@@ -109,6 +120,13 @@ class _Obj:
             raise self.fail(f"'{key}' must be one of {', '.join(options)}, not '{value}'")
         return value
 
+    def named(self, key: str, registry: Registry[Any], default: str) -> str:
+        """A name that must be in `registry` (a formula, a method): never a silent default."""
+        try:
+            return registry.check(self.text(key, default))
+        except UnknownName as exc:
+            raise self.fail(f"'{key}': {exc}") from None
+
     def items(self, key: str) -> list[Any]:
         value = self.value.get(key, [])
         if not isinstance(value, list):
@@ -155,7 +173,7 @@ def _check_unique(what: str, ids: list[str]) -> None:
 def _tender(value: object) -> Tender:
     t = _Obj(value, "tender", ("title", "reference", "authority", "currency", "estimated_value",
                                "total_points", "social_value_minimum_weight", "rounding",
-                               "procedure", "status"))
+                               "procedure", "status", "abnormally_low_percent"))
     r = _Obj(t.value.get("rounding", {}), "tender.rounding", ("decimals", "mode", "stage"))
     decimals = r.number("decimals", Decimal(2))
     if decimals != decimals.to_integral_value() or not 0 <= decimals <= 6:
@@ -171,7 +189,18 @@ def _tender(value: object) -> Tender:
         rounding=Rounding(int(decimals), r.choice("mode", ROUNDING_MODES, "half_up"),
                           r.choice("stage", ROUNDING_STAGES, "final")),
         procedure=t.text("procedure", ""), status=t.choice("status", TENDER_STATUSES, "setup"),
+        abnormally_low_percent=_percent(t, "abnormally_low_percent", Decimal(20)),
     )
+
+
+def _percent(obj: _Obj, key: str, default: Decimal | None) -> Decimal:
+    value = obj.opt_number(key)
+    if value is None:
+        assert default is not None
+        return default
+    if not 0 <= value <= 100:
+        raise obj.fail(f"'{key}' must be a percentage from 0 to 100, not {dec_str(value)}")
+    return value
 
 
 def _scale(value: object, path: str) -> Scale:
@@ -208,31 +237,67 @@ def _evaluator(value: object, path: str) -> Evaluator:
 
 
 _CRITERION_KEYS = ("id", "title", "weight", "type", "children", "scale", "minimum", "normalise",
-                   "formula", "direction", "theme", "unit", "question", "guidance", "good_answer")
+                   "formula", "direction", "theme", "unit", "question", "guidance", "good_answer",
+                   "minimum_percent", "min_value", "max_value")
 
 
 def _criterion(value: object, prefix: str, index: int) -> Criterion:
     c = _Obj(value, f"{prefix}[{index}]", _CRITERION_KEYS)
     children = [_criterion(v, f"{c.path}.children", i) for i, v in enumerate(c.items("children"))]
     kind = c.text("type", "group" if children else None)
+    if kind == "group" and c.value.get("minimum") is not None:
+        # A score-level minimum means nothing on a group: refuse rather than drop it.
+        raise c.fail("'minimum' is a score, for a scored question; a group takes a quality "
+                     "threshold as 'minimum_percent'")
     return Criterion(
         id=c.ident("id"), title=c.text("title"), kind=kind, weight=c.opt_number("weight"),
         children=children, scale=c.opt_text("scale"), minimum=c.opt_number("minimum"),
-        normalise=c.text("normalise", "max"), formula=c.text("formula", "lowest_over_bid"),
-        direction=c.text("direction", "higher_is_better"), theme=c.opt_text("theme"),
-        unit=c.text("unit", ""), question=c.text("question", ""),
+        normalise=c.named("normalise", NORMALISATIONS, "max"),
+        formula=c.named("formula", PRICE_FORMULAS, "lowest_over_bid"),
+        direction=c.named("direction", DIRECTIONS, "higher_is_better"),
+        theme=c.opt_text("theme"), unit=c.text("unit", ""), question=c.text("question", ""),
         guidance=c.text("guidance", ""), good_answer=c.text("good_answer", ""),
+        minimum_percent=c.opt_number("minimum_percent"), min_value=c.opt_number("min_value"),
+        max_value=c.opt_number("max_value"),
     )
+
+
+def _organisation_types(b: _Obj) -> tuple[str, ...]:
+    """`organisation_type` (one) or `organisation_types` (a list: an SME may be a VCSE too)."""
+    if "organisation_types" not in b.value:
+        return (b.choice("organisation_type", ORGANISATION_TYPES, "SME"),)
+    if "organisation_type" in b.value:
+        raise b.fail("give 'organisation_type' or 'organisation_types', not both")
+    kinds = b.items("organisation_types")
+    for kind in kinds:
+        if kind not in ORGANISATION_TYPES:
+            raise b.fail(f"'organisation_types' must each be one of "
+                         f"{', '.join(ORGANISATION_TYPES)}, not {json.dumps(kind)}")
+    if not kinds or len(set(kinds)) != len(kinds):
+        raise b.fail("'organisation_types' must list one or more types, each once")
+    if "SME" in kinds and "large" in kinds:
+        raise b.fail("'organisation_types': a bidder cannot be both SME and large")
+    return tuple(kinds)
+
+
+def _review(value: object, path: str) -> LowBidReview:
+    r = _Obj(value, path, ("bidder", "price", "question", "response", "decision", "reason",
+                           "decided_at"))
+    return LowBidReview(r.ident("bidder"), r.number("price"), r.ident("question"),
+                        r.ident("response"), r.choice("decision", REVIEW_DECISIONS, "accept"),
+                        r.ident("reason"), r.text("decided_at", ""))
 
 
 def _lot(value: object, path: str) -> Lot:
     lot = _Obj(value, path, ("id", "title", "criteria", "bidders", "assignments", "scores",
-                             "moderated", "gateways"))
+                             "moderated", "gateways", "award_method", "price_ceiling",
+                             "abnormally_low_reviews"))
     path = lot.path
     bidders = []
     for i, item in enumerate(lot.items("bidders")):
-        b = _Obj(item, f"{path}.bidders[{i}]", ("id", "name", "organisation_type", "price",
-                                                 "values", "anonymous_code", "withdrawn",
+        b = _Obj(item, f"{path}.bidders[{i}]", ("id", "name", "organisation_type",
+                                                 "organisation_types", "price", "values",
+                                                 "anonymous_code", "withdrawn",
                                                  "withdrawn_reason"))
         raw_values = b.value.get("values", {})
         if not isinstance(raw_values, dict):
@@ -243,7 +308,7 @@ def _lot(value: object, path: str) -> Lot:
             raise b.fail("'withdrawn' must be true or false")
         bidders.append(Bidder(
             b.ident("id"), b.ident("name"),
-            b.choice("organisation_type", ORGANISATION_TYPES, "SME"), b.opt_number("price"),
+            _organisation_types(b), b.opt_number("price"),
             {k: values.number(k) for k in raw_values}, b.text("anonymous_code", ""),
             withdrawn, b.text("withdrawn_reason", "")))
     assignments = []
@@ -277,9 +342,15 @@ def _lot(value: object, path: str) -> Lot:
         gateways.append(GatewayResult(g.ident("bidder"), g.ident("criterion"),
                                       g.choice("result", GATEWAY_RESULTS, "pass"),
                                       g.text("rationale", "")))
+    ceiling = lot.opt_number("price_ceiling")
+    if ceiling is not None and ceiling <= 0:
+        raise lot.fail("'price_ceiling' must be more than 0")
     return Lot(lot.ident("id"), lot.text("title"),
                [_criterion(v, f"{path}.criteria", i) for i, v in enumerate(lot.items("criteria"))],
-               bidders, assignments, scores, moderated, gateways)
+               bidders, assignments, scores, moderated, gateways,
+               lot.named("award_method", AWARD_METHODS, "weighted_points"), ceiling,
+               [_review(v, f"{path}.abnormally_low_reviews[{i}]")
+                for i, v in enumerate(lot.items("abnormally_low_reviews"))])
 
 
 def _check_references(data: TenderData, lot: Lot) -> None:
@@ -300,6 +371,16 @@ def _check_references(data: TenderData, lot: Lot) -> None:
             if criteria[cid].kind != "quantitative":
                 raise InterchangeError(f"{where}.bidders[{b.id}].values: criterion '{cid}' is "
                                        "not quantitative")
+            try:
+                check_bounds(criteria[cid], b.values[cid], f"bidder {b.id} {b.name}, {cid}")
+            except ValidationError as exc:
+                raise InterchangeError(f"{where}.bidders[{b.id}].values.{cid}: {exc}") from None
+    reviewed: set[str] = set()
+    for r in lot.low_bid_reviews:
+        need("bidder", r.bidder, bidders, f"{where}.abnormally_low_reviews")
+        if r.bidder in reviewed:
+            raise InterchangeError(f"{where}.abnormally_low_reviews[{r.bidder}]: reviewed twice")
+        reviewed.add(r.bidder)
     for a in lot.assignments:
         need("evaluator", a.evaluator, evaluators, f"{where}.assignments")
         for cid in a.criteria:
@@ -369,7 +450,9 @@ def to_dict(data: TenderData) -> dict[str, Any]:
             "social_value_minimum_weight": _num(t.social_value_minimum_weight),
             "rounding": {"decimals": t.rounding.decimals, "mode": t.rounding.mode,
                          "stage": t.rounding.stage},
-        }, procedure=t.procedure, status=t.status if t.status != "setup" else ""),
+        }, procedure=t.procedure, status=t.status if t.status != "setup" else "",
+            abnormally_low_percent=_num(t.abnormally_low_percent)
+            if t.abnormally_low_percent != 20 else None),
         "scales": [_scale_dict(s) for s in data.scales],
         "evaluators": [{"id": e.id, "name": e.name, "role": e.role, "conflict": _with(
             {"status": e.conflict.status, "declared_on": e.conflict.declared_on},
@@ -408,20 +491,29 @@ def _criterion_dict(c: Criterion) -> dict[str, Any]:
         out.update(formula=c.formula)
     elif c.kind == "quantitative":
         out.update(direction=c.direction, theme=c.theme)
-    return _with(out, unit=c.unit, question=c.question, guidance=c.guidance,
-                 good_answer=c.good_answer)
+    out = _with(out, unit=c.unit, question=c.question, guidance=c.guidance,
+                good_answer=c.good_answer, minimum_percent=_num(c.minimum_percent))
+    # a bound of 0 is a bound: written whenever set
+    out.update({k: _num(v) for k, v in (("min_value", c.min_value),
+                                        ("max_value", c.max_value)) if v is not None})
+    return out
+
+
+def _bidder_dict(b: Bidder) -> dict[str, Any]:
+    kinds: dict[str, Any] = ({"organisation_type": b.organisation_types[0]}
+                             if len(b.organisation_types) == 1
+                             else {"organisation_types": list(b.organisation_types)})
+    return _with({"id": b.id, "name": b.name, **kinds, "price": _num(b.price),
+                  "values": {k: _num(v) for k, v in b.values.items()}},
+                 anonymous_code=b.anonymous_code, withdrawn=b.withdrawn,
+                 withdrawn_reason=b.withdrawn_reason)
 
 
 def _lot_dict(lot: Lot) -> dict[str, Any]:
-    return {
+    return _with({
         "id": lot.id, "title": lot.title,
         "criteria": [_criterion_dict(c) for c in lot.criteria],
-        "bidders": [_with({"id": b.id, "name": b.name, "organisation_type": b.organisation_type,
-                           "price": _num(b.price),
-                           "values": {k: _num(v) for k, v in b.values.items()}},
-                          anonymous_code=b.anonymous_code, withdrawn=b.withdrawn,
-                          withdrawn_reason=b.withdrawn_reason)
-                    for b in lot.bidders],
+        "bidders": [_bidder_dict(b) for b in lot.bidders],
         "assignments": [{"evaluator": a.evaluator, "criteria": list(a.criteria)}
                         for a in lot.assignments],
         "scores": [_with({"evaluator": s.evaluator, "bidder": s.bidder,
@@ -436,4 +528,9 @@ def _lot_dict(lot: Lot) -> dict[str, Any]:
                       for m in lot.moderated],
         "gateways": [{"bidder": g.bidder, "criterion": g.criterion, "result": g.result,
                       "rationale": g.rationale} for g in lot.gateways],
-    }
+    }, award_method=lot.award_method if lot.award_method != "weighted_points" else None,
+        price_ceiling=_num(lot.price_ceiling),
+        abnormally_low_reviews=[_with({
+            "bidder": r.bidder, "price": _num(r.price), "question": r.question,
+            "response": r.response, "decision": r.decision, "reason": r.reason},
+            decided_at=r.decided_at) for r in lot.low_bid_reviews])

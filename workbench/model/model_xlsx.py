@@ -25,9 +25,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.domain import (
     CRITERION_KINDS,
-    DIRECTIONS,
-    NORMALISE_MODES,
-    PRICE_FORMULAS,
     SOCIAL_VALUE_THEMES,
     Criterion,
     Lot,
@@ -38,6 +35,7 @@ from workbench.domain import (
 from workbench.errors import InterchangeError, StorageError, ValidationError
 from workbench.model import tree
 from workbench.model.edit import replace_model
+from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
 from workbench.model.scales import check_scale, put_scale
 from workbench.model.store import is_shared, lot_ids, require_unsealed
 from workbench.model_rules import errors
@@ -128,7 +126,7 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
         row += 1
     last = max(row - 1, HEADER_ROW + 1) + 200  # room for rows a user adds
     _choices(ws, "D", ",".join(CRITERION_KINDS), last)
-    _choices(ws, "J", ",".join(NORMALISE_MODES), last)
+    _choices(ws, "J", ",".join(NORMALISATIONS), last)
     _choices(ws, "K", ",".join(PRICE_FORMULAS), last)
     _choices(ws, "L", ",".join(DIRECTIONS), last)
     if data.scales:
@@ -414,9 +412,9 @@ def _criterion(row: _Row, scales: dict[str, Scale]) -> Criterion:
         raise row.fail("Minimum", "only a scored criterion has a minimum score")
     return Criterion(
         id=code, title=title, kind=kind, weight=weight, scale=scale_id, minimum=minimum,
-        normalise=row.choice("Normalise", NORMALISE_MODES, "max", kind == "scored"),
-        formula=row.choice("Price formula", PRICE_FORMULAS, "lowest_over_bid", kind == "price"),
-        direction=row.choice("Direction", DIRECTIONS, "higher_is_better",
+        normalise=row.choice("Normalise", NORMALISATIONS.names, "max", kind == "scored"),
+        formula=row.choice("Price formula", PRICE_FORMULAS.names, "lowest_over_bid", kind == "price"),
+        direction=row.choice("Direction", DIRECTIONS.names, "higher_is_better",
                              kind == "quantitative"),
         theme=row.text("Social value theme") or None, unit=row.text("Unit"),
         question=row.text("Question"), guidance=row.text("Guidance for evaluators"),

@@ -204,7 +204,7 @@ def pack_data(data: TenderData, evaluator_id: str, *, blind: bool) -> TenderData
         shown = {b.id: b.anonymous_code if blind else b.id for b in lot.bidders if not b.withdrawn}
         bidders = [
             Bidder(shown[b.id], b.anonymous_code if blind else b.name,
-                   b.organisation_type, b.price if "price" in kinds else None,
+                   b.organisation_types, b.price if "price" in kinds else None,
                    {cid: v for cid, v in b.values.items() if cid in mine},
                    b.anonymous_code)
             for b in lot.bidders if b.id in shown

@@ -15,6 +15,7 @@ from workbench.domain import (
     Criterion,
     Evaluator,
     GatewayResult,
+    LowBidReview,
     Lot,
     ModeratedScore,
     Rounding,
@@ -25,6 +26,14 @@ from workbench.domain import (
     TenderData,
 )
 from workbench.numbers import dec_str, parse_stored
+from workbench.scoring.formulas import (
+    AWARD_METHODS,
+    DIRECTIONS,
+    NORMALISATIONS,
+    PRICE_FORMULAS,
+    Registry,
+    UnknownName,
+)
 
 Row = dict[str, Any]
 
@@ -43,6 +52,7 @@ def tender_row(tender: Tender, uid: str) -> Row:
         "rounding_decimals": tender.rounding.decimals, "rounding_mode": tender.rounding.mode,
         "rounding_stage": tender.rounding.stage, "procedure": tender.procedure,
         "status": tender.status,
+        "abnormally_low_percent": dec_str(tender.abnormally_low_percent),
     }
 
 
@@ -73,6 +83,8 @@ def criterion_row(lot_id: str, c: Criterion, parent_id: str | None, position: in
         "minimum": _d(c.minimum), "normalise": c.normalise, "formula": c.formula,
         "direction": c.direction, "theme": c.theme, "unit": c.unit, "question": c.question,
         "guidance": c.guidance, "good_answer": c.good_answer,
+        "minimum_percent": _d(c.minimum_percent), "min_value": _d(c.min_value),
+        "max_value": _d(c.max_value),
     }
 
 
@@ -85,12 +97,30 @@ def criteria_rows(lot_id: str, roots: list[Criterion]) -> Iterator[Row]:
     yield from visit(roots, None)
 
 
+def lot_row(lot: Lot, position: int) -> Row:
+    return {"id": lot.id, "title": lot.title, "position": position,
+            "award_method": lot.award_method, "price_ceiling": _d(lot.price_ceiling)}
+
+
 def bidder_row(lot_id: str, b: Bidder, position: int) -> Row:
+    # Several types are kept in the one column as people read them ("SME, VCSE"), so a file
+    # written before types could overlap reads, and audits, exactly as it did.
     return {
         "lot_id": lot_id, "id": b.id, "name": b.name, "organisation_type": b.organisation_type,
         "price": _d(b.price), "anonymous_code": b.anonymous_code, "withdrawn": int(b.withdrawn),
         "withdrawn_reason": b.withdrawn_reason, "position": position,
     }
+
+
+def organisation_types(text: str) -> tuple[str, ...]:
+    """The types stored in a bidder row's `organisation_type` column ("SME, VCSE")."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def review_row(lot_id: str, r: LowBidReview) -> Row:
+    return {"lot_id": lot_id, "bidder_id": r.bidder, "price": dec_str(r.price),
+            "question": r.question, "response": r.response, "decision": r.decision,
+            "reason": r.reason, "decided_at": r.decided_at}
 
 
 def value_row(lot_id: str, bidder_id: str, criterion_id: str, value: Decimal) -> Row:
@@ -134,7 +164,7 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["scale_levels"].extend(levels)
     rows["evaluators"] = [evaluator_row(e, i) for i, e in enumerate(data.evaluators)]
     for position, lot in enumerate(data.lots):
-        rows["lots"].append({"id": lot.id, "title": lot.title, "position": position})
+        rows["lots"].append(lot_row(lot, position))
         rows["criteria"].extend(criteria_rows(lot.id, lot.criteria))
         for i, bidder in enumerate(lot.bidders):
             rows["bidders"].append(bidder_row(lot.id, bidder, i))
@@ -146,6 +176,7 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["scores"].extend(score_row(lot.id, s) for s in lot.scores)
         rows["moderated"].extend(moderated_row(lot.id, m) for m in lot.moderated)
         rows["gateways"].extend(gateway_row(lot.id, g) for g in lot.gateways)
+        rows["low_bid_reviews"].extend(review_row(lot.id, r) for r in lot.low_bid_reviews)
     return rows
 
 
@@ -159,6 +190,7 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
         social_value_minimum_weight=Decimal(t["social_value_minimum_weight"]),
         rounding=Rounding(t["rounding_decimals"], t["rounding_mode"], t["rounding_stage"]),
         procedure=t["procedure"], status=t["status"],
+        abnormally_low_percent=Decimal(t["abnormally_low_percent"]),
     )
     levels: dict[str, list[Row]] = defaultdict(list)
     for row in rows["scale_levels"]:
@@ -180,23 +212,40 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
     ]
     by_lot: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for table in ("criteria", "bidders", "bidder_values", "assignments", "scores", "moderated",
-                  "gateways"):
-        for row in rows[table]:
+                  "gateways", "low_bid_reviews"):
+        for row in rows.get(table, []):
             by_lot[row["lot_id"]][table].append(row)
-    lots = [_lot(lot["id"], lot["title"], by_lot[lot["id"]])
+    lots = [_lot(lot, by_lot[lot["id"]])
             for lot in sorted(rows["lots"], key=lambda lot: lot["position"])]
     return TenderData(tender, scales, evaluators, lots)
 
 
-def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
-    nodes = {
-        r["id"]: (r, Criterion(
-            id=r["id"], title=r["title"], kind=r["kind"], weight=parse_stored(r["weight"]),
-            scale=r["scale_id"], minimum=parse_stored(r["minimum"]), normalise=r["normalise"],
-            formula=r["formula"], direction=r["direction"], theme=r["theme"], unit=r["unit"],
-            question=r["question"], guidance=r["guidance"], good_answer=r["good_answer"]))
-        for r in sorted(rows["criteria"], key=lambda r: r["position"])
-    }
+def _named(registry: Registry[Any], name: str, where: str) -> str:
+    """A stored name looked up in its registry: an unknown one refuses the file, naming where
+    it is, rather than scoring by some default."""
+    try:
+        return registry.check(name)
+    except UnknownName as exc:
+        raise UnknownName(f"{where}: {exc}") from None
+
+
+def _criterion(lot_id: str, r: Row) -> Criterion:
+    where = f"lot {lot_id}, criterion {r['id']}"
+    return Criterion(
+        id=r["id"], title=r["title"], kind=r["kind"], weight=parse_stored(r["weight"]),
+        scale=r["scale_id"], minimum=parse_stored(r["minimum"]),
+        normalise=_named(NORMALISATIONS, r["normalise"], where),
+        formula=_named(PRICE_FORMULAS, r["formula"], where),
+        direction=_named(DIRECTIONS, r["direction"], where), theme=r["theme"], unit=r["unit"],
+        question=r["question"], guidance=r["guidance"], good_answer=r["good_answer"],
+        minimum_percent=parse_stored(r["minimum_percent"]),
+        min_value=parse_stored(r["min_value"]), max_value=parse_stored(r["max_value"]))
+
+
+def _lot(lot: Row, rows: Mapping[str, list[Row]]) -> Lot:
+    lot_id = lot["id"]
+    nodes = {r["id"]: (r, _criterion(lot_id, r))
+             for r in sorted(rows["criteria"], key=lambda r: r["position"])}
     roots: list[Criterion] = []
     for row, node in nodes.values():
         parent = nodes.get(row["parent_id"]) if row["parent_id"] else None
@@ -205,7 +254,8 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
     for v in rows["bidder_values"]:
         values[v["bidder_id"]][v["criterion_id"]] = Decimal(v["value"])
     bidders = [
-        Bidder(b["id"], b["name"], b["organisation_type"], parse_stored(b["price"]),
+        Bidder(b["id"], b["name"], organisation_types(b["organisation_type"]),
+               parse_stored(b["price"]),
                values[b["id"]], b["anonymous_code"], bool(b["withdrawn"]), b["withdrawn_reason"])
         for b in sorted(rows["bidders"], key=lambda b: b["position"])
     ]
@@ -222,4 +272,9 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
                                 json.loads(m["attendees"])) for m in rows["moderated"]]
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
-    return Lot(lot_id, title, roots, bidders, assignments, scores, moderated, gateways)
+    reviews = [LowBidReview(r["bidder_id"], Decimal(r["price"]), r["question"], r["response"],
+                            r["decision"], r["reason"], r["decided_at"])
+               for r in rows["low_bid_reviews"]]
+    return Lot(lot_id, lot["title"], roots, bidders, assignments, scores, moderated, gateways,
+               _named(AWARD_METHODS, lot["award_method"], f"lot {lot_id}"),
+               parse_stored(lot["price_ceiling"]), reviews)

@@ -7,12 +7,14 @@ re-audit them (see `workbench.storage.audit.reaudit_table`), or `check` will rep
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlite_utils import Database, Migrations
 
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -34,6 +36,7 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "parked": ("lot_id", "bidder_id", "criterion_id"),
     "commitments": ("lot_id", "bidder_id", "criterion_id"),
     "deliveries": ("lot_id", "bidder_id", "criterion_id", "period"),
+    "low_bid_reviews": ("lot_id", "bidder_id"),
 }
 #: Contract monitoring after the award (see `workbench.monitoring`): still written once the
 #: tender is locked, because delivery is reported for the life of the contract.
@@ -52,6 +55,45 @@ def m001_initial(db: Database) -> None:
     for statement in _INITIAL.split(";\n"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def m002_scoring_methods(db: Database) -> None:
+    """Award methods, price ceilings, quality thresholds, bounds on measured figures and the
+    review of abnormally low tenders. Existing rows gain the new columns empty (their meaning
+    unchanged), so the rows of the changed tables are re-audited as they now read."""
+    from workbench.storage import audit  # audit reads PROTECTED from this module
+
+    for statement in _SCORING_METHODS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    for table in ("tender", "lots", "criteria"):
+        if db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]:
+            audit.reaudit_table(db, table, at=at, user="workbench",
+                                action="Upgrade file format to v2")
+
+
+_SCORING_METHODS = """
+ALTER TABLE tender ADD COLUMN abnormally_low_percent TEXT NOT NULL DEFAULT '20';
+ALTER TABLE lots ADD COLUMN award_method TEXT NOT NULL DEFAULT 'weighted_points';
+ALTER TABLE lots ADD COLUMN price_ceiling TEXT;
+ALTER TABLE criteria ADD COLUMN minimum_percent TEXT;
+ALTER TABLE criteria ADD COLUMN min_value TEXT;
+ALTER TABLE criteria ADD COLUMN max_value TEXT;
+CREATE TABLE low_bid_reviews (
+    lot_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL,
+    price TEXT NOT NULL,
+    question TEXT NOT NULL,
+    response TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('accept', 'exclude')),
+    reason TEXT NOT NULL,
+    decided_at TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (lot_id, bidder_id),
+    FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id)
+)
+"""
 
 
 _INITIAL = """

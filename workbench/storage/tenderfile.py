@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from workbench import __version__
 from workbench.domain import TenderData
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
+from workbench.scoring.formulas import UnknownName
 from workbench.storage import audit, backup, rules
 from workbench.storage.changes import Change, ChangeSet
 from workbench.storage.lock import FileLock
@@ -231,6 +232,8 @@ class TenderFile:
                 return data_of({table: self.rows(table) for table in PROTECTED})
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise StorageError(damaged(self.path.name, exc, "cannot be read")) from None
+        except UnknownName as exc:  # a formula or method this version does not know
+            raise StorageError(f"{self.path.name} cannot be read: {exc}") from None
         except (ArithmeticError, ValueError, LookupError, TypeError) as exc:
             if not self.integrity_problem:
                 raise  # the file checked out, so this is a bug, not damage

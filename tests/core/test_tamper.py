@@ -27,7 +27,7 @@ CHANGED_COLUMN = {
     "assignments": "criterion_id", "scores": "score", "moderated": "score",
     "gateways": "rationale", "lot_conflicts": "mitigation", "packs": "checksum",
     "meetings": "chair", "parked": "note", "commitments": "committed",
-    "deliveries": "evidence",
+    "deliveries": "evidence", "low_bid_reviews": "reason",
 }
 STAMP = "2026-11-20T10:00:00+00:00"
 

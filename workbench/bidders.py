@@ -21,8 +21,8 @@ from workbench.domain import (
     Bidder,
     Criterion,
     GatewayResult,
-    LowBidReview,
     Lot,
+    LowBidReview,
 )
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, parse_stored, typed_amount

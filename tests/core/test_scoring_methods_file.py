@@ -202,3 +202,34 @@ def test_the_review_of_an_abnormally_low_tender_is_one_audited_action(tf: Tender
     assert result.reasons == ["abnormally low tender excluded: no price offered"]
     revert(tf, tf.last_change, "Undo")
     assert tf.rows("low_bid_reviews") == []
+
+
+# -- the bundled example ------------------------------------------------------------------------
+
+
+def test_demo_all_writes_every_bundled_example_and_refuses_to_overwrite(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "examples"
+    assert main(["demo", "--all", str(folder)]) == 0
+    assert sorted(p.name for p in folder.glob("*.tender")) == [
+        "demo.tender", "price-per-quality-point.tender"]
+    with TenderFile.open(folder / "price-per-quality-point.tender") as tf:
+        data = tf.load()
+        assert seal_state(tf, data).sealed
+    lot = data.lots[0]
+    result = compute_lot(data, lot)
+    assert lot.award_method == "price_per_quality_point" and not result.provisional
+    # e.g. Castleford: quality 32 + 19.2 + 19.2 + 6 + 40/85 × 10 = 81.1059; £455,000 / 81.1059
+    assert [(b.bidder.name, b.total_text, b.ratio_text, b.rank) for b in result.ranked] == [
+        ("Brightside Repairs Ltd", "69.67", "4564.34", 1),
+        ("Northbridge Community Builders CIC", "75.60", "5152.12", 2),
+        ("Castleford Property Services plc", "81.11", "5609.95", 3),
+        ("Hearth & Home Adaptations Ltd", "72.49", "5683.22", 4)]
+    quickfix = result.bidder("B4")
+    assert quickfix is not None and quickfix.reasons == [
+        "Q Quality: 36.80 points are below the quality threshold of 60% (48.00 of 80.00 points)"]
+    brightside = result.bidder("B5")
+    assert brightside is not None and brightside.abnormally_low
+    capsys.readouterr()
+    assert main(["demo", "--all", str(folder)]) == 1
+    assert "demo.tender already exists" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from decimal import Decimal
 
@@ -104,6 +105,6 @@ def test_price_per_quality_point_totals_leave_price_out_and_ranks_follow_the_rat
             price_points = sum((w.criteria[p].points or Decimal(0) for p in prices), Decimal(0))
             assert b.total == w.total - price_points
     shown = [(b.rank, Decimal(b.ratio_text)) for b in result.ranked if b.ratio_text]
-    for (rank_a, ratio_a), (rank_b, ratio_b) in zip(shown, shown[1:], strict=False):
+    for (rank_a, ratio_a), (rank_b, ratio_b) in itertools.pairwise(shown):
         assert rank_a is not None and rank_b is not None
         assert ratio_a <= ratio_b and (rank_a == rank_b) == (ratio_a == ratio_b)

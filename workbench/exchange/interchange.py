@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from workbench.bidders import check_bounds
 from workbench.domain import (
     CONFLICT_STATUSES,
     GATEWAY_RESULTS,
@@ -28,8 +29,8 @@ from workbench.domain import (
     Criterion,
     Evaluator,
     GatewayResult,
-    LowBidReview,
     Lot,
+    LowBidReview,
     ModeratedScore,
     Rounding,
     Scale,
@@ -38,7 +39,6 @@ from workbench.domain import (
     Tender,
     TenderData,
 )
-from workbench.bidders import check_bounds
 from workbench.errors import InterchangeError, ValidationError
 from workbench.model_rules import errors as model_errors
 from workbench.numbers import dec_str, to_decimal

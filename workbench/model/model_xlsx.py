@@ -35,11 +35,11 @@ from workbench.domain import (
 from workbench.errors import InterchangeError, StorageError, ValidationError
 from workbench.model import tree
 from workbench.model.edit import replace_model
-from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
 from workbench.model.scales import check_scale, put_scale
 from workbench.model.store import is_shared, lot_ids, require_unsealed
 from workbench.model_rules import errors
 from workbench.numbers import dec_str, to_decimal
+from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
 from workbench.scoring.weights import effective_percent, points_available
 from workbench.storage import TenderFile
 from workbench.storage.backup import before_bulk_change
@@ -413,7 +413,8 @@ def _criterion(row: _Row, scales: dict[str, Scale]) -> Criterion:
     return Criterion(
         id=code, title=title, kind=kind, weight=weight, scale=scale_id, minimum=minimum,
         normalise=row.choice("Normalise", NORMALISATIONS.names, "max", kind == "scored"),
-        formula=row.choice("Price formula", PRICE_FORMULAS.names, "lowest_over_bid", kind == "price"),
+        formula=row.choice("Price formula", PRICE_FORMULAS.names, "lowest_over_bid",
+                           kind == "price"),
         direction=row.choice("Direction", DIRECTIONS.names, "higher_is_better",
                              kind == "quantitative"),
         theme=row.text("Social value theme") or None, unit=row.text("Unit"),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property, partial
 from typing import NamedTuple
 
-from workbench.domain import Bidder, Criterion, LowBidReview, Lot, Rounding, TenderData
+from workbench.domain import Bidder, Criterion, Lot, LowBidReview, Rounding, TenderData
 from workbench.numbers import dec_str, fmt_money, fmt_points, round_to
 from workbench.scoring import formulas, working
 from workbench.scoring.formulas import (

@@ -51,9 +51,8 @@ from typing import Any
 
 from workbench.domain import Bidder, Lot, Rounding, TenderData
 from workbench.numbers import fmt_points, round_to
-from workbench.scoring import ranking
+from workbench.scoring import ranking, working
 from workbench.scoring.cells import Cells, CriterionResult
-from workbench.scoring import working
 from workbench.scoring.formulas import AWARD_METHODS, ZERO, exact, ratio
 
 __all__ = ["BidderResult", "CriterionResult", "LotResult", "compute", "compute_lot", "to_json"]

@@ -117,8 +117,9 @@ def test_a_file_with_an_unknown_formula_is_refused_in_one_line(
 
 def test_a_file_from_the_previous_format_upgrades_writable_with_its_seal_intact(
         tmp_path: Path) -> None:
+    # the small fixture imported and sealed by format 1
     path = tmp_path / "old.tender"
-    shutil.copy(FIXTURES / "format-v1.tender", path)
+    shutil.copy(FIXTURES / "format-v1-sealed.tender", path)
     with TenderFile.open(path, user="tester") as tf:
         assert tf.integrity_problem == "" and not tf.read_only
         assert tf.db.execute("PRAGMA user_version").fetchone()[0] == 2

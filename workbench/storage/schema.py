@@ -1,13 +1,12 @@
 """The tender file's schema: tables, their keys, and the migrations that build them.
 
 Decimals are stored as TEXT (exact); every domain table has a natural key so that each row
-can be named in the audit trail. A migration that changes the content of protected rows must
-re-audit them (see `workbench.storage.audit.reaudit_table`), or `check` will report them.
+can be named in the audit trail. A migration may change protected tables freely (add a column,
+fix data): opening the file re-audits every row the upgrade changed, in the same transaction,
+as "Upgrade file format to vN" (`TenderFile._migrate`), so the upgraded file still verifies.
 """
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from sqlite_utils import Database, Migrations
 
@@ -60,18 +59,11 @@ def m001_initial(db: Database) -> None:
 @migrations()
 def m002_scoring_methods(db: Database) -> None:
     """Award methods, price ceilings, quality thresholds, bounds on measured figures and the
-    review of abnormally low tenders. Existing rows gain the new columns empty (their meaning
-    unchanged), so the rows of the changed tables are re-audited as they now read."""
-    from workbench.storage import audit  # audit reads PROTECTED from this module
-
+    review of abnormally low tenders. Existing rows gain the new columns with values that keep
+    their meaning (opening the file re-audits them, see `TenderFile._migrate`)."""
     for statement in _SCORING_METHODS.split(";\n"):
         if statement.strip():
             db.execute(statement)
-    at = datetime.now(UTC).isoformat(timespec="seconds")
-    for table in ("tender", "lots", "criteria"):
-        if db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]:
-            audit.reaudit_table(db, table, at=at, user="workbench",
-                                action="Upgrade file format to v2")
 
 
 _SCORING_METHODS = """

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.domain import Bidder, GatewayResult, LowBidReview, Lot
+from workbench.domain import Bidder, GatewayResult, Lot, LowBidReview
 from workbench.numbers import dec_str, fmt_money
 from workbench.scoring.results import BidderResult, LotResult
 from workbench.scoring.working import number

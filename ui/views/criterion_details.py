@@ -200,9 +200,9 @@ class CriterionDetails(QFrame):
         self._pick(self.kind, c.kind if c else "")
         self.weight.setText(dec_str(c.weight) if c and c.weight is not None else "")
         self._pick(self.scale, (c.scale or "") if c else "")
-        for edit in (self.minimum, self.minimum_percent, self.min_value, self.max_value):
-            value = getattr(c, edit.objectName().removeprefix("detail_")) if c else None
-            edit.setText(dec_str(value) if value is not None else "")
+        for box in (self.minimum, self.minimum_percent, self.min_value, self.max_value):
+            value = getattr(c, box.objectName().removeprefix("detail_")) if c else None
+            box.setText(dec_str(value) if value is not None else "")
         self._pick(self.normalise, c.normalise if c else "")
         self._pick(self.formula, c.formula if c else "")
         self._pick(self.direction, c.direction if c else "")

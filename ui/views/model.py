@@ -45,8 +45,8 @@ from ui import errors
 from ui.document import TenderDocument
 from ui.views.base import View, heading, note, page_layout
 from ui.views.criterion_details import CriterionDetails
-from ui.views.model_award import LotAward
 from ui.views.model_actions import ModelCommands
+from ui.views.model_award import LotAward
 from ui.views.model_matrix import MatrixModel
 from ui.views.model_status import ModelStatus, ProblemsPanel
 from ui.views.model_tree import (

@@ -56,7 +56,7 @@ class RankingModel(RowsModel):
         self._rows: list[BidderResult] = []
         self._tops: list[Criterion] = []
         self._result: LotResult | None = None
-        self._fixed = self.FIXED
+        self._fixed: tuple[str, ...] = self.FIXED
         self._currency = "GBP"
 
     def set_rows(self, result: LotResult | None, tops: list[Criterion],

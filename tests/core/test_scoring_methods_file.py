@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -234,3 +235,47 @@ def test_demo_all_writes_every_bundled_example_and_refuses_to_overwrite(
     capsys.readouterr()
     assert main(["demo", "--all", str(folder)]) == 1
     assert "demo.tender already exists" in capsys.readouterr().err
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    from workbench.demo import EXAMPLES, create_example
+    path = tmp_path / "example.tender"
+    create_example(EXAMPLES[1], path).close()
+    return path
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+def test_the_pack_prints_the_method_used_and_the_low_bid_review(
+        example: Path, tmp_path: Path) -> None:
+    import subprocess
+    pdf = tmp_path / "pack.pdf"
+    assert main(["pack", str(example), "-o", str(pdf)]) == 0
+    text = " ".join(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split())
+    assert ("quality points = points of every non-price criterion; ratio = price ÷ quality "
+            "points; the lowest ratio ranks first") in text
+    assert "Brightside Repairs Ltd offers the lowest price per quality point, with £4,564.34 " \
+           "per quality point." in text
+    assert "Abnormally low tenders" in text and "Accepted: Labour rates checked" in text
+    assert "36.80 points are below the quality threshold of 60%" in text
+    assert "Social value carries 20% of the quality marks" in text
+    assert "Figures accepted: 0 to 100." in text
+
+
+def test_the_results_workbook_carries_the_ratio_and_the_flag(example: Path,
+                                                             tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    out = tmp_path / "results.xlsx"
+    assert main(["export-xlsx", str(example), "-o", str(out)]) == 0
+    wb = load_workbook(out)
+    sheet = next(ws for ws in wb.worksheets if any(
+        c.value == "£ per quality point" for row in ws.iter_rows(max_row=3) for c in row))
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header_at = next(i for i, r in enumerate(rows) if "£ per quality point" in r)
+    header = rows[header_at]
+    first = dict(zip(header, rows[header_at + 1], strict=True))
+    assert first["Bidder"] == "Brightside Repairs Ltd"
+    assert first["Quality points"] == Decimal("69.67") or float(first["Quality points"]) == 69.67
+    assert float(first["£ per quality point"]) == 4564.34
+    assert first["Abnormally low"] == "Yes"

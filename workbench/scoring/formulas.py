@@ -189,11 +189,13 @@ PriceWorking = Callable[[Decimal, Decimal, Decimal, Decimal, Decimal, Rounding, 
 @dataclass(frozen=True)
 class PriceFormula:
     """A price formula: `points` and `working` take the lowest and highest bid still in the
-    competition, this bid and W. A formula that `carries_points` False scores nothing."""
+    competition, this bid and W. A formula that `carries_points` False scores nothing. `text`
+    is the formula; `words` says it in plain English for the evaluation pack."""
 
     name: str
     label: str
     text: str
+    words: str
     points: PricePoints
     working: PriceWorking
     carries_points: bool = True
@@ -202,23 +204,36 @@ class PriceFormula:
 PRICE_FORMULAS: Registry[PriceFormula] = Registry("price formula", [
     PriceFormula(
         "lowest_over_bid", "Lowest price ÷ bid price", "points = lowest price ÷ bid × W",
+        "The lowest price among the bids still in the competition earns all the points "
+        "available; every other bid earns the lowest price ÷ its price × the points "
+        "available, so a bid twice the lowest earns half the points.",
         lambda low, bid, high, w: price_lowest_over_bid(low, bid, w),
         lambda low, bid, high, w, pts, r, cur: working.price_lowest_over_bid(
             low, bid, w, pts, r, cur)),
     PriceFormula(
         "linear_deduction", "Deduct in proportion to the gap from the lowest",
         "points = W × max(0, 1 − (bid − lowest price) ÷ lowest price)",
+        "The lowest price among the bids still in the competition earns all the points "
+        "available; each 1% above the lowest price loses 1% of them (points available × "
+        "(1 − (price − lowest) ÷ lowest)), so a bid at twice the lowest price or more earns "
+        "none.",
         lambda low, bid, high, w: price_linear_deduction(low, bid, w),
         lambda low, bid, high, w, pts, r, cur: working.price_linear_deduction(
             low, bid, w, pts, r, cur)),
     PriceFormula(
         "price_range", "Place between the lowest and highest price",
         "points = W × (highest price − bid) ÷ (highest price − lowest price); all equal: W",
+        "The lowest price among the bids still in the competition earns all the points "
+        "available and the highest none; a bid in between earns the points available × "
+        "(highest − its price) ÷ (highest − lowest). When every bid is the same, each earns "
+        "all the points.",
         lambda low, bid, high, w: price_range(low, bid, high, w),
         working.price_range),
     PriceFormula(
         "fixed", "Fixed price (carries no points)",
         "the price is fixed: the price criterion carries no points",
+        "The price is fixed, so bidders compete on quality and social value only; price "
+        "carries no points.",
         lambda low, bid, high, w: ZERO,
         lambda low, bid, high, w, pts, r, cur: working.FIXED_PRICE, carries_points=False),
 ])
@@ -232,14 +247,21 @@ class Direction:
     name: str
     label: str
     text: str
+    words: str
     pick: Callable[[list[Decimal]], Decimal]
     points: Callable[[Decimal, Decimal, Decimal], Decimal]
 
 
 DIRECTIONS: Registry[Direction] = Registry("quantitative direction", [
     Direction("higher_is_better", "Higher is better", "points = value ÷ highest value × W",
+              "The highest figure among the bids still in the competition earns all the points "
+              "available; every other bid earns its figure ÷ the highest × the points "
+              "available. A figure of zero, or none, earns no points.",
               max, quantity_higher_is_better),
     Direction("lower_is_better", "Lower is better", "points = lowest value ÷ value × W",
+              "The lowest figure among the bids still in the competition earns all the points "
+              "available; every other bid earns the lowest ÷ its figure × the points "
+              "available. A figure of zero, or none, earns no points.",
               min, lambda value, low, w: quantity_lower_is_better(low, value, w)),
 ])
 
@@ -252,15 +274,20 @@ class Normalisation:
     name: str
     label: str
     text: str
+    words: str
     relative: bool
     against: str
 
 
 NORMALISATIONS: Registry[Normalisation] = Registry("normalisation", [
     Normalisation("max", "Score ÷ top of the scale", "points = score ÷ scale maximum × W",
-                  False, "scale max"),
+                  "The agreed score ÷ the top of the scale × the points available: a score of "
+                  "3 out of 5 earns three fifths of the points.", False, "scale max"),
     Normalisation("best", "Score ÷ best score given",
-                  "points = score ÷ highest score among bidders still in × W", True, "best"),
+                  "points = score ÷ highest score among bidders still in × W",
+                  "The agreed score ÷ the highest agreed score among the bids still in the "
+                  "competition × the points available, so the best answer earns all the "
+                  "points.", True, "best"),
 ])
 
 
@@ -272,13 +299,20 @@ class AwardMethod:
     name: str
     label: str
     text: str
+    words: str
     by_ratio: bool
 
 
 AWARD_METHODS: Registry[AwardMethod] = Registry("award method", [
     AwardMethod("weighted_points", "Weighted points (highest total wins)",
-                "total = sum of every criterion's points; the highest total ranks first", False),
+                "total = sum of every criterion's points; the highest total ranks first",
+                "Bids are ranked by their total points, highest first.", False),
     AwardMethod("price_per_quality_point", "Price per quality point (lowest ratio wins)",
                 "quality points = points of every non-price criterion; ratio = price ÷ quality "
-                "points; the lowest ratio ranks first", True),
+                "points; the lowest ratio ranks first",
+                "Price per quality point (Cabinet Office Bid Evaluation Guidance Note, 2021): "
+                "a bid's quality points are the points of every criterion but price; its price "
+                "÷ its quality points gives the price it asks for each quality point, and the "
+                "lowest ranks first. Equal ratios, as shown, share a rank and are a tie for the "
+                "panel to decide.", True),
 ])

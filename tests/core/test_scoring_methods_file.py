@@ -7,8 +7,8 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest

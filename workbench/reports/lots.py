@@ -232,8 +232,8 @@ def _social_value(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
                     f"{listed}. {authority}'s policy minimum is {percent(minimum)}, {met}.")]
     for c in themed:
         title = f"{c.id} {c.title}" + (f" — {c.theme}" if c.theme else "")
-        intro = ("What each bidder committed to, and the points it earns."
-                 if c.kind == "quantitative" else method(c, facts.data))
+        intro = ("What each bidder committed to, and the points it earns. "
+                 if c.kind == "quantitative" else "") + method(c, facts.data)
         out += [Heading(title, 2), para(intro, "lead"), _criterion_table(facts, c, result)]
     out += _participation(result)
     return out

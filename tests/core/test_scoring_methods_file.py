@@ -279,3 +279,18 @@ def test_the_results_workbook_carries_the_ratio_and_the_flag(example: Path,
     assert first["Quality points"] == Decimal("69.67") or float(first["Quality points"]) == 69.67
     assert float(first["£ per quality point"]) == 4564.34
     assert first["Abnormally low"] == "Yes"
+
+
+def test_thresholds_and_bounds_survive_the_model_workbook_round_trip(
+        tmp_path: Path, small_json: str) -> None:
+    from workbench.model.model_xlsx import export_model, import_model
+    path = tmp_path / "t.tender"
+    TenderFile.create(path, interchange.loads(mutate(small_json, _everything))).close()
+    workbook = tmp_path / "model.xlsx"
+    with TenderFile.open(path) as tf:
+        before = tf.load().lots[0].criteria
+        export_model(tf.load(), workbook)
+        import_model(tf, workbook)
+        after = tf.load().lots[0].criteria
+    assert after == before
+    assert (after[0].minimum_percent, after[2].min_value, after[2].max_value) == (50, 0, 100_000)

@@ -51,7 +51,10 @@ COLUMNS = (("Code", 9), ("Parent", 9), ("Title", 44), ("Type", 13), ("Weight (%)
            ("Effective weight (%)", 12), ("Points available", 11), ("Scale", 10),
            ("Minimum", 10), ("Normalise", 10), ("Price formula", 17), ("Direction", 17),
            ("Unit", 9), ("Social value theme", 26), ("Question", 50),
-           ("Guidance for evaluators", 40), ("What a good answer shows", 40))
+           ("Guidance for evaluators", 40), ("What a good answer shows", 40),
+           ("Quality threshold (%)", 11), ("Lowest figure", 10), ("Highest figure", 10))
+#: Columns added after the first workbooks went out: a workbook without them still imports.
+LATER_COLUMNS = {"Quality threshold (%)", "Lowest figure", "Highest figure"}
 CALCULATED = {"Effective weight (%)", "Points available"}
 SCALE_COLUMNS = (("Scale code", 12), ("Scale name", 24), ("Value", 8), ("Label", 16),
                  ("Descriptor", 70), ("Lowest", 9), ("Highest", 9), ("Step", 8))
@@ -111,7 +114,7 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
             node.formula if node.kind == "price" else None,
             node.direction if node.kind == "quantitative" else None,
             node.unit or None, node.theme, node.question or None, node.guidance or None,
-            node.good_answer or None]
+            node.good_answer or None, node.minimum_percent, node.min_value, node.max_value]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col, value)
             # long texts stay on one line, so every criterion keeps a row of normal height
@@ -311,6 +314,8 @@ class _Row:
 def _check_headings(ws: Worksheet, columns: tuple[tuple[str, int], ...]) -> None:
     for col, (heading, _width) in enumerate(columns, start=1):
         found = _text(ws.cell(HEADER_ROW, col).value)
+        if not found and heading in LATER_COLUMNS:
+            continue  # a workbook from before the column existed: read as empty
         if found.lower() != heading.lower():
             raise InterchangeError(
                 f"sheet '{ws.title}', row {HEADER_ROW}, column {get_column_letter(col)}: "
@@ -419,7 +424,22 @@ def _criterion(row: _Row, scales: dict[str, Scale]) -> Criterion:
                              kind == "quantitative"),
         theme=row.text("Social value theme") or None, unit=row.text("Unit"),
         question=row.text("Question"), guidance=row.text("Guidance for evaluators"),
-        good_answer=row.text("What a good answer shows"))
+        good_answer=row.text("What a good answer shows"),
+        minimum_percent=_only(row, "Quality threshold (%)", kind == "group",
+                              "a quality threshold is for a group", Decimal(0), Decimal(100)),
+        min_value=_only(row, "Lowest figure", kind == "quantitative",
+                        "only a quantitative criterion has a lowest figure"),
+        max_value=_only(row, "Highest figure", kind == "quantitative",
+                        "only a quantitative criterion has a highest figure"))
+
+
+def _only(row: _Row, heading: str, applies: bool, refusal: str, low: Decimal | None = None,
+          high: Decimal | None = None) -> Decimal | None:
+    """A number that only some kinds of criterion take: refused, naming the cell, elsewhere."""
+    value = row.number(heading, low, high)
+    if value is not None and not applies:
+        raise row.fail(heading, f"{refusal}; leave it empty")
+    return value
 
 
 def _check_sums(ws: Worksheet, nodes: list[Criterion], parent: Criterion | None,

@@ -20,7 +20,7 @@ from workbench.exchange import interchange
 from workbench.model import edit
 from workbench.model.seal import seal_state
 from workbench.scoring.results import compute_lot
-from workbench.storage import TenderFile, audit
+from workbench.storage import TenderFile, audit, schema
 from workbench.storage.changes import revert
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -123,8 +123,9 @@ def test_a_file_from_the_previous_format_upgrades_writable_with_its_seal_intact(
     shutil.copy(FIXTURES / "format-v1-sealed.tender", path)
     with TenderFile.open(path, user="tester") as tf:
         assert tf.integrity_problem == "" and not tf.read_only
-        assert tf.db.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert "Upgrade file format to v2" in {e["action"] for e in audit.entries(tf.db)}
+        version = schema.SCHEMA_VERSION
+        assert tf.db.execute("PRAGMA user_version").fetchone()[0] == version
+        assert f"Upgrade file format to v{version}" in {e["action"] for e in audit.entries(tf.db)}
         state = seal_state(tf)
         assert state.sealed and state.intact
         data = tf.load()

@@ -348,9 +348,10 @@ def _lot(value: object, path: str) -> Lot:
     return Lot(lot.ident("id"), lot.text("title"),
                [_criterion(v, f"{path}.criteria", i) for i, v in enumerate(lot.items("criteria"))],
                bidders, assignments, scores, moderated, gateways,
-               lot.named("award_method", AWARD_METHODS, "weighted_points"), ceiling,
-               [_review(v, f"{path}.abnormally_low_reviews[{i}]")
-                for i, v in enumerate(lot.items("abnormally_low_reviews"))])
+               award_method=lot.named("award_method", AWARD_METHODS, "weighted_points"),
+               price_ceiling=ceiling,
+               low_bid_reviews=[_review(v, f"{path}.abnormally_low_reviews[{i}]")
+                                for i, v in enumerate(lot.items("abnormally_low_reviews"))])
 
 
 def _check_references(data: TenderData, lot: Lot) -> None:

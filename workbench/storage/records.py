@@ -141,7 +141,19 @@ def moderated_row(lot_id: str, m: ModeratedScore) -> Row:
         "lot_id": lot_id, "bidder_id": m.bidder, "criterion_id": m.criterion,
         "score": dec_str(m.score), "rationale": m.rationale, "agreed_by": m.agreed_by,
         "agreed_at": m.agreed_at, "attendees": json.dumps(m.attendees, ensure_ascii=False),
+        "recused": json.dumps(m.recused),
     }
+
+
+def conflict_row(lot_id: str, evaluator_id: str, c: Conflict) -> Row:
+    return {"lot_id": lot_id, "evaluator_id": evaluator_id, "status": c.status,
+            "declared_on": c.declared_on, "nature": c.nature, "mitigation": c.mitigation,
+            "bidders": json.dumps(list(c.bidders))}
+
+
+def conflict_of(row: Mapping[str, Any]) -> Conflict:
+    return Conflict(row["status"], row["declared_on"], row["nature"], row["mitigation"],
+                    tuple(json.loads(row["bidders"])))
 
 
 def gateway_row(lot_id: str, g: GatewayResult) -> Row:
@@ -176,6 +188,7 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["scores"].extend(score_row(lot.id, s) for s in lot.scores)
         rows["moderated"].extend(moderated_row(lot.id, m) for m in lot.moderated)
         rows["gateways"].extend(gateway_row(lot.id, g) for g in lot.gateways)
+        rows["lot_conflicts"].extend(conflict_row(lot.id, e, c) for e, c in lot.conflicts.items())
         rows["low_bid_reviews"].extend(review_row(lot.id, r) for r in lot.low_bid_reviews)
     return rows
 
@@ -212,7 +225,7 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
     ]
     by_lot: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for table in ("criteria", "bidders", "bidder_values", "assignments", "scores", "moderated",
-                  "gateways", "low_bid_reviews"):
+                  "gateways", "lot_conflicts", "low_bid_reviews"):
         for row in rows.get(table, []):
             by_lot[row["lot_id"]][table].append(row)
     lots = [_lot(lot, by_lot[lot["id"]])
@@ -269,12 +282,15 @@ def _lot(lot: Row, rows: Mapping[str, list[Row]]) -> Lot:
                     s["rationale"], s["status"]) for s in rows["scores"]]
     moderated = [ModeratedScore(m["bidder_id"], m["criterion_id"], Decimal(m["score"]),
                                 m["rationale"], m["agreed_by"], m["agreed_at"],
-                                json.loads(m["attendees"])) for m in rows["moderated"]]
+                                json.loads(m["attendees"]), json.loads(m["recused"]))
+                 for m in rows["moderated"]]
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
+    conflicts = {c["evaluator_id"]: conflict_of(c) for c in rows["lot_conflicts"]}
     reviews = [LowBidReview(r["bidder_id"], Decimal(r["price"]), r["question"], r["response"],
                             r["decision"], r["reason"], r["decided_at"])
                for r in rows["low_bid_reviews"]]
     return Lot(lot_id, lot["title"], roots, bidders, assignments, scores, moderated, gateways,
-               _named(AWARD_METHODS, lot["award_method"], f"lot {lot_id}"),
-               parse_stored(lot["price_ceiling"]), reviews)
+               conflicts, award_method=_named(AWARD_METHODS, lot["award_method"],
+                                              f"lot {lot_id}"),
+               price_ceiling=parse_stored(lot["price_ceiling"]), low_bid_reviews=reviews)

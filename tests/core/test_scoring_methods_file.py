@@ -295,3 +295,11 @@ def test_thresholds_and_bounds_survive_the_model_workbook_round_trip(
         after = tf.load().lots[0].criteria
     assert after == before
     assert (after[0].minimum_percent, after[2].min_value, after[2].max_value) == (50, 0, 100_000)
+
+
+def test_the_abnormally_low_percentage_is_a_tender_detail(tf: TenderFile) -> None:
+    from workbench.details import update_details
+    update_details(tf, abnormally_low_percent="15")
+    assert tf.load().tender.abnormally_low_percent == 15
+    with pytest.raises(ValidationError, match="abnormally low threshold is a percentage"):
+        update_details(tf, abnormally_low_percent="150")

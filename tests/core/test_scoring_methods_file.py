@@ -303,3 +303,16 @@ def test_the_abnormally_low_percentage_is_a_tender_detail(tf: TenderFile) -> Non
     assert tf.load().tender.abnormally_low_percent == 15
     with pytest.raises(ValidationError, match="abnormally low threshold is a percentage"):
         update_details(tf, abnormally_low_percent="150")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+def test_an_assessment_summary_explains_a_ranking_per_quality_point(
+        example: Path, tmp_path: Path) -> None:
+    import subprocess
+    folder = tmp_path / "summaries"
+    assert main(["summaries", str(example), "-o", str(folder)]) == 0
+    [pdf] = folder.glob("*Northbridge*")
+    text = " ".join(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split())
+    assert ("Tenders were ranked on price per quality point (price ÷ quality points, lowest "
+            "first): yours is £5,152.12; the most advantageous tender's, £4,564.34.") in text

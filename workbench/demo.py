@@ -9,7 +9,6 @@ from pathlib import Path
 
 from workbench.errors import StorageError
 from workbench.exchange import interchange
-from workbench.model.seal import seal
 from workbench.resources import read_text
 from workbench.storage import TenderFile
 
@@ -34,12 +33,10 @@ EXAMPLES = (
 
 def create_example(example: Example, path: str | os.PathLike[str], *,
                    user: str | None = None) -> TenderFile:
-    """Write a bundled example to `path` and open it. Its plan is sealed, as it would have been
-    before scoring began (the interchange JSON carries no seal)."""
+    """Write a bundled example to `path` and open it. Its plan is sealed (the seal travels in
+    the example's JSON, as it was before scoring began)."""
     data = interchange.loads(read_text("demo", example.source))
-    tf = TenderFile.create(path, data, user=user, action=f"Create {example.name} tender")
-    seal(tf)
-    return tf
+    return TenderFile.create(path, data, user=user, action=f"Create {example.name} tender")
 
 
 def create_demo(path: str | os.PathLike[str], *, user: str | None = None) -> TenderFile:

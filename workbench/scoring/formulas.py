@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Generic, Protocol, TypeVar
 
-from workbench.domain import Rounding
+from workbench.domain import Rounding, UnknownName
 from workbench.scoring import working
 
 ZERO = Decimal(0)
@@ -130,10 +130,6 @@ def ratio(price: Decimal, quality: Decimal) -> Decimal | None:
 
 
 # -- the registries ---------------------------------------------------------------------------
-
-
-class UnknownName(ValueError):
-    """A name outside its registry; `str()` says what kind of name, which, and what is known."""
 
 
 class _Named(Protocol):

@@ -1,4 +1,8 @@
-"""Domain objects to table rows and back. The only place that knows both shapes."""
+"""Domain objects to table rows and back. The only place that knows both shapes.
+
+Reading a row whose names are outside their registry (a tender status, a spread unit) raises
+`UnknownName`; the tender file turns that into a message naming the file.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,30 @@ from typing import Any
 from workbench.domain import (
     Assignment,
     Bidder,
+    Commitment,
     Conflict,
     Criterion,
+    Delivery,
     Evaluator,
     GatewayResult,
     Lot,
+    LotConflict,
     LowBidReview,
+    Meeting,
     ModeratedScore,
+    ModerationRules,
+    PanelRules,
+    Parked,
     Rounding,
     Scale,
     ScaleLevel,
     Score,
+    Seal,
     Tender,
     TenderData,
+    UnknownName,
+    spread_unit,
+    tender_status,
 )
 from workbench.numbers import dec_str, parse_stored
 from workbench.scoring.formulas import (
@@ -32,7 +47,6 @@ from workbench.scoring.formulas import (
     NORMALISATIONS,
     PRICE_FORMULAS,
     Registry,
-    UnknownName,
 )
 
 Row = dict[str, Any]
@@ -43,6 +57,7 @@ def _d(value: Decimal | None) -> str | None:
 
 
 def tender_row(tender: Tender, uid: str) -> Row:
+    seal, panel, moderation = tender.seal, tender.panel, tender.moderation
     return {
         "id": 1, "uid": uid, "title": tender.title, "reference": tender.reference,
         "authority": tender.authority, "currency": tender.currency,
@@ -52,8 +67,33 @@ def tender_row(tender: Tender, uid: str) -> Row:
         "rounding_decimals": tender.rounding.decimals, "rounding_mode": tender.rounding.mode,
         "rounding_stage": tender.rounding.stage, "procedure": tender.procedure,
         "status": tender.status,
+        "sealed_at": seal.sealed_at if seal else None, "seal_hash": seal.hash if seal else None,
+        "blind_scoring": int(panel.blind_scoring), "min_evaluators": panel.min_evaluators,
+        "rationale_min_length": panel.rationale_min_length,
+        "spread_threshold": dec_str(moderation.spread_threshold),
+        "spread_threshold_unit": moderation.spread_unit,
+        "shared_model": int(tender.shared_model),
         "abnormally_low_percent": dec_str(tender.abnormally_low_percent),
     }
+
+
+def tender_of(t: Row) -> Tender:
+    """The tender from its stored row; UnknownName for a status or unit outside its registry."""
+    return Tender(
+        title=t["title"], reference=t["reference"], authority=t["authority"],
+        currency=t["currency"], estimated_value=parse_stored(t["estimated_value"]),
+        total_points=Decimal(t["total_points"]),
+        social_value_minimum_weight=Decimal(t["social_value_minimum_weight"]),
+        rounding=Rounding(t["rounding_decimals"], t["rounding_mode"], t["rounding_stage"]),
+        procedure=t["procedure"], status=tender_status(t["status"]),
+        seal=Seal(t["sealed_at"] or "", t["seal_hash"]) if t["seal_hash"] else None,
+        panel=PanelRules(bool(t["blind_scoring"]), int(t["min_evaluators"]),
+                         int(t["rationale_min_length"])),
+        moderation=ModerationRules(Decimal(str(t["spread_threshold"])),
+                                   spread_unit(t["spread_threshold_unit"])),
+        shared_model=bool(t["shared_model"]), uid=t["uid"],
+        abnormally_low_percent=Decimal(t["abnormally_low_percent"]),
+    )
 
 
 def scale_rows(scale: Scale) -> tuple[Row, list[Row]]:
@@ -128,11 +168,11 @@ def value_row(lot_id: str, bidder_id: str, criterion_id: str, value: Decimal) ->
             "value": dec_str(value)}
 
 
-def score_row(lot_id: str, s: Score, entered_by: str = "") -> Row:
+def score_row(lot_id: str, s: Score) -> Row:
     return {
         "lot_id": lot_id, "evaluator_id": s.evaluator, "bidder_id": s.bidder,
         "criterion_id": s.criterion, "score": dec_str(s.score), "rationale": s.rationale,
-        "status": s.status, "entered_by": entered_by,
+        "status": s.status, "entered_by": s.entered_by,
     }
 
 
@@ -145,20 +185,62 @@ def moderated_row(lot_id: str, m: ModeratedScore) -> Row:
     }
 
 
-def conflict_row(lot_id: str, evaluator_id: str, c: Conflict) -> Row:
-    return {"lot_id": lot_id, "evaluator_id": evaluator_id, "status": c.status,
+def gateway_row(lot_id: str, g: GatewayResult) -> Row:
+    return {"lot_id": lot_id, "bidder_id": g.bidder, "criterion_id": g.criterion,
+            "result": g.result, "rationale": g.rationale}
+
+
+def conflict_row(lot_id: str, c: LotConflict) -> Row:
+    return {"lot_id": lot_id, "evaluator_id": c.evaluator, "status": c.status,
             "declared_on": c.declared_on, "nature": c.nature, "mitigation": c.mitigation,
             "bidders": json.dumps(list(c.bidders))}
 
 
-def conflict_of(row: Mapping[str, Any]) -> Conflict:
-    return Conflict(row["status"], row["declared_on"], row["nature"], row["mitigation"],
-                    tuple(json.loads(row["bidders"])))
+def conflict_of(r: Mapping[str, Any]) -> LotConflict:
+    return LotConflict(r["evaluator_id"], r["status"], r["declared_on"], r["nature"],
+                       r["mitigation"], tuple(json.loads(r["bidders"])))
 
 
-def gateway_row(lot_id: str, g: GatewayResult) -> Row:
-    return {"lot_id": lot_id, "bidder_id": g.bidder, "criterion_id": g.criterion,
-            "result": g.result, "rationale": g.rationale}
+def meeting_row(m: Meeting) -> Row:
+    return {"id": m.id, "lot_id": m.lot_id, "chair": m.chair,
+            "attendees": json.dumps(list(m.attendees), ensure_ascii=False),
+            "started_at": m.started_at, "ended_at": m.ended_at}
+
+
+def meeting_of(r: Row) -> Meeting:
+    return Meeting(r["id"], r["lot_id"], r["chair"], tuple(json.loads(r["attendees"])),
+                   r["started_at"], r["ended_at"])
+
+
+def parked_row(lot_id: str, p: Parked) -> Row:
+    return {"lot_id": lot_id, "bidder_id": p.bidder, "criterion_id": p.criterion,
+            "note": p.note, "parked_at": p.parked_at}
+
+
+def parked_of(r: Row) -> Parked:
+    return Parked(r["bidder_id"], r["criterion_id"], r["note"], r["parked_at"])
+
+
+def commitment_row(c: Commitment) -> Row:
+    return {"lot_id": c.lot_id, "bidder_id": c.bidder_id, "criterion_id": c.criterion_id,
+            "committed": dec_str(c.committed), "unit": c.unit, "period": c.period,
+            "periods_planned": c.periods_planned, "note": c.note}
+
+
+def commitment_of(r: Row) -> Commitment:
+    return Commitment(r["lot_id"], r["bidder_id"], r["criterion_id"], Decimal(r["committed"]),
+                      r["unit"], r["period"], r["periods_planned"], r["note"])
+
+
+def delivery_row(d: Delivery) -> Row:
+    return {"lot_id": d.lot_id, "bidder_id": d.bidder_id, "criterion_id": d.criterion_id,
+            "period": d.period, "delivered": dec_str(d.delivered), "evidence": d.evidence,
+            "recorded_on": d.recorded_on}
+
+
+def delivery_of(r: Row) -> Delivery:
+    return Delivery(r["lot_id"], r["bidder_id"], r["criterion_id"], r["period"],
+                    Decimal(r["delivered"]), r["evidence"], r["recorded_on"])
 
 
 def assignment_rows(lot_id: str, a: Assignment) -> Iterator[Row]:
@@ -188,23 +270,18 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["scores"].extend(score_row(lot.id, s) for s in lot.scores)
         rows["moderated"].extend(moderated_row(lot.id, m) for m in lot.moderated)
         rows["gateways"].extend(gateway_row(lot.id, g) for g in lot.gateways)
-        rows["lot_conflicts"].extend(conflict_row(lot.id, e, c) for e, c in lot.conflicts.items())
+        rows["lot_conflicts"].extend(conflict_row(lot.id, c) for c in lot.conflicts)
+        rows["meetings"].extend(meeting_row(m) for m in lot.meetings)
+        rows["parked"].extend(parked_row(lot.id, p) for p in lot.parked)
+        rows["commitments"].extend(commitment_row(c) for c in lot.commitments)
+        rows["deliveries"].extend(delivery_row(d) for d in lot.deliveries)
         rows["low_bid_reviews"].extend(review_row(lot.id, r) for r in lot.low_bid_reviews)
     return rows
 
 
 def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
     """Rebuild a whole tender from its rows (each table's rows in key order)."""
-    t = rows["tender"][0]
-    tender = Tender(
-        title=t["title"], reference=t["reference"], authority=t["authority"],
-        currency=t["currency"], estimated_value=parse_stored(t["estimated_value"]),
-        total_points=Decimal(t["total_points"]),
-        social_value_minimum_weight=Decimal(t["social_value_minimum_weight"]),
-        rounding=Rounding(t["rounding_decimals"], t["rounding_mode"], t["rounding_stage"]),
-        procedure=t["procedure"], status=t["status"],
-        abnormally_low_percent=Decimal(t["abnormally_low_percent"]),
-    )
+    tender = tender_of(rows["tender"][0])
     levels: dict[str, list[Row]] = defaultdict(list)
     for row in rows["scale_levels"]:
         levels[row["scale_id"]].append(row)
@@ -225,7 +302,8 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
     ]
     by_lot: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for table in ("criteria", "bidders", "bidder_values", "assignments", "scores", "moderated",
-                  "gateways", "lot_conflicts", "low_bid_reviews"):
+                  "gateways", "lot_conflicts", "meetings", "parked", "commitments", "deliveries",
+                  "low_bid_reviews"):
         for row in rows.get(table, []):
             by_lot[row["lot_id"]][table].append(row)
     lots = [_lot(lot, by_lot[lot["id"]])
@@ -240,6 +318,15 @@ def _named(registry: Registry[Any], name: str, where: str) -> str:
         return registry.check(name)
     except UnknownName as exc:
         raise UnknownName(f"{where}: {exc}") from None
+
+
+def check_names(criteria: list[Row], lots: list[Row]) -> None:
+    """UnknownName, naming the lot and criterion, for a formula, direction, normalisation or
+    award method outside its registry (a file from a newer version, or changed by hand)."""
+    for r in criteria:
+        _criterion(r["lot_id"], r)
+    for lot in lots:
+        _named(AWARD_METHODS, lot["award_method"], f"lot {lot['id']}")
 
 
 def _criterion(lot_id: str, r: Row) -> Criterion:
@@ -279,18 +366,22 @@ def _lot(lot: Row, rows: Mapping[str, list[Row]]) -> Lot:
     assignments = [Assignment(e, sorted(cids, key=lambda c: order.get(c, 0)))
                    for e, cids in assigned.items()]
     scores = [Score(s["evaluator_id"], s["bidder_id"], s["criterion_id"], Decimal(s["score"]),
-                    s["rationale"], s["status"]) for s in rows["scores"]]
+                    s["rationale"], s["status"], s["entered_by"]) for s in rows["scores"]]
     moderated = [ModeratedScore(m["bidder_id"], m["criterion_id"], Decimal(m["score"]),
                                 m["rationale"], m["agreed_by"], m["agreed_at"],
                                 json.loads(m["attendees"]), json.loads(m["recused"]))
                  for m in rows["moderated"]]
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
-    conflicts = {c["evaluator_id"]: conflict_of(c) for c in rows["lot_conflicts"]}
     reviews = [LowBidReview(r["bidder_id"], Decimal(r["price"]), r["question"], r["response"],
                             r["decision"], r["reason"], r["decided_at"])
                for r in rows["low_bid_reviews"]]
     return Lot(lot_id, lot["title"], roots, bidders, assignments, scores, moderated, gateways,
-               conflicts, award_method=_named(AWARD_METHODS, lot["award_method"],
-                                              f"lot {lot_id}"),
+               [conflict_of(r) for r in rows["lot_conflicts"]],
+               sorted((meeting_of(r) for r in rows["meetings"]),
+                      key=lambda m: (m.started_at, m.id)),
+               [parked_of(r) for r in rows["parked"]],
+               [commitment_of(r) for r in rows["commitments"]],
+               [delivery_of(r) for r in rows["deliveries"]],
+               award_method=_named(AWARD_METHODS, lot["award_method"], f"lot {lot_id}"),
                price_ceiling=parse_stored(lot["price_ceiling"]), low_bid_reviews=reviews)

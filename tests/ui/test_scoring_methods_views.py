@@ -65,7 +65,7 @@ def test_a_group_threshold_is_typed_in_the_details_and_excludes_in_results(
     qtbot.keyClicks(box, "75")
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _lot(demo_tender).criterion("Q").minimum_percent == 75)
-    assert view.tree_model.index_of("Q", COL_MINIMUM).data() == "75% of points"
+    assert view.tree_model.index_of("Q", COL_MINIMUM).data() == "75%"
     results = demo_window.show_view("results")
     reasons = [r for b in results.results(demo_window.doc.data.lot("L1")).bidders
                for r in b.reasons]

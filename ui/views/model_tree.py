@@ -254,7 +254,7 @@ class CriteriaModel(QAbstractItemModel):
             return dict(self._scales).get(c.scale or "", c.scale or "")
         if column == COL_MINIMUM:
             if c.minimum_percent is not None:  # a group's quality threshold
-                return f"{dec_str(c.minimum_percent)}% of points"
+                return f"{dec_str(c.minimum_percent)}%"
             return "" if c.minimum is None else dec_str(c.minimum)
         if column == COL_THEME:
             return c.theme or ""

@@ -93,6 +93,10 @@ def _ranking(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
         para(_outcome(result, money), "lead"), para(award_text(lot.award_method), "small"),
         grid(header, rows, shares, numeric=tuple(range(3, 4 + len(tops) + len(ratio))),
              bold_rows=winners)]
+    if by_ratio:  # each ratio as a person would check it with a calculator
+        out.append(grid(["Bidder", "Price per quality point worked out"],
+                        [[b.name, b.ratio_working] for b in result.ranked if b.ratio_working],
+                        [0.32, 0.68]))
     if any(b.tied for b in result.ranked):
         out.append(para("“=” marks a shared rank: equal totals as shown. The panel decides a "
                         "tie as the tender documents set out.", "small"))

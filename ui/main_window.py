@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.demo import create_demo
+from workbench.demo import EXAMPLES, Example, create_example
 from workbench.errors import WorkbenchError
 from workbench.panel.roster import is_pack, pack_submitted
 from workbench.storage import TenderFile, verification
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.start_page.new_requested.connect(self.new_tender)
         self.start_page.browse_requested.connect(self.open_dialog)
         self.start_page.demo_requested.connect(self.open_demo)
+        self.start_page.example_requested.connect(lambda: self.open_example(EXAMPLES[1]))
         self._stack.addWidget(self.start_page)
         self._workspace = QWidget()
         self._sidebar = QListWidget()
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
         self._add(file_menu, "&New tender…", self.new_tender, QKeySequence.StandardKey.New)
         self._add(file_menu, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
         self._add(file_menu, "Open &demo tender", self.open_demo)
+        self._add(file_menu, "Open e&xample: price per quality point",
+                  lambda: self.open_example(EXAMPLES[1]))
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
@@ -149,12 +152,18 @@ class MainWindow(QMainWindow):
         self._create(path, blank_tender(Path(path).stem), "Create tender")
 
     def open_demo(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the demo tender as", str(
-            Path(settings.get(settings.LAST_FOLDER) or Path.home()) / "demo.tender"), FILE_FILTER)
+        self.open_example(EXAMPLES[0])
+
+    def open_example(self, example: Example) -> None:
+        """Save a bundled example tender where the user says, then open it."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Save the {'demo' if example is EXAMPLES[0] else 'example'} tender as",
+            str(Path(settings.get(settings.LAST_FOLDER) or Path.home()) / f"{example.name}.tender"),
+            FILE_FILTER)
         if not path:
             return
         try:
-            create_demo(path, user=self.user or None).close()
+            create_example(example, path, user=self.user or None).close()
         except WorkbenchError as exc:
             show_error(self, str(exc))
             return

@@ -23,6 +23,7 @@ class StartPage(QWidget):
     new_requested = Signal()
     browse_requested = Signal()
     demo_requested = Signal()
+    example_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,7 +37,8 @@ class StartPage(QWidget):
             "file on this computer; nothing is sent anywhere."))
         buttons = QHBoxLayout()
         for text, signal in (("New tender…", self.new_requested), ("Open…", self.browse_requested),
-                             ("Open demo tender", self.demo_requested)):
+                             ("Open demo tender", self.demo_requested),
+                             ("Open price-per-quality-point example", self.example_requested)):
             button = QPushButton(text)
             button.setMinimumHeight(36)
             button.clicked.connect(signal.emit)

@@ -1,4 +1,5 @@
-"""Bidders of a lot: add, edit, price, quantitative values, withdrawal, gateways, removal.
+"""Bidders of a lot: add, edit, price, quantitative values, withdrawal, gateways, removal, and
+the lead's review of an abnormally low tender.
 
 Each public function is one user action: it checks its input, then writes in one audited
 `tf.action`. Bad input raises a `ValidationError` naming the bidder and the field, and nothing
@@ -16,15 +17,25 @@ from decimal import Decimal
 from workbench.domain import (
     GATEWAY_RESULTS,
     ORGANISATION_TYPES,
+    REVIEW_DECISIONS,
     Bidder,
     Criterion,
     GatewayResult,
     Lot,
+    LowBidReview,
 )
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, parse_stored, typed_amount
+from workbench.scoring.results import compute_lot
 from workbench.storage import TenderFile
-from workbench.storage.records import bidder_row, gateway_row, value_row
+from workbench.storage.records import (
+    bidder_row,
+    gateway_row,
+    organisation_types,
+    review_row,
+    value_row,
+)
+from workbench.storage.tenderfile import now
 
 #: Fields a user edits as text or a choice (`update_bidder`).
 EDITABLE = ("name", "organisation_type", "anonymous_code")
@@ -54,7 +65,7 @@ def add_bidder(tf: TenderFile, lot_id: str, name: str, organisation_type: str = 
     new_id = bidder_id or next_bidder_id(lot)
     if lot.bidder(new_id) is not None:
         raise ValidationError(f"lot {lot_id} already has a bidder with the code {new_id}")
-    bidder = Bidder(new_id, "", organisation_type, anonymous_code=anonymous_code)
+    bidder = Bidder(new_id, "", anonymous_code=anonymous_code)
     _apply(lot, bidder, {"name": name, "organisation_type": organisation_type,
                          "anonymous_code": anonymous_code})
     position = max((r["position"] for r in tf.rows("bidders", "lot_id = ?", [lot_id])),
@@ -76,7 +87,7 @@ def update_bidder(tf: TenderFile, lot_id: str, bidder_id: str, **changes: str) -
     fields = ", ".join(f.replace("_", " ") for f in changes)
     with tf.action(f"Edit bidder {bidder_id} ({fields}) in lot {lot_id}"):
         tf.update("bidders", _key(lot_id, bidder_id),
-                  **{f: getattr(bidder, f) for f in changes})
+                  **{f: bidder_row(lot_id, bidder, 0)[f] for f in changes})
 
 
 def set_price(tf: TenderFile, lot_id: str, bidder_id: str, price: object) -> None:
@@ -104,13 +115,53 @@ def set_value(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
     criterion = lot.criterion(criterion_id)
     if criterion is None or criterion.kind != "quantitative":
         raise ValidationError(f"lot {lot_id} has no quantitative criterion {criterion_id}")
-    amount = typed_amount(value, f"{criterion_id} {criterion.title} for {_label(bidder)}")
+    what = f"{criterion_id} {criterion.title} for {_label(bidder)}"
+    amount = typed_amount(value, what)
+    if amount is not None:
+        check_bounds(criterion, amount, what)
     with tf.action(f"Set {criterion_id} for bidder {bidder_id} in lot {lot_id}"):
         key = {"lot_id": lot_id, "bidder_id": bidder_id, "criterion_id": criterion_id}
         if amount is None:
             tf.delete("bidder_values", key)
         else:
             tf.put("bidder_values", value_row(lot_id, bidder_id, criterion_id, amount))
+
+
+def check_bounds(criterion: Criterion, value: Decimal, what: str) -> None:
+    """Refuse a figure outside the criterion's range (a percentage: 0 to 100 unless set);
+    `what` names the criterion and the bidder."""
+    low, high = criterion.value_bounds()
+    if (low is not None and value < low) or (high is not None and value > high):
+        shown = " to ".join(dec_str(b) if b is not None else "any" for b in (low, high))
+        unit = f" {criterion.unit}" if criterion.unit.strip() else ""
+        raise ValidationError(f"{what}: {dec_str(value)}{unit} is outside the range "
+                              f"{shown}{unit}")
+
+
+def review_low_bid(tf: TenderFile, lot_id: str, bidder_id: str, question: str,
+                   response: str, decision: str, reason: str) -> None:
+    """Record the lead's review of an abnormally low tender: what the supplier was asked, its
+    response, and the decision (accept or exclude) with the reason. One audited action; it
+    answers the flag on the bid as it stands (a later price change raises it again)."""
+    _require_unlocked(tf)
+    data = tf.load()
+    lot = data.lot(lot_id)
+    if lot is None:
+        raise ValidationError(f"there is no lot {lot_id}")
+    bidder = _bidder(lot, bidder_id)
+    result = compute_lot(data, lot).bidder(bidder_id)
+    if result is None or not result.abnormally_low or bidder.price is None:
+        raise ValidationError(f"the bid of {_label(bidder)} is not flagged as abnormally low")
+    if decision not in REVIEW_DECISIONS:
+        raise ValidationError(f"the decision is accept or exclude, not '{decision}'")
+    asked = _required(question, f"record what {_label(bidder)} was asked about its price")
+    answer = _required(response, f"record {_label(bidder)}'s response")
+    why = _required(reason, f"give the reason to {decision} the bid of {_label(bidder)}")
+    review = LowBidReview(bidder_id, bidder.price, asked, answer, decision, why, now())
+    verb = "Accept" if decision == "accept" else "Exclude"
+    with tf.action(f"{verb} the abnormally low tender of bidder {bidder_id} in lot {lot_id}",
+                   reason=why):
+        tf.put("low_bid_reviews", review_row(lot_id, review))
 
 
 def withdraw(tf: TenderFile, lot_id: str, bidder_id: str, reason: str) -> None:
@@ -189,10 +240,13 @@ def _lot(tf: TenderFile, lot_id: str) -> Lot:
     if not found:
         raise ValidationError(f"there is no lot {lot_id}")
     mine = "lot_id = ?"
-    bidders = [Bidder(r["id"], r["name"], r["organisation_type"], parse_stored(r["price"]),
-                      {}, r["anonymous_code"], bool(r["withdrawn"]), r["withdrawn_reason"])
+    bidders = [Bidder(r["id"], r["name"], organisation_types(r["organisation_type"]),
+                      parse_stored(r["price"]), {}, r["anonymous_code"], bool(r["withdrawn"]),
+                      r["withdrawn_reason"])
                for r in sorted(tf.rows("bidders", mine, [lot_id]), key=lambda r: r["position"])]
-    criteria = [Criterion(r["id"], r["title"], r["kind"])
+    criteria = [Criterion(r["id"], r["title"], r["kind"], unit=r["unit"],
+                          min_value=parse_stored(r["min_value"]),
+                          max_value=parse_stored(r["max_value"]))
                 for r in tf.rows("criteria", mine, [lot_id])]
     return Lot(lot_id, found[0]["title"], criteria, bidders)
 
@@ -231,11 +285,7 @@ def _apply(lot: Lot, bidder: Bidder, changes: dict[str, str]) -> None:
             raise ValidationError(f"lot {lot.id} already has a bidder called {name}")
         bidder.name = name
     if "organisation_type" in changes:
-        kind = changes["organisation_type"]
-        if kind not in ORGANISATION_TYPES:
-            raise ValidationError(f"organisation type of {who} must be one of "
-                                  f"{', '.join(ORGANISATION_TYPES)}, not '{kind}'")
-        bidder.organisation_type = kind
+        bidder.organisation_types = check_types(changes["organisation_type"], who)
     if "anonymous_code" in changes:
         code = changes["anonymous_code"].strip()
         clash = next((b for b in others if code and b.anonymous_code.casefold() ==
@@ -244,6 +294,19 @@ def _apply(lot: Lot, bidder: Bidder, changes: dict[str, str]) -> None:
             raise ValidationError(f"the anonymous code {code} is already used by {clash.id} in "
                                   f"lot {lot.id}; blind scoring needs one code per bidder")
         bidder.anonymous_code = code
+
+
+def check_types(text: str, who: str) -> tuple[str, ...]:
+    """Organisation types as typed or chosen ("SME, VCSE"): each known, at least one, and
+    never both SME and large."""
+    kinds = organisation_types(text)
+    unknown = [k for k in kinds if k not in ORGANISATION_TYPES]
+    if unknown or not kinds:
+        raise ValidationError(f"organisation type of {who} must be one or more of "
+                              f"{', '.join(ORGANISATION_TYPES)}, not '{text}'")
+    if "SME" in kinds and "large" in kinds:
+        raise ValidationError(f"{who} cannot be both an SME and a large organisation")
+    return tuple(dict.fromkeys(kinds))
 
 
 def _places(amount: Decimal) -> int:

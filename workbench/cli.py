@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from workbench import __version__, atomic
 from workbench.crashlog import crash_log_path
-from workbench.demo import create_demo
+from workbench.demo import create_all, create_demo
 from workbench.domain import TenderData
 from workbench.errors import StorageError, WorkbenchError
 from workbench.exchange import interchange
@@ -47,6 +47,10 @@ def _warn_if_changed(tf: TenderFile) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.all:
+        for path in create_all(args.out):
+            print(f"wrote {path}")
+        return 0
     create_demo(args.out).close()
     print(f"wrote the demo tender to {args.out}")
     return 0
@@ -290,7 +294,11 @@ def _parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    command("demo", cmd_demo, "write the bundled demo tender").add_argument("out")
+    p = command("demo", cmd_demo, "write the bundled demo tender (--all: every bundled example "
+                "into a folder)")
+    p.add_argument("out", help="the .tender file to write, or with --all the folder")
+    p.add_argument("--all", action="store_true",
+                   help="write every bundled example tender into the folder OUT")
     p = command("import", cmd_import, "create a tender file from interchange JSON")
     p.add_argument("json")
     p.add_argument("out")

@@ -14,10 +14,13 @@ from workbench.storage import TenderFile
 #: Details a user edits on the Overview, with the rule each must meet.
 EDITABLE = ("title", "reference", "authority", "currency", "estimated_value", "total_points",
             "social_value_minimum_weight", "rounding_decimals", "rounding_mode",
-            "rounding_stage", "procedure")
+            "rounding_stage", "procedure", "abnormally_low_percent")
 #: Details that change how results are computed, frozen once the plan is sealed.
 SEALED_FIELDS = ("total_points", "rounding_decimals", "rounding_mode", "rounding_stage",
-                 "social_value_minimum_weight")
+                 "social_value_minimum_weight", "abnormally_low_percent")
+#: Details that are percentages (0 to 100).
+PERCENT_FIELDS = {"social_value_minimum_weight": "the social value minimum",
+                  "abnormally_low_percent": "the abnormally low threshold"}
 
 
 def details(tf: TenderFile) -> dict[str, Any]:
@@ -35,10 +38,11 @@ def details_of(t: Tender) -> dict[str, Any]:
         "social_value_minimum_weight": dec_str(t.social_value_minimum_weight),
         "rounding_decimals": t.rounding.decimals, "rounding_mode": t.rounding.mode,
         "rounding_stage": t.rounding.stage, "procedure": t.procedure,
+        "abnormally_low_percent": dec_str(t.abnormally_low_percent),
     }
 
 
-_NUMBERS = ("estimated_value", "total_points", "social_value_minimum_weight")
+_NUMBERS = ("estimated_value", "total_points", *PERCENT_FIELDS)
 
 
 def _clean(field: str, value: Any) -> Any:
@@ -51,8 +55,8 @@ def _clean(field: str, value: Any) -> Any:
             raise ValidationError(str(exc)) from None
         if number < 0 or (field == "total_points" and number == 0):
             raise ValidationError(f"{field.replace('_', ' ')} must be more than 0")
-        if field == "social_value_minimum_weight" and number > 100:
-            raise ValidationError("the social value minimum is a percentage (0 to 100)")
+        if field in PERCENT_FIELDS and number > 100:
+            raise ValidationError(f"{PERCENT_FIELDS[field]} is a percentage (0 to 100)")
         return dec_str(number)
     if field == "rounding_decimals":
         if not isinstance(value, int) or not 0 <= value <= 6:

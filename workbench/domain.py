@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Literal, get_args
 
 CRITERION_KINDS = ("group", "scored", "pass_fail", "price", "quantitative")
-NORMALISE_MODES = ("max", "best")
-PRICE_FORMULAS = ("lowest_over_bid", "linear_deduction", "fixed")
-DIRECTIONS = ("higher_is_better", "lower_is_better")
 ROUNDING_MODES = ("half_up", "half_even")
 ROUNDING_STAGES = ("final", "each_step")
+#: A bidder may be several at once (an SME that is also a VCSE).
 ORGANISATION_TYPES = ("SME", "VCSE", "large", "public body")
+#: What the lead decides about an abnormally low tender after asking the supplier.
+REVIEW_DECISIONS = ("accept", "exclude")
 CONFLICT_STATUSES = ("none", "declared")
 GATEWAY_RESULTS = ("pass", "fail")
 SCORE_STATUSES = ("draft", "submitted")
@@ -115,6 +115,8 @@ class Tender:
     moderation: ModerationRules = field(default_factory=ModerationRules)
     shared_model: bool = False
     uid: str = field(default="", compare=False)
+    #: A bid more than this percentage below the mean of the other bids is abnormally low.
+    abnormally_low_percent: Decimal = Decimal(20)
 
 
 @dataclass
@@ -181,9 +183,27 @@ class Criterion:
     direction: str = "higher_is_better"
     theme: str | None = None
     unit: str = ""
+    #: A group's quality threshold: points below this share of its available points exclude.
+    minimum_percent: Decimal | None = None
+    #: The range a quantitative figure may take (a percentage: 0 to 100 unless set).
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
     question: str = ""
     guidance: str = ""
     good_answer: str = ""
+
+    @property
+    def is_percentage(self) -> bool:
+        """A figure counted in percent ("local spend %"), bounded 0–100 unless set otherwise."""
+        return self.unit.strip().lower() in ("%", "percent", "per cent")
+
+    def value_bounds(self) -> tuple[Decimal | None, Decimal | None]:
+        """The lowest and highest figure accepted for a quantitative criterion (None: open)."""
+        low, high = self.min_value, self.max_value
+        if self.is_percentage:
+            low = Decimal(0) if low is None else low
+            high = Decimal(100) if high is None else high
+        return low, high
 
     def walk(self) -> Iterator[Criterion]:
         """This criterion and every descendant, depth first."""
@@ -196,12 +216,20 @@ class Criterion:
 class Bidder:
     id: str
     name: str
-    organisation_type: str = "SME"
+    organisation_types: tuple[str, ...] = ("SME",)
     price: Decimal | None = None
     values: dict[str, Decimal] = field(default_factory=dict)
     anonymous_code: str = ""
     withdrawn: bool = False
     withdrawn_reason: str = ""
+
+    @property
+    def organisation_type(self) -> str:
+        """The organisation types as people read them: "SME", "SME, VCSE"."""
+        return ", ".join(self.organisation_types)
+
+    def is_type(self, kind: str) -> bool:
+        return kind in self.organisation_types
 
 
 @dataclass
@@ -341,6 +369,21 @@ class Delivery:
 
 
 @dataclass
+class LowBidReview:
+    """What the lead asked a supplier about its abnormally low tender, the response and the
+    decision (accept or exclude, with the reason). It answers the flag on the bid of `price`:
+    a changed price is flagged afresh."""
+
+    bidder: str
+    price: Decimal
+    question: str
+    response: str
+    decision: str
+    reason: str
+    decided_at: str = ""
+
+
+@dataclass
 class Lot:
     """A lot: its model, bidders and scores, and the records of its moderation and monitoring."""
 
@@ -357,6 +400,10 @@ class Lot:
     parked: list[Parked] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
+    award_method: str = "weighted_points"
+    #: Affordability: a bid above this is excluded (None: no ceiling).
+    price_ceiling: Decimal | None = None
+    low_bid_reviews: list[LowBidReview] = field(default_factory=list)
 
     def conflict(self, evaluator_id: str) -> LotConflict | None:
         """The evaluator's declaration for this lot, if they have made one."""

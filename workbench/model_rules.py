@@ -12,14 +12,12 @@ from decimal import Decimal
 
 from workbench.domain import (
     CRITERION_KINDS,
-    DIRECTIONS,
-    NORMALISE_MODES,
-    PRICE_FORMULAS,
     Criterion,
     Lot,
     TenderData,
 )
 from workbench.numbers import dec_str
+from workbench.scoring.formulas import AWARD_METHODS, DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
 from workbench.scoring.weights import HUNDRED, sibling_sum, social_value_percent
 
 
@@ -60,12 +58,19 @@ def lot_problems(data: TenderData, lot: Lot) -> Iterator[Problem]:
         yield Problem(lot.id, None, "the evaluation model has no criteria yet", "warning")
     elif lot.criteria and any(c.kind != "pass_fail" for c in lot.criteria):
         yield from _sum_problem(lot, None, lot.criteria)
-    share = social_value_percent(lot)
+    if lot.award_method not in AWARD_METHODS:
+        yield Problem(lot.id, None, AWARD_METHODS.unknown(lot.award_method))
+    if lot.price_ceiling is not None and lot.price_ceiling <= 0:
+        yield Problem(lot.id, None, "the price ceiling must be more than 0")
+    by_ratio = lot.award_method in AWARD_METHODS and AWARD_METHODS[lot.award_method].by_ratio
+    share = social_value_percent(lot, quality_only=by_ratio)
     policy = data.tender.social_value_minimum_weight
     if lot.criteria and share < policy:
+        # PPN 002: under price per quality point the minimum applies to the quality score
+        of = "the quality score" if by_ratio else "the total"
         yield Problem(
             lot.id, None,
-            f"social value carries {dec_str(share.quantize(Decimal('0.01')))}% of the total, "
+            f"social value carries {dec_str(share.quantize(Decimal('0.01')))}% of {of}, "
             f"below the policy minimum of {dec_str(policy)}%",
             "warning",
         )
@@ -110,9 +115,24 @@ def _criterion_problems(data: TenderData, lot: Lot, c: Criterion) -> Iterator[Pr
             yield problem(f"uses scale '{c.scale}', which does not exist")
         elif c.minimum is not None and not scale.lowest <= c.minimum <= scale.highest:
             yield problem(f"minimum {dec_str(c.minimum)} is outside its scale")
-        if c.normalise not in NORMALISE_MODES:
-            yield problem(f"normalise must be one of {', '.join(NORMALISE_MODES)}")
+        if c.normalise not in NORMALISATIONS:
+            yield problem(NORMALISATIONS.unknown(c.normalise))
     if c.kind == "price" and c.formula not in PRICE_FORMULAS:
-        yield problem(f"price formula must be one of {', '.join(PRICE_FORMULAS)}")
+        yield problem(PRICE_FORMULAS.unknown(c.formula))
     if c.kind == "quantitative" and c.direction not in DIRECTIONS:
-        yield problem(f"direction must be one of {', '.join(DIRECTIONS)}")
+        yield problem(DIRECTIONS.unknown(c.direction))
+    if c.minimum is not None and c.kind != "scored":
+        yield problem("a minimum score applies to a scored question only (a group takes a "
+                      "quality threshold, minimum_percent)")
+    if c.minimum_percent is not None:
+        if c.kind != "group":
+            yield problem("a quality threshold (minimum_percent) applies to a group only")
+        elif not 0 < c.minimum_percent <= 100:
+            yield problem(f"quality threshold {dec_str(c.minimum_percent)}% must be more than "
+                          "0 and at most 100")
+    if (c.min_value is not None or c.max_value is not None) and c.kind != "quantitative":
+        yield problem("only a quantitative criterion has a lowest or highest figure")
+    low, high = c.value_bounds()
+    if low is not None and high is not None and low >= high:
+        yield problem(f"the lowest figure {dec_str(low)} must be below the highest "
+                      f"{dec_str(high)}")

@@ -48,7 +48,7 @@ def test_add_bidder_gets_next_code_and_one_audited_action(tf: TenderFile) -> Non
 @pytest.mark.parametrize("kwargs, message", [
     ({"name": "  "}, "bidder B6 in lot L1 needs a name"),
     ({"name": "café connect cic"}, "already has a bidder called café connect cic"),
-    ({"name": "New", "organisation_type": "charity"}, "must be one of SME, VCSE, large"),
+    ({"name": "New", "organisation_type": "charity"}, "must be one or more of SME, VCSE, large"),
     ({"name": "New", "bidder_id": "B3"}, "already has a bidder with the code B3"),
 ])
 def test_add_bidder_refuses_bad_input_and_writes_nothing(tf: TenderFile, kwargs,

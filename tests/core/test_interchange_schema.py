@@ -19,6 +19,7 @@ from workbench.demo import create_demo
 from workbench.exchange import interchange
 from workbench.monitoring import BASES
 from workbench.resources import read_text
+from workbench.scoring import formulas
 from workbench.storage import TenderFile
 
 
@@ -78,9 +79,11 @@ def _enum(*path: str) -> list[str]:
     (("rounding", "properties", "mode"), domain.ROUNDING_MODES),
     (("rounding", "properties", "stage"), domain.ROUNDING_STAGES),
     (("criterion", "properties", "type"), domain.CRITERION_KINDS),
-    (("criterion", "properties", "normalise"), domain.NORMALISE_MODES),
-    (("criterion", "properties", "formula"), domain.PRICE_FORMULAS),
-    (("criterion", "properties", "direction"), domain.DIRECTIONS),
+    (("criterion", "properties", "normalise"), formulas.NORMALISATIONS.names),
+    (("criterion", "properties", "formula"), formulas.PRICE_FORMULAS.names),
+    (("criterion", "properties", "direction"), formulas.DIRECTIONS.names),
+    (("lot", "properties", "award_method"), formulas.AWARD_METHODS.names),
+    (("low_bid_review", "properties", "decision"), domain.REVIEW_DECISIONS),
     (("bidder", "properties", "organisation_type"), domain.ORGANISATION_TYPES),
     (("conflict", "properties", "status"), domain.CONFLICT_STATUSES),
     (("gateway", "properties", "result"), domain.GATEWAY_RESULTS),

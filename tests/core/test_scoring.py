@@ -132,7 +132,7 @@ def test_fixed_price_carries_no_points_for_anyone() -> None:
 def test_missing_or_zero_price_scores_nothing_with_a_note() -> None:
     data = tender([price(100)], [bidder("A", 100), bidder("B"), bidder("C", 0)])
     result = compute_lot(data, data.lots[0])
-    assert result.bidder("B").criteria["P"].working == "no price given: 0 points"
+    assert result.bidder("B").criteria["P"].working == "no price entered: 0 points (provisional)"
     assert result.bidder("C").criteria["P"].points == 0
     assert result.bidder("A").criteria["P"].points == 100  # a zero bid does not set "lowest"
 

@@ -15,7 +15,7 @@ from workbench.scoring.results import compute, to_json
 
 def _data() -> TenderData:
     return tender([group("Q", 60, scored("Q1", 100, minimum=2)), price(40), gate()],
-                  [bidder("A", 100), bidder("B", 150), bidder("C", 90)],
+                  [bidder("A", 100), bidder("B", 120), bidder("C", 90)],
                   moderated={("A", "Q1"): 4, ("B", "Q1"): 3, ("C", "Q1"): 1},
                   gateways={("A", "G1"): "pass", ("B", "G1"): "pass", ("C", "G1"): "pass"},
                   rounding=Rounding(2, "half_up"))
@@ -35,7 +35,7 @@ def test_results_json_has_the_documented_shape() -> None:
     assert a["criteria"]["Q1"] == {"score": "4", "points": "48.00"}
     assert a["criteria"]["P"] == {"score": "100", "points": "40.00"}
     assert a["criteria"]["G1"] == {"score": None, "points": None, "result": "pass"}
-    assert (b["total"], b["rank"]) == ("62.67", 2)
+    assert (b["total"], b["rank"]) == ("69.33", 2)
     assert (c["id"], c["total"], c["rank"], c["excluded"]) == ("C", None, None, True)
     assert c["reasons"] == ["Q1 Question Q1: moderated score 1 is below the minimum of 2"]
     assert c["criteria"]["Q1"] == {"score": "1", "points": None}

@@ -127,7 +127,7 @@ def random_tenders(draw: st.DrawFn, *, normalise: tuple[str, ...] = ("max", "bes
                 question(f"{ident}.{i}", w) for i, w in enumerate(split_100(draw, size)))))
         elif kind == "price":
             criteria.append(price(weight, draw(st.sampled_from(
-                ["lowest_over_bid", "linear_deduction"])), ident=ident))
+                ["lowest_over_bid", "linear_deduction", "price_range"])), ident=ident))
         else:
             criteria.append(quantity(ident, weight, draw(st.sampled_from(
                 ["higher_is_better", "lower_is_better"]))))

@@ -28,7 +28,7 @@ CHANGED_COLUMN = {
     "assignments": "criterion_id", "scores": "score", "moderated": "score",
     "gateways": "rationale", "lot_conflicts": "mitigation", "packs": "checksum",
     "meetings": "chair", "parked": "note", "commitments": "committed",
-    "deliveries": "evidence",
+    "deliveries": "evidence", "low_bid_reviews": "reason",
 }
 STAMP = "2026-11-20T10:00:00+00:00"
 
@@ -52,6 +52,9 @@ def full_tender(demo_tender: Path) -> Path:
         tf.put("deliveries", {"lot_id": "L1", "bidder_id": "B4", "criterion_id": "SV2",
                               "period": "2027-Q1", "delivered": "5", "evidence": "payroll",
                               "recorded_on": "2027-04-10"})
+        tf.put("low_bid_reviews", {"lot_id": "L1", "bidder_id": "B4", "price": "1",
+                                   "question": "how?", "response": "thus",
+                                   "decision": "accept", "reason": "evidence seen"})
     assert all(_count(demo_tender, table) for table in PROTECTED)
     return demo_tender
 

@@ -19,15 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import bidders
-from workbench.domain import ORGANISATION_TYPES, Bidder, Lot
+from workbench.domain import Bidder, Lot
+from workbench.numbers import fmt_money
 from workbench.scoring.results import LotResult, compute_lot
 from workbench.storage import TenderFile
 
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import ask
 from ui.views.base import View, button, lot_title_row, note, page_layout
-from ui.views.bidders_model import BiddersModel
+from ui.views.bidders_model import TYPE_CHOICES, BiddersModel
 from ui.views.bidders_panels import GatewayPanel, ReasonDialog
+from ui.views.low_bid_dialog import LowBidDialog
 from ui.views.table_base import ChoiceDelegate
 
 
@@ -54,8 +56,11 @@ class BiddersView(View):
         self.remove_button = button("&Remove", "remove_bidder", self.remove,
                                     "Delete a bidder entered by mistake; only possible "
                                     "before it has any scores (otherwise withdraw it)")
+        self.low_bid_button = button("Abnormally &low…", "review_low_bid", self.review_low_bid,
+                                     "Record what the supplier of an abnormally low bid was "
+                                     "asked, its response and your decision")
         for push in (self.add_button, self.withdraw_button, self.reinstate_button,
-                     self.remove_button):
+                     self.remove_button, self.low_bid_button):
             buttons.addWidget(push)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -72,7 +77,7 @@ class BiddersView(View):
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
-        self.type_delegate = ChoiceDelegate(ORGANISATION_TYPES, self.table)
+        self.type_delegate = ChoiceDelegate(TYPE_CHOICES, self.table)
         layout.addWidget(self.table, 3)
         self.gateways = GatewayPanel()
         self.gateways.record.connect(self.record_gateway)
@@ -169,6 +174,9 @@ class BiddersView(View):
         self.withdraw_button.setEnabled(editable and bidder is not None and not bidder.withdrawn)
         self.reinstate_button.setEnabled(editable and bidder is not None and bidder.withdrawn)
         self.remove_button.setEnabled(editable and bidder is not None)
+        result = self.result(lot).bidder(bidder.id) if lot and bidder else None
+        self.low_bid_button.setEnabled(editable and result is not None and
+                                       result.abnormally_low and not bidder.withdrawn)
         self.gateways.show_bidder(lot, bidder, editable)
 
     # -- actions: each one undoable command ------------------------------------------------
@@ -249,6 +257,20 @@ class BiddersView(View):
         lot_id = self.lots.lot_id() or ""
         self._push(f"Remove {bidder.name}",
                    lambda tf: bidders.remove_bidder(tf, lot_id, bidder.id))
+
+    def review_low_bid(self) -> None:
+        bidder = self._selected_bidder()
+        lot = self.lot()
+        if bidder is None or lot is None or bidder.price is None:
+            return
+        price = fmt_money(bidder.price, self.doc.data.tender.currency)
+        review = LowBidDialog.ask(self, bidder.name, price)
+        if review is not None:
+            verb = "Accept" if review.decision == "accept" else "Exclude"
+            self._push(f"{verb} the abnormally low tender of {bidder.name}",
+                       lambda tf: bidders.review_low_bid(
+                           tf, lot.id, bidder.id, review.question, review.response,
+                           review.decision, review.reason))
 
     def record_gateway(self, criterion_id: str, result: str | None, rationale: str) -> None:
         bidder = self._selected_bidder()

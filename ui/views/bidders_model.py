@@ -11,12 +11,13 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.domain import Bidder, GatewayResult, Lot
+from workbench.domain import Bidder, GatewayResult, Lot, LowBidReview
 from workbench.numbers import dec_str, fmt_money
 from workbench.scoring.results import BidderResult, LotResult
 from workbench.scoring.working import number
@@ -25,9 +26,12 @@ from ui.views.results_models import GATEWAY_TEXT, TIE_TIP, rank_text
 from ui.views.table_base import LEFT, RIGHT, ROOT, Index, RowsModel
 
 Edit = Callable[[str, str, str], bool]
+#: What the Type column offers: each type, and the overlap many suppliers have.
+TYPE_CHOICES = ("SME", "VCSE", "SME, VCSE", "large", "public body")
 BIDDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _GREY = QColor("#7b8794")
 _FAIL = QColor("#b42318")
+_WARN = QColor("#9a5b00")
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,8 @@ class Column:
     unit: str = ""
 
 
-def columns_of(lot: Lot) -> list[Column]:
-    """The lot's columns, in order."""
+def columns_of(lot: Lot, flagged: bool = False) -> list[Column]:
+    """The lot's columns, in order (a low-bid column when any bid is abnormally low)."""
     cols = [
         Column("id", "Code", "The bidder's code in this lot (used in files and reports)"),
         Column("name", "Name", "The bidder's name as it appears in the tender return", True),
@@ -53,6 +57,10 @@ def columns_of(lot: Lot) -> list[Column]:
         Column("price", "Price", "The bid price; type a number such as 684000 or £684,000",
                True),
     ]
+    if flagged:
+        cols.append(Column("low_bid", "Abnormally\nlow", "£0, or more than the tender's "
+                           "percentage below the mean of the other bids: ask the supplier, "
+                           "then record the decision (Abnormally low…)"))
     for c in lot.all_criteria():
         if c.kind == "quantitative":
             unit = f" ({c.unit})" if c.unit else ""
@@ -89,7 +97,8 @@ class BiddersModel(RowsModel):
 
     def set_rows(self, lot: Lot | None, result: LotResult | None, currency: str,
                  editable: bool) -> None:
-        cols = columns_of(lot) if lot else []
+        flagged = result is not None and any(b.abnormally_low for b in result.bidders)
+        cols = columns_of(lot, flagged) if lot else []
 
         def alongside() -> None:
             self._lot, self._result, self._cols = lot, result, cols
@@ -153,6 +162,8 @@ class BiddersModel(RowsModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if col.field.startswith("gateway:") and self._gateway(b, col) == "fail":
                 return QBrush(_FAIL)
+            if col.field == "low_bid" and self._low_bid(b).startswith("⚠"):
+                return QBrush(_WARN)
             if b.withdrawn:
                 return QBrush(_GREY)
         if role == BIDDER_ID_ROLE:
@@ -187,6 +198,8 @@ class BiddersModel(RowsModel):
             return GATEWAY_TEXT.get(self._gateway(b, col), "")
         if col.field == "standing":
             return self._standing(b)
+        if col.field == "low_bid":
+            return self._low_bid(b)
         return str(getattr(b, col.field))
 
     def _edit_text(self, b: Bidder, col: Column) -> str:
@@ -202,6 +215,10 @@ class BiddersModel(RowsModel):
             found = self._gateway_row(b, col)
             return f"{GATEWAY_TEXT[found.result]}: {found.rationale}" if found and \
                 found.rationale else col.tip
+        if col.field == "low_bid":
+            review = self._review(b)
+            return (f"Asked: {review.question}\nResponse: {review.response}\n"
+                    f"Decision: {review.decision}, {review.reason}") if review else col.tip
         if col.field == "standing":
             result = self._bidder_result(b)
             if result is not None and result.excluded:
@@ -225,6 +242,20 @@ class BiddersModel(RowsModel):
     def _bidder_result(self, b: Bidder) -> BidderResult | None:
         return self._result.bidder(b.id) if self._result else None
 
+    def _review(self, b: Bidder) -> LowBidReview | None:
+        lot = self._lot
+        return next((r for r in lot.low_bid_reviews if r.bidder == b.id and r.price == b.price),
+                    None) if lot else None
+
+    def _low_bid(self, b: Bidder) -> str:
+        result = self._bidder_result(b)
+        if result is None or not result.abnormally_low:
+            return ""
+        review = self._review(b)
+        if review is None:
+            return "⚠ Yes: decision needed"
+        return "Yes: accepted" if review.decision == "accept" else "Yes: excluded"
+
     def _standing(self, b: Bidder) -> str:
         result = self._bidder_result(b)
         if result is None:
@@ -232,5 +263,9 @@ class BiddersModel(RowsModel):
         if result.excluded:
             return "Excluded: " + "; ".join(result.reasons)
         provisional = " (provisional)" if self._result and self._result.provisional else ""
+        if result.ratio_text is not None:
+            ratio = fmt_money(Decimal(result.ratio_text), self._currency)
+            return (f"Rank {rank_text(result)} · {ratio} per quality point "
+                    f"({result.total_text} quality points){provisional}")
         return f"Rank {rank_text(result)} · {result.total_text} points{provisional}"
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,28 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import (
-    DIRECTIONS,
-    NORMALISE_MODES,
-    PRICE_FORMULAS,
-    SOCIAL_VALUE_THEMES,
-    Criterion,
-    TenderData,
-)
+from workbench.domain import SOCIAL_VALUE_THEMES, Criterion, TenderData
 from workbench.numbers import dec_str, to_decimal
+from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS, Registry
 
 from ui.views.model_tree import KIND_TEXT
 
-NORMALISE_TEXT = {"max": "Score ÷ top of the scale", "best": "Score ÷ best score given"}
-FORMULA_TEXT = {"lowest_over_bid": "Lowest price ÷ bid price",
-                "linear_deduction": "Deduct in proportion to the gap from the lowest",
-                "fixed": "Fixed price (carries no points)"}
-DIRECTION_TEXT = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better"}
 #: Which fields each kind shows (besides code, title, kind and the texts).
-SHOWN = {"group": {"weight", "theme"}, "scored": {"weight", "scale", "minimum", "normalise",
-                                                  "theme"},
+SHOWN = {"group": {"weight", "minimum_percent", "theme"},
+         "scored": {"weight", "scale", "minimum", "normalise", "theme"},
          "pass_fail": set(), "price": {"weight", "formula"},
-         "quantitative": {"weight", "direction", "unit", "theme"}}
+         "quantitative": {"weight", "direction", "unit", "min_value", "max_value", "theme"}}
 
 Commit = Callable[[str, str, object], bool]
 
@@ -84,13 +74,21 @@ class CriterionDetails(QFrame):
         self.scale = self._combo("scale", "Scale", [])
         self.minimum = self._line("minimum", "Minimum score",
                                   "A bid scoring below this is excluded; leave empty for none")
-        self.normalise = self._combo("normalise", "Points from",
-                                     [(k, NORMALISE_TEXT[k]) for k in NORMALISE_MODES])
-        self.formula = self._combo("formula", "Price formula",
-                                   [(k, FORMULA_TEXT[k]) for k in PRICE_FORMULAS])
-        self.direction = self._combo("direction", "Direction",
-                                     [(k, DIRECTION_TEXT[k]) for k in DIRECTIONS])
-        self.unit = self._line("unit", "Unit", "What the figure counts, e.g. FTE, hours, tonnes")
+        self.minimum_percent = self._line(
+            "minimum_percent", "Quality threshold %",
+            "A bidder earning less than this share of the group's points is excluded; leave "
+            "empty for none")
+        self.normalise = self._registry("normalise", "Points from", NORMALISATIONS)
+        self.formula = self._registry("formula", "Price formula", PRICE_FORMULAS)
+        self.direction = self._registry("direction", "Direction", DIRECTIONS)
+        self.unit = self._line("unit", "Unit", "What the figure counts, e.g. FTE, hours, "
+                               "tonnes; % keeps figures from 0 to 100")
+        self.min_value = self._line("min_value", "Lowest figure",
+                                    "A figure below this is refused where it is typed; empty: "
+                                    "none (0 for a percentage)")
+        self.max_value = self._line("max_value", "Highest figure",
+                                    "A figure above this is refused where it is typed; empty: "
+                                    "none (100 for a percentage)")
         self.theme = self._combo("theme", "Social value theme",
                                  [("", "(none)")] + [(t, t) for t in SOCIAL_VALUE_THEMES])
         self.theme.setEditable(True)
@@ -150,6 +148,13 @@ class CriterionDetails(QFrame):
         self.edits[field] = combo
         return combo
 
+    def _registry(self, field: str, label: str, registry: Registry[Any]) -> QComboBox:
+        """A choice of every entry of a registry, by its label, with its formula as the tip."""
+        combo = self._combo(field, label, [(e.name, e.label) for e in registry.entries()])
+        for i, entry in enumerate(registry.entries()):
+            combo.setItemData(i, entry.text, Qt.ItemDataRole.ToolTipRole)
+        return combo
+
     def _text(self, field: str, label: str, layout: QVBoxLayout) -> PlainEdit:
         edit = PlainEdit()
         edit.setObjectName(f"detail_{field}")
@@ -195,7 +200,9 @@ class CriterionDetails(QFrame):
         self._pick(self.kind, c.kind if c else "")
         self.weight.setText(dec_str(c.weight) if c and c.weight is not None else "")
         self._pick(self.scale, (c.scale or "") if c else "")
-        self.minimum.setText(dec_str(c.minimum) if c and c.minimum is not None else "")
+        for box in (self.minimum, self.minimum_percent, self.min_value, self.max_value):
+            value = getattr(c, box.objectName().removeprefix("detail_")) if c else None
+            box.setText(dec_str(value) if value is not None else "")
         self._pick(self.normalise, c.normalise if c else "")
         self._pick(self.formula, c.formula if c else "")
         self._pick(self.direction, c.direction if c else "")
@@ -209,7 +216,8 @@ class CriterionDetails(QFrame):
             edit.setPlainText(getattr(c, field) if c else "")
         self.descriptors.setHtml(_descriptors(c, self._data))
         self.scale_column.setVisible(c is not None and c.kind == "scored")
-        for edit in (self.code, self.title, self.weight, self.minimum, self.unit):
+        for edit in (self.code, self.title, self.weight, self.minimum, self.unit,
+                     self.minimum_percent, self.min_value, self.max_value):
             edit.setCursorPosition(0)  # show the start of a long title, not its end
         self._filling = False
 

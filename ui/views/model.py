@@ -46,6 +46,7 @@ from ui.document import TenderDocument
 from ui.views.base import View, heading, note, page_layout
 from ui.views.criterion_details import CriterionDetails
 from ui.views.model_actions import ModelCommands
+from ui.views.model_award import LotAward
 from ui.views.model_matrix import MatrixModel
 from ui.views.model_status import ModelStatus, ProblemsPanel
 from ui.views.model_tree import (
@@ -89,6 +90,8 @@ class ModelView(View):
         self.seal_button.clicked.connect(self.seal_or_unseal)
         top.addWidget(self.seal_button)
         layout.addLayout(top)
+        self.award = LotAward(self.commands.set_lot_scoring)
+        layout.addWidget(self.award)
         self.status = ModelStatus()
         layout.addWidget(self.status)
 
@@ -317,6 +320,7 @@ class ModelView(View):
         self._reselect(keep)
         self.matrix_model.set_rows(data, editable)
         self.problems.show_problems(found)
+        self.award.show_lot(lot, data.tender.currency, editable)
         self.status.show_state(data, lot, state, self.commands.shared())
         self._show_seal(state)
         self._update_actions()

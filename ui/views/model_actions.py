@@ -102,6 +102,11 @@ class ModelCommands:
         return self._push(f"Change {what} of {criterion_id}",
                           lambda tf: edit.update_criterion(tf, lot_id, criterion_id, **changes))
 
+    def set_lot_scoring(self, lot_id: str, name: str, value: object) -> bool:
+        """The lot's award method or price ceiling."""
+        return self._push(f"Change {name.replace('_', ' ')} of lot {lot_id}",
+                          lambda tf: edit.set_lot_scoring(tf, lot_id, **{name: value}))
+
     def normalise(self, lot_id: str, parent_id: str | None) -> bool:
         where = parent_id or "the top level"
         return self._push(f"Normalise weights in {where}",

@@ -12,6 +12,7 @@ from workbench.domain import Lot, TenderData
 from workbench.model.seal import SealState
 from workbench.model_rules import Problem
 from workbench.numbers import dec_str
+from workbench.scoring.formulas import AWARD_METHODS
 from workbench.scoring.weights import sibling_sum, social_value_percent
 
 from ui.views.base import note
@@ -50,9 +51,13 @@ class ModelStatus(QWidget):
                                  "import a model from Excel.")
         else:
             count = sum(1 for _ in lot.all_criteria())
+            # PPN 002: ranked on price per quality point, the policy is of the quality score
+            by_ratio = AWARD_METHODS[lot.award_method].by_ratio
+            share = social_value_percent(lot, quality_only=by_ratio).quantize(CENT)
             self.summary.setText(
                 f"{count} criteria · {dec_str(data.tender.total_points)} points in total · "
-                f"social value {social_value_percent(lot).quantize(CENT)}% of the total "
+                f"social value {share}% of the "
+                f"{'quality score' if by_ratio else 'total'} "
                 f"(policy minimum {dec_str(data.tender.social_value_minimum_weight)}%)"
                 + (" · one model shared by every lot" if shared else ""))
         when = (state.sealed_at or "").replace("T", " ")[:16]

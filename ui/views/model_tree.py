@@ -43,7 +43,8 @@ HEADER_TIPS = (
     "Its share of the whole lot: the weights multiplied down the tree (calculated)",
     "Points available to it out of the tender's total points (calculated)",
     "The scale evaluators score it on",
-    "The lowest acceptable score: a bid scoring below it is excluded",
+    "The lowest acceptable score (for a group, the quality threshold: the share of its points "
+    "a bid must earn): a bid below it is excluded",
     "The social value theme it counts towards",
 )
 #: Which criterion field each editable column changes.
@@ -252,6 +253,8 @@ class CriteriaModel(QAbstractItemModel):
         if column == COL_SCALE:
             return dict(self._scales).get(c.scale or "", c.scale or "")
         if column == COL_MINIMUM:
+            if c.minimum_percent is not None:  # a group's quality threshold
+                return f"{dec_str(c.minimum_percent)}%"
             return "" if c.minimum is None else dec_str(c.minimum)
         if column == COL_THEME:
             return c.theme or ""

@@ -29,6 +29,7 @@ TEXT_FIELDS = [
     ("title", "Title"), ("reference", "Reference"), ("authority", "Contracting authority"),
     ("procedure", "Procedure"), ("currency", "Currency"), ("estimated_value", "Estimated value"),
     ("total_points", "Total points"), ("social_value_minimum_weight", "Social value minimum (%)"),
+    ("abnormally_low_percent", "Abnormally low: below mean by (%)"),
 ]
 STATUS_TEXT = {
     "setup": "Setup", "sealed": "Sealed", "scoring": "Scoring", "moderation": "Moderation",

@@ -120,7 +120,7 @@ class ResultsView(View):
         self.banner.setVisible(result.provisional)
         if result.provisional:
             self.banner.setText(f"{PROVISIONAL} Still to come: {', '.join(result.notes)}.")
-        self.ranking.set_rows(result, tops)
+        self.ranking.set_rows(result, tops, head.tender.currency)
         self._size_table()
         self.chart.show_result(result, tops, float(head.tender.total_points))
         known = self._calls.get(lot.id)
@@ -184,8 +184,9 @@ class ResultsView(View):
             return
         where = (f"rank {bidder.rank}" if bidder.rank is not None and not bidder.tied else
                  f"tied for rank {bidder.rank}" if bidder.rank is not None else "excluded")
+        ratio = f": {bidder.ratio_working}" if bidder.ratio_working else ""
         self.working_title.setText(f"How {bidder.bidder.name}'s points were worked out "
-                                   f"({where})")
+                                   f"({where}){ratio}")
         self.working.set_rows(working_rows(lot, bidder), self.doc.head.tender.currency)
         self.working_table.resizeColumnsToContents()
         self.working_table.horizontalHeader().setSectionResizeMode(

@@ -7,6 +7,7 @@ engine made (`total_text`, `points_text`, `score_text`, `working`); nothing is a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from workbench.domain import Criterion, Lot
 from workbench.numbers import fmt_money
+from workbench.scoring.formulas import AWARD_METHODS
 from workbench.scoring.results import BidderResult, CriterionResult, LotResult
 from workbench.scoring.working import number
 
@@ -43,26 +45,35 @@ def rank_text(b: BidderResult) -> str:
 class RankingModel(RowsModel):
     """One row per bidder of a lot, ranked first then excluded; one column per top criterion."""
 
-    COL_RANK, COL_BIDDER, COL_TYPE, COL_TOTAL = range(4)
+    COL_RANK, COL_BIDDER, COL_TYPE, COL_TOTAL, COL_RATIO = range(5)
     FIXED = ("Rank", "Bidder", "Type", "Total")
+    #: Ranked on price per quality point: the total is the quality points, and the ratio the
+    #: ranking follows comes next.
+    BY_RATIO = ("Rank", "Bidder", "Type", "Quality\npoints", "£ per\nquality point")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[BidderResult] = []
         self._tops: list[Criterion] = []
         self._result: LotResult | None = None
+        self._fixed: tuple[str, ...] = self.FIXED
+        self._currency = "GBP"
 
-    def set_rows(self, result: LotResult | None, tops: list[Criterion]) -> None:
+    def set_rows(self, result: LotResult | None, tops: list[Criterion],
+                 currency: str = "GBP") -> None:
         """Show a lot's ranking: in place when the same bidders keep their places under the
         same columns (a figure changed), else a new table."""
         tops = list(tops)
+        by_ratio = result is not None and AWARD_METHODS[result.award_method].by_ratio
+        fixed = self.BY_RATIO if by_ratio else self.FIXED
 
         def alongside() -> None:
-            self._result, self._tops = result, tops
+            self._result, self._tops, self._currency = result, tops, currency
 
-        if [c.id for c in tops] != [c.id for c in self._tops]:  # other columns
-            self.beginResetModel()
+        if [c.id for c in tops] != [c.id for c in self._tops] or fixed != self._fixed:
+            self.beginResetModel()  # other columns
             self._rows = []
+            self._fixed = fixed
             alongside()
             self.endResetModel()
         self._replace_rows(list(result.bidders) if result else [], lambda b: b.bidder.id,
@@ -70,7 +81,7 @@ class RankingModel(RowsModel):
 
     @property
     def col_status(self) -> int:
-        return len(self.FIXED) + len(self._tops)
+        return len(self._fixed) + len(self._tops)
 
     def bidder_at(self, row: int) -> BidderResult:
         return self._rows[row]
@@ -89,15 +100,19 @@ class RankingModel(RowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if top is not None:  # two lines keep the number columns narrow
                 return f"{top.title}\n{self._available(top)}"
-            return "Status" if section == self.col_status else self.FIXED[section]
+            return "Status" if section == self.col_status else self._fixed[section]
         if role == Qt.ItemDataRole.ToolTipRole:
             if top is not None:
                 return (f"Points for {top.id} {top.title}, out of the {self._available(top)} "
                         "points it carries")
             if section == self.COL_TOTAL:
-                return "Total points, in the tender's rounding"
+                return ("Quality points: the points of every criterion but price"
+                        if self._fixed is self.BY_RATIO else
+                        "Total points, in the tender's rounding")
+            if section == self.COL_RATIO and self._fixed is self.BY_RATIO:
+                return "Price ÷ quality points: the lowest ranks first"
         if role == Qt.ItemDataRole.TextAlignmentRole and (
-                top is not None or section == self.COL_TOTAL):
+                top is not None or section in self._numbers()):
             return RIGHT
         return None
 
@@ -111,7 +126,7 @@ class RankingModel(RowsModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(b, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if col == self.COL_TOTAL or self._top(col) is not None else LEFT
+            return RIGHT if col in self._numbers() or self._top(col) is not None else LEFT
         if role == Qt.ItemDataRole.ForegroundRole and b.excluded:
             return QBrush(_GREY)
         if role == Qt.ItemDataRole.BackgroundRole and b.tied and col == self.COL_RANK:
@@ -137,9 +152,13 @@ class RankingModel(RowsModel):
             return b.bidder.organisation_type
         if col == self.COL_TOTAL:
             return b.total_text or "—"
+        if col == self.COL_RATIO and self._fixed is self.BY_RATIO:
+            return "—" if b.ratio_text is None else fmt_money(Decimal(b.ratio_text),
+                                                              self._currency)
+        low = " · abnormally low bid" if b.abnormally_low else ""
         if b.excluded:
             return "Excluded: " + "; ".join(b.reasons)
-        return "Tied: the panel decides" if b.tied else "In the competition"
+        return ("Tied: the panel decides" if b.tied else "In the competition") + low
 
     def _tooltip(self, b: BidderResult, col: int) -> str | None:
         top = self._top(col)
@@ -154,10 +173,16 @@ class RankingModel(RowsModel):
             return "Excluded:\n" + "\n".join(b.reasons)
         if col == self.col_status and b.tied:
             return TIE_TIP
+        if col == self.COL_RATIO and self._fixed is self.BY_RATIO:
+            return b.ratio_working
         return None
 
+    def _numbers(self) -> tuple[int, ...]:
+        return (self.COL_TOTAL, self.COL_RATIO) if self._fixed is self.BY_RATIO else (
+            self.COL_TOTAL,)
+
     def _top(self, col: int) -> Criterion | None:
-        i = col - len(self.FIXED)
+        i = col - len(self._fixed)
         return self._tops[i] if 0 <= i < len(self._tops) else None
 
     def _available(self, top: Criterion) -> str:

@@ -21,6 +21,7 @@ from workbench.domain import (
     CONFLICT_STATUSES,
     GATEWAY_RESULTS,
     ORGANISATION_TYPES,
+    REVIEW_DECISIONS,
     ROUNDING_MODES,
     ROUNDING_STAGES,
     SCORE_STATUSES,
@@ -34,6 +35,7 @@ from workbench.domain import (
     GatewayResult,
     Lot,
     LotConflict,
+    LowBidReview,
     Meeting,
     ModeratedScore,
     ModerationRules,
@@ -66,6 +68,7 @@ from workbench.exchange.json_fields import (
     Field,
     JsonObject,
     ListOf,
+    Named,
     Nested,
     NumberMap,
     Shape,
@@ -77,12 +80,22 @@ from workbench.moderation.flags import threshold_problem
 from workbench.names import excerpt
 from workbench.numbers import MAX_DIGITS
 from workbench.panel.roster import SETTINGS_RANGES
+from workbench.scoring.formulas import AWARD_METHODS, DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
 
 FORMAT = "workbench-tender/1"
 
 
 def _positive(value: Any) -> str | None:
     return "'total_points' must be more than 0" if value <= 0 else None
+
+
+def _percent(value: Any) -> str | None:
+    return None if 0 <= value <= 100 else (
+        f"'abnormally_low_percent' must be a percentage from 0 to 100, not {value}")
+
+
+def _ceiling(value: Any) -> str | None:
+    return "'price_ceiling' must be more than 0" if value is not None and value <= 0 else None
 
 
 def _sha256(value: Any) -> str | None:
@@ -138,6 +151,8 @@ TENDER = Shape((
     Field("panel", Nested(PANEL), PanelRules(), "if_set"),
     Field("moderation", Nested(MODERATION), ModerationRules(), "if_set"),
     Field("shared_model", FLAG, False, "if_set"),
+    Field("abnormally_low_percent", NUMBER, Tender("").abnormally_low_percent, "if_set",
+          check=_percent),
 ), build_as(Tender))
 
 
@@ -203,6 +218,10 @@ def _criterion(obj: JsonObject, values: dict[str, Any]) -> Criterion:
         if not values["children"]:
             raise obj.fail("missing 'type'")
         values["kind"] = "group"
+    if values["kind"] == "group" and values["minimum"] is not None:
+        # A score-level minimum means nothing on a group: refuse rather than drop it.
+        raise obj.fail("'minimum' is a score, for a scored question; a group takes a quality "
+                       "threshold as 'minimum_percent'")
     return Criterion(**values)
 
 
@@ -215,26 +234,50 @@ CRITERION: Shape[Criterion] = Shape((
     Field("children", ListOf(lambda: CRITERION), [], lambda c: c.kind == "group"),
     Field("scale", OPT_TEXT, None, ("scored",)),
     Field("minimum", OPT_NUMBER, None, ("scored",)),
-    Field("normalise", TEXT, "max", ("scored",)),
-    Field("formula", TEXT, "lowest_over_bid", ("price",)),
-    Field("direction", TEXT, "higher_is_better", ("quantitative",)),
+    Field("normalise", Named(NORMALISATIONS), "max", ("scored",)),
+    Field("formula", Named(PRICE_FORMULAS), "lowest_over_bid", ("price",)),
+    Field("direction", Named(DIRECTIONS), "higher_is_better", ("quantitative",)),
     Field("theme", OPT_TEXT, None, ("scored", "quantitative")),
     Field("unit", TEXT, "", "if_set"),
     Field("question", TEXT, "", "if_set"),
     Field("guidance", TEXT, "", "if_set"),
     Field("good_answer", TEXT, "", "if_set"),
+    Field("minimum_percent", OPT_NUMBER, None, "if_set"),
+    Field("min_value", OPT_NUMBER, None, "if_set"),
+    Field("max_value", OPT_NUMBER, None, "if_set"),
 ), _criterion)
+
+
+def _bidder(obj: JsonObject, values: dict[str, Any]) -> Bidder:
+    """`organisation_type` (one) or `organisation_types` (a list: an SME may be a VCSE too)."""
+    one, several = values.pop("organisation_type"), values.pop("organisation_types")
+    if one is not None and several is not None:
+        raise obj.fail("give 'organisation_type' or 'organisation_types', not both")
+    if several is not None:
+        if not several or len(set(several)) != len(several):
+            raise obj.fail("'organisation_types' must list one or more types, each once")
+        unknown = [k for k in several if k not in ORGANISATION_TYPES]
+        if unknown:
+            raise obj.fail(f"'organisation_types' must each be one of "
+                           f"{', '.join(ORGANISATION_TYPES)}, not '{unknown[0]}'")
+        if "SME" in several and "large" in several:
+            raise obj.fail("'organisation_types': a bidder cannot be both SME and large")
+    return Bidder(**values, organisation_types=tuple(several or [one or "SME"]))
+
 
 BIDDER = Shape((
     Field("id", IDENT),
     Field("name", NAME),
-    Field("organisation_type", Choice(ORGANISATION_TYPES), "SME"),
+    Field("organisation_type", Choice(ORGANISATION_TYPES), None,
+          lambda b: len(b.organisation_types) == 1),
+    Field("organisation_types", TextList("organisation types"), None,
+          lambda b: len(b.organisation_types) > 1),
     Field("price", OPT_AMOUNT, None),
     Field("values", NumberMap(), {}),
     Field("anonymous_code", TEXT, "", "if_set"),
     Field("withdrawn", FLAG, False, "if_set"),
     Field("withdrawn_reason", TEXT, "", "if_set"),
-), build_as(Bidder))
+), _bidder)
 
 ASSIGNMENT = Shape((
     Field("evaluator", IDENT),
@@ -294,6 +337,17 @@ PARKED = Shape((
 ), build_as(Parked))
 
 
+LOW_BID_REVIEW = Shape((
+    Field("bidder", IDENT),
+    Field("price", NUMBER),
+    Field("question", IDENT),
+    Field("response", IDENT),
+    Field("decision", Choice(REVIEW_DECISIONS)),
+    Field("reason", IDENT),
+    Field("decided_at", TEXT, "", "if_set"),
+), build_as(LowBidReview))
+
+
 def _lot(_obj: JsonObject, values: dict[str, Any]) -> Lot:
     """The lot, its id given to the records that carry it (meetings, monitoring)."""
     lot_id = values["id"]
@@ -316,6 +370,10 @@ LOT = Shape((
     Field("parked", ListOf(PARKED), [], "if_set"),
     Field("commitments", ListOf(COMMITMENT), [], "if_set"),
     Field("deliveries", ListOf(DELIVERY), [], "if_set"),
+    Field("award_method", Named(AWARD_METHODS), "weighted_points", "if_set"),
+    Field("price_ceiling", OPT_NUMBER, None, "if_set", check=_ceiling),
+    Field("abnormally_low_reviews", ListOf(LOW_BID_REVIEW), [], "if_set",
+          attr="low_bid_reviews"),
 ), _lot)
 
 TENDER_DATA = Shape((

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from workbench.bidders import check_bounds
 from workbench.domain import Criterion, Lot, TenderData
 from workbench.errors import InterchangeError, ValidationError
 from workbench.exchange.interchange_monitoring import check_monitoring
@@ -66,6 +67,14 @@ def check_references(data: TenderData, lot: Lot) -> None:
             if criteria[cid].kind != "quantitative":
                 raise InterchangeError(f"{where}.bidders[{b.id}].values: criterion '{cid}' is "
                                        "not quantitative")
+            try:
+                check_bounds(criteria[cid], b.values[cid], f"bidder {b.id} {b.name}, {cid}")
+            except ValidationError as exc:
+                raise InterchangeError(f"{where}.bidders[{b.id}].values.{cid}: {exc}") from None
+    for r in lot.low_bid_reviews:
+        at = f"{where}.abnormally_low_reviews[{r.bidder}]"
+        need("bidder", r.bidder, bidders, at)
+        once(("low bid", r.bidder), at, "reviewed twice")
     for a in lot.assignments:
         need("evaluator", a.evaluator, evaluators, f"{where}.assignments")
         for cid in a.criteria:

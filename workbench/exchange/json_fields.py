@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from workbench.domain import UnknownName
 from workbench.errors import InterchangeError, ValidationError
 from workbench.names import check_id, check_name, check_text, excerpt
 from workbench.numbers import dec_str, in_bounds, to_decimal
+from workbench.scoring.formulas import Registry
 
 T = TypeVar("T")
 
@@ -174,6 +176,20 @@ class Choice(Kind):
             raise obj.fail(f"'{excerpt(key)}' must be one of {', '.join(self.options)}, not "
                            f"'{excerpt(value)}'")
         return value
+
+
+@dataclass(frozen=True)
+class Named(Kind):
+    """A name of a typed registry (a price formula, an award method): an unknown one is
+    refused with what is known, never replaced by a default."""
+
+    registry: Registry[Any]
+
+    def read(self, obj: JsonObject, key: str, raw: object) -> Any:
+        try:
+            return self.registry.check(super().read(obj, key, raw))
+        except UnknownName as exc:
+            raise obj.fail(f"'{key}': {exc}") from None
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,8 @@ def _release(facts: Facts, ocid: str, when: str) -> dict[str, Any]:
 
 def _party(b: BidderResult, ids: dict[str, str]) -> dict[str, Any]:
     party: dict[str, Any] = {"id": ids[b.name.casefold()], "name": b.name, "roles": []}
-    scale = _SCALE.get(b.bidder.organisation_type)
+    # OCDS has one scale per party; an SME that is also a VCSE is still an SME
+    scale = next((_SCALE[k] for k in b.bidder.organisation_types if k in _SCALE), None)
     if scale:
         party["details"] = {"scale": scale}
     return party

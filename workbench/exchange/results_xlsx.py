@@ -24,8 +24,9 @@ from workbench.domain import Lot
 from workbench.names import visible
 from workbench.reports.common import MARKING, Progress
 from workbench.reports.facts import Facts
-from workbench.reports.wording import ORGANISATION_SHORT, STATUS_LABELS
+from workbench.reports.wording import STATUS_LABELS, organisation_short
 from workbench.safe_xlsx import put_at, save_workbook
+from workbench.scoring.formulas import AWARD_METHODS
 from workbench.scoring.results import LotResult
 
 _HEADER_FILL = PatternFill("solid", start_color="DDE4ED")
@@ -135,7 +136,8 @@ def _summary(ws: Worksheet, facts: Facts) -> None:
                      _number(winners[0].total_text) if winners else None,
                      "Provisional: " + "; ".join(result.notes) if result.provisional
                      else "Final"])
-    _table(ws, ["Lot", "Title", "Bids", "Excluded", "Highest-scoring bid", "Total", "Results"],
+    _table(ws, ["Lot", "Title", "Bids", "Excluded", "First-placed bid",
+                "Total (quality points when ranked per quality point)", "Results"],
            rows, [24, 40, 8, 10, 40, 10, 40], {5: _points_format(facts)},
            start=len(particulars) + 2)
 
@@ -147,7 +149,12 @@ def _matrix(ws: Worksheet, facts: Facts, lot: Lot, result: LotResult) -> None:
     header += [f"{c.id} {c.title}" + ("" if c.kind == "pass_fail" else
                                         f" (of {_points_text(result, c.id)})")
                for c in criteria]
-    header += ["Total", "Tied", "Excluded because"]
+    # Ranked on price per quality point, the total is the quality points and the ratio, which
+    # the rank follows, comes next to it.
+    by_ratio = AWARD_METHODS[lot.award_method].by_ratio
+    ratio = ["£ per quality point"] if by_ratio else []
+    header += ["Quality points" if by_ratio else "Total", *ratio, "Tied", "Abnormally low",
+               "Excluded because"]
     rows = []
     for b in result.bidders:
         cells: list[Any] = []
@@ -155,15 +162,18 @@ def _matrix(ws: Worksheet, facts: Facts, lot: Lot, result: LotResult) -> None:
             cell = b.criteria[c.id]
             cells.append((cell.result or "not assessed") if c.kind == "pass_fail"
                          else _number(cell.points_text))
-        rows.append([b.rank, b.name, ORGANISATION_SHORT.get(b.bidder.organisation_type,
-                                                            b.bidder.organisation_type),
-                     *cells, _number(b.total_text), "Yes" if b.tied else "",
+        rows.append([b.rank, b.name, organisation_short(b.bidder.organisation_types),
+                     *cells, _number(b.total_text), *([_number(b.ratio_text)] if by_ratio
+                                                      else []),
+                     "Yes" if b.tied else "", "Yes" if b.abnormally_low else "",
                      "; ".join(b.reasons)])
     fmt = _points_format(facts)
     formats = {3 + i: fmt for i, c in enumerate(criteria) if c.kind != "pass_fail"}
     formats[3 + len(criteria)] = fmt
-    _table(ws, header, rows, [6, 34, 12, *([14] * len(criteria)), 10, 7, 40], formats,
-           freeze_columns=2)
+    if by_ratio:
+        formats[4 + len(criteria)] = "£#,##0.00"
+    _table(ws, header, rows, [6, 34, 12, *([14] * len(criteria)), 10, *([14] * len(ratio)),
+                              7, 10, 40], formats, freeze_columns=2)
 
 
 def _points_text(result: LotResult, criterion_id: str) -> str:

@@ -17,12 +17,10 @@ from typing import Any
 
 from workbench.domain import (
     CRITERION_KINDS,
-    DIRECTIONS,
-    NORMALISE_MODES,
-    PRICE_FORMULAS,
     Criterion,
     Lot,
     TenderData,
+    UnknownName,
 )
 from workbench.errors import ValidationError
 from workbench.model import tree
@@ -35,13 +33,22 @@ from workbench.model.store import (
     require_unsealed,
     write_tree,
 )
-from workbench.numbers import dec_str, to_decimal
+from workbench.numbers import dec_str, to_decimal, typed_amount
+from workbench.scoring.formulas import (
+    AWARD_METHODS,
+    DIRECTIONS,
+    NORMALISATIONS,
+    PRICE_FORMULAS,
+    Registry,
+)
 from workbench.storage import TenderFile
 from workbench.storage.schema import PROTECTED
 
 #: Fields of a criterion a user edits (the code is changed with `rename_criterion`).
 FIELDS = ("title", "kind", "weight", "scale", "minimum", "normalise", "formula", "direction",
-          "theme", "unit", "question", "guidance", "good_answer")
+          "theme", "unit", "question", "guidance", "good_answer", "minimum_percent",
+          "min_value", "max_value")
+NUMBER_FIELDS = ("weight", "minimum", "minimum_percent", "min_value", "max_value")
 TEXT_FIELDS = ("unit", "question", "guidance", "good_answer")
 
 Change = Callable[[list[Criterion], Lot, TenderData], Mapping[str, str] | None]
@@ -224,6 +231,10 @@ def _set_kind(node: Criterion, kind: str, lot: Lot, data: TenderData) -> None:
         node.weight = Decimal(0)
     if kind != "scored":
         node.scale = node.minimum = None
+    if kind != "group":
+        node.minimum_percent = None
+    if kind != "quantitative":
+        node.min_value = node.max_value = None
     elif node.scale is None and data.scales:
         node.scale = default_scale(data)
 
@@ -241,17 +252,19 @@ def _set_field(node: Criterion, name: str, value: Any, data: TenderData) -> None
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(f"{where}: a criterion needs a title")
         node.title = value.strip()
-    elif name in ("weight", "minimum"):
+    elif name in NUMBER_FIELDS:
         setattr(node, name, _number(where, name, value))
     elif name == "scale":
         node.scale = value or None
         _check_scale_exists(data, node)
     elif name in ("normalise", "formula", "direction"):
-        options = {"normalise": NORMALISE_MODES, "formula": PRICE_FORMULAS,
-                   "direction": DIRECTIONS}[name]
-        if value not in options:
-            raise ValidationError(f"{where}: {name} must be one of {', '.join(options)}")
-        setattr(node, name, value)
+        registries: dict[str, Registry[Any]] = {
+            "normalise": NORMALISATIONS, "formula": PRICE_FORMULAS, "direction": DIRECTIONS}
+        registry = registries[name]
+        try:
+            setattr(node, name, registry.check(value))
+        except UnknownName as exc:
+            raise ValidationError(f"{where}: {exc}") from None
     elif name == "theme":
         if value is not None and not isinstance(value, str):
             raise ValidationError(f"{where}: the social value theme must be text")
@@ -273,6 +286,9 @@ def _number(where: str, name: str, value: Any) -> Decimal | None:
     if name == "weight" and not 0 <= number <= 100:
         raise ValidationError(f"{where}: a weight is a percentage from 0 to 100, not "
                               f"{dec_str(number)}")
+    if name == "minimum_percent" and not 0 < number <= 100:
+        raise ValidationError(f"{where}: a quality threshold is a percentage above 0 and at "
+                              f"most 100, not {dec_str(number)}")
     return number
 
 
@@ -295,6 +311,16 @@ def _check_consistent(node: Criterion, data: TenderData | None) -> None:
                 f"({dec_str(scale.lowest)}–{dec_str(scale.highest)})")
     if node.scale is not None and node.kind != "scored":
         raise ValidationError(f"{node.id}: only a scored criterion uses a scale")
+    if node.minimum_percent is not None and node.kind != "group":
+        raise ValidationError(f"{node.id}: only a group has a quality threshold")
+    if (node.min_value is not None or node.max_value is not None) and \
+            node.kind != "quantitative":
+        raise ValidationError(f"{node.id}: only a quantitative criterion has a lowest or "
+                              "highest figure")
+    low, high = node.value_bounds()
+    if low is not None and high is not None and low >= high:
+        raise ValidationError(f"{node.id}: the lowest figure {dec_str(low)} must be below the "
+                              f"highest {dec_str(high)}")
 
 
 # -- lots -----------------------------------------------------------------------------------
@@ -343,6 +369,32 @@ def add_lot(tf: TenderFile, lot_id: str, title: str) -> None:
         raise ValidationError(f"there is already a lot {code}")
     with tf.action(f"Add lot {code}"):
         tf.put("lots", {"id": code, "title": title.strip(), "position": len(ids)})
+
+
+def set_lot_scoring(tf: TenderFile, lot_id: str, **changes: Any) -> None:
+    """Change how a lot is awarded: `award_method` (a name of `AWARD_METHODS`) and/or
+    `price_ceiling` (an amount as typed, or blank for none). One action on this lot only (lots
+    sharing one model may still differ in budget and method); refused while sealed."""
+    require_unsealed(tf)
+    if tf.get("lots", {"id": lot_id}) is None:
+        raise ValidationError(f"there is no lot {lot_id}")
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "award_method":
+            try:
+                values[name] = AWARD_METHODS.check(value)
+            except UnknownName as exc:
+                raise ValidationError(f"lot {lot_id}: {exc}") from None
+        elif name == "price_ceiling":
+            ceiling = typed_amount(value, f"lot {lot_id}: the price ceiling")
+            if ceiling is not None and ceiling <= 0:
+                raise ValidationError(f"lot {lot_id}: the price ceiling must be more than 0")
+            values[name] = None if ceiling is None else dec_str(ceiling)
+        else:
+            raise ValidationError(f"lot {lot_id}: unknown setting '{name}'")
+    what = ", ".join(n.replace("_", " ") for n in values)
+    with tf.action(f"Set {what} of lot {lot_id}"):
+        tf.update("lots", {"id": lot_id}, **values)
 
 
 def rename_lot(tf: TenderFile, lot_id: str, title: str) -> None:

@@ -27,9 +27,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.domain import (
     CRITERION_KINDS,
-    DIRECTIONS,
-    NORMALISE_MODES,
-    PRICE_FORMULAS,
     SOCIAL_VALUE_THEMES,
     Criterion,
     Lot,
@@ -46,6 +43,7 @@ from workbench.model_rules import errors
 from workbench.names import check_text, excerpt
 from workbench.numbers import dec_str, to_decimal
 from workbench.safe_xlsx import put, put_at, save_workbook
+from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
 from workbench.scoring.weights import effective_percent, points_available
 from workbench.storage import TenderFile
 from workbench.storage.backup import before_bulk_change
@@ -60,7 +58,10 @@ COLUMNS = (("Code", 9), ("Parent", 9), ("Title", 44), ("Type", 13), ("Weight (%)
            ("Effective weight (%)", 12), ("Points available", 11), ("Scale", 10),
            ("Minimum", 10), ("Normalise", 10), ("Price formula", 17), ("Direction", 17),
            ("Unit", 9), ("Social value theme", 26), ("Question", 50),
-           ("Guidance for evaluators", 40), ("What a good answer shows", 40))
+           ("Guidance for evaluators", 40), ("What a good answer shows", 40),
+           ("Quality threshold (%)", 11), ("Lowest figure", 10), ("Highest figure", 10))
+#: Columns added after the first workbooks went out: a workbook without them still imports.
+LATER_COLUMNS = {"Quality threshold (%)", "Lowest figure", "Highest figure"}
 CALCULATED = {"Effective weight (%)", "Points available"}
 SCALE_COLUMNS = (("Scale code", 12), ("Scale name", 24), ("Value", 8), ("Label", 16),
                  ("Descriptor", 70), ("Lowest", 9), ("Highest", 9), ("Step", 8))
@@ -120,7 +121,7 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
             node.formula if node.kind == "price" else None,
             node.direction if node.kind == "quantitative" else None,
             node.unit or None, node.theme, node.question or None, node.guidance or None,
-            node.good_answer or None]
+            node.good_answer or None, node.minimum_percent, node.min_value, node.max_value]
         for col, value in enumerate(values, start=1):
             cell = put_at(ws, row, col, value)
             # long texts stay on one line, so every criterion keeps a row of normal height
@@ -135,7 +136,7 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
         row += 1
     last = max(row - 1, HEADER_ROW + 1) + 200  # room for rows a user adds
     _choices(ws, "D", ",".join(CRITERION_KINDS), last)
-    _choices(ws, "J", ",".join(NORMALISE_MODES), last)
+    _choices(ws, "J", ",".join(NORMALISATIONS), last)
     _choices(ws, "K", ",".join(PRICE_FORMULAS), last)
     _choices(ws, "L", ",".join(DIRECTIONS), last)
     if data.scales:
@@ -359,6 +360,8 @@ class _Row:
 def _check_headings(ws: _Sheet, columns: tuple[tuple[str, int], ...]) -> None:
     for col, (heading, _width) in enumerate(columns, start=1):
         found = _text(ws.cell(HEADER_ROW, col))
+        if not found and heading in LATER_COLUMNS:
+            continue  # a workbook from before the column existed: read as empty
         if found.lower() != heading.lower():
             raise InterchangeError(
                 f"sheet '{ws.title}', row {HEADER_ROW}, column {get_column_letter(col)}: "
@@ -460,13 +463,29 @@ def _criterion(row: _Row, scales: dict[str, Scale]) -> Criterion:
         raise row.fail("Minimum", "only a scored criterion has a minimum score")
     return Criterion(
         id=code, title=title, kind=kind, weight=weight, scale=scale_id, minimum=minimum,
-        normalise=row.choice("Normalise", NORMALISE_MODES, "max", kind == "scored"),
-        formula=row.choice("Price formula", PRICE_FORMULAS, "lowest_over_bid", kind == "price"),
-        direction=row.choice("Direction", DIRECTIONS, "higher_is_better",
+        normalise=row.choice("Normalise", NORMALISATIONS.names, "max", kind == "scored"),
+        formula=row.choice("Price formula", PRICE_FORMULAS.names, "lowest_over_bid",
+                           kind == "price"),
+        direction=row.choice("Direction", DIRECTIONS.names, "higher_is_better",
                              kind == "quantitative"),
         theme=row.text("Social value theme") or None, unit=row.text("Unit"),
         question=row.text("Question"), guidance=row.text("Guidance for evaluators"),
-        good_answer=row.text("What a good answer shows"))
+        good_answer=row.text("What a good answer shows"),
+        minimum_percent=_only(row, "Quality threshold (%)", kind == "group",
+                              "a quality threshold is for a group", Decimal(0), Decimal(100)),
+        min_value=_only(row, "Lowest figure", kind == "quantitative",
+                        "only a quantitative criterion has a lowest figure"),
+        max_value=_only(row, "Highest figure", kind == "quantitative",
+                        "only a quantitative criterion has a highest figure"))
+
+
+def _only(row: _Row, heading: str, applies: bool, refusal: str, low: Decimal | None = None,
+          high: Decimal | None = None) -> Decimal | None:
+    """A number that only some kinds of criterion take: refused, naming the cell, elsewhere."""
+    value = row.number(heading, low, high)
+    if value is not None and not applies:
+        raise row.fail(heading, f"{refusal}; leave it empty")
+    return value
 
 
 def _check_sums(ws: _Sheet, nodes: list[Criterion], parent: Criterion | None,

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from workbench.domain import Criterion, Seal, TenderData, TenderStatus
+from workbench.domain import Criterion, Lot, Seal, TenderData, TenderStatus
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.model_rules import errors
 from workbench.numbers import dec_str
@@ -38,9 +38,12 @@ def canonical_plan(data: TenderData) -> str:
              "levels": [{"value": dec_str(lv.value), "label": lv.label,
                          "descriptor": lv.descriptor} for lv in s.levels]}
             for s in sorted(data.scales, key=lambda s: s.id)],
-        "lots": [{"id": lot.id, "criteria": [_node(c) for c in lot.criteria]}
-                 for lot in sorted(data.lots, key=lambda lot: lot.id)],
+        "lots": [_lot(lot) for lot in sorted(data.lots, key=lambda lot: lot.id)],
     }
+    # Settings added after plans were first sealed join the plan only when set, so a plan
+    # sealed before they existed keeps its fingerprint.
+    if t.abnormally_low_percent != 20:
+        plan["abnormally_low_percent"] = dec_str(t.abnormally_low_percent)
     return json.dumps(plan, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -53,14 +56,27 @@ def _num(value: Any) -> str | None:
     return None if value is None else dec_str(value)
 
 
+def _lot(lot: Lot) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": lot.id, "criteria": [_node(c) for c in lot.criteria]}
+    if lot.award_method != "weighted_points":
+        out["award_method"] = lot.award_method
+    if lot.price_ceiling is not None:
+        out["price_ceiling"] = dec_str(lot.price_ceiling)
+    return out
+
+
 def _node(c: Criterion) -> dict[str, Any]:
-    return {
+    node = {
         "id": c.id, "title": c.title, "kind": c.kind, "weight": _num(c.weight),
         "scale": c.scale, "minimum": _num(c.minimum), "normalise": c.normalise,
         "formula": c.formula, "direction": c.direction, "theme": c.theme, "unit": c.unit,
         "question": c.question, "guidance": c.guidance, "good_answer": c.good_answer,
         "children": [_node(child) for child in c.children],
     }
+    for name in ("minimum_percent", "min_value", "max_value"):
+        if getattr(c, name) is not None:
+            node[name] = dec_str(getattr(c, name))
+    return node
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ def pack_data(data: TenderData, evaluator_id: str, *, blind: bool) -> TenderData
                  if not b.withdrawn and not lot.recused(evaluator_id, b.id)}
         bidders = [
             Bidder(shown[b.id], b.anonymous_code if blind else b.name,
-                   b.organisation_type, b.price if "price" in kinds else None,
+                   b.organisation_types, b.price if "price" in kinds else None,
                    {cid: v for cid, v in b.values.items() if cid in mine},
                    b.anonymous_code)
             for b in lot.bidders if b.id in shown

@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from workbench.domain import Criterion, Lot, ModeratedScore
 from workbench.moderation.agreement import agreement_table, evaluator_deviation
+from workbench.numbers import dec_str, fmt_money
 from workbench.reports.charts import points_chart
 from workbench.reports.common import (
     CELL_LOOK,
@@ -28,12 +29,14 @@ from workbench.reports.textflow import Text
 from workbench.reports.wording import (
     ORGANISATION_LABELS,
     ORGANISATION_PHRASES,
-    ORGANISATION_SHORT,
+    award_text,
     day,
     method,
+    organisation_short,
     percent,
     value_text,
 )
+from workbench.scoring.formulas import AWARD_METHODS
 from workbench.scoring.results import BidderResult, LotResult
 from workbench.scoring.sensitivity import sensitivity
 from workbench.scoring.weights import effective_percent, social_value_percent
@@ -47,13 +50,16 @@ def lot_section(facts: Facts, lot: Lot, number: int) -> list[Flowable]:
     if result.provisional:
         out.append(rich("<b>These results are provisional:</b> "
                         + esc("; ".join(result.notes)) + ".", "warn"))
-    parts = [("Ranking", _ranking), ("Exclusions", _exclusions), ("How close was it?", _close),
+    parts = [("Ranking", _ranking), ("Exclusions", _exclusions),
+             ("Abnormally low tenders", _low_bids), ("How close was it?", _close),
              ("Price and measured figures", _priced), ("Social value", _social_value),
              ("Moderated scores and the panel's reasons", _moderated),
              ("Agreement between evaluators", _agreement)]
-    for i, (title, build) in enumerate(parts, start=1):
+    i = 0
+    for title, build in parts:
         body = build(facts, lot, result)
-        if body:
+        if body:  # numbered as printed, so a part with nothing to say leaves no gap
+            i += 1
             out.append(Heading(f"{number}.{i} {title}", 1, f"{key}-{i}"))
             out += body
     return out
@@ -61,23 +67,36 @@ def lot_section(facts: Facts, lot: Lot, number: int) -> list[Flowable]:
 
 def _ranking(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
     tops = [c for c in lot.criteria if c.id in result.available]
-    each = min(0.11, 0.42 / max(1, len(tops)))
-    shares = [0.07, 0.7 - each * len(tops), 0.12, *([each] * len(tops)), 0.11]
+    by_ratio = AWARD_METHODS[lot.award_method].by_ratio
+    ratio = ["£ per quality point"] if by_ratio else []
+    each = min(0.11, (0.42 - 0.13 * len(ratio)) / max(1, len(tops)))
+    shares = [0.07, 0.7 - each * len(tops) - 0.13 * len(ratio), 0.12, *([each] * len(tops)),
+              0.11, *([0.13] * len(ratio))]
     header = ["Rank", "Bidder", "Type",
-              *(f"{c.title} (of {points(result.available[c.id])})" for c in tops), "Total"]
+              *(f"{c.title} (of {points(result.available[c.id])})" for c in tops),
+              "Quality points" if by_ratio else "Total", *ratio]
     rows: list[list[object]] = []
+    money = facts.data.tender.currency
     for b in result.bidders:
+        kind = organisation_short(b.bidder.organisation_types)
+        name = b.name + (" (abnormally low)" if b.abnormally_low else "")
         if b.rank is None:
-            rows.append(["—", b.name, ORGANISATION_SHORT.get(b.bidder.organisation_type, ""),
-                         *(["—"] * len(tops)), "Excluded"])
+            rows.append(["—", name, kind, *(["—"] * len(tops)), "Excluded",
+                         *(["—"] * len(ratio))])
             continue
-        rows.append([f"{b.rank}{'=' if b.tied else ''}", b.name,
-                     ORGANISATION_SHORT.get(b.bidder.organisation_type, ""),
-                     *(b.criteria[c.id].points_text for c in tops), b.total_text])
+        shown = [fmt_money(Decimal(b.ratio_text), money) if b.ratio_text else "—"]
+        rows.append([f"{b.rank}{'=' if b.tied else ''}", name, kind,
+                     *(b.criteria[c.id].points_text for c in tops), b.total_text,
+                     *(shown if by_ratio else [])])
     winners = [i for i, b in enumerate(result.bidders) if b.rank == 1]
     out: list[Flowable] = [
-        para(_outcome(result), "lead"),
-        grid(header, rows, shares, numeric=tuple(range(3, 4 + len(tops))), bold_rows=winners)]
+        para(_outcome(result, money), "lead"), para(award_text(lot.award_method), "small"),
+        grid(header, rows, shares, numeric=tuple(range(3, 4 + len(tops) + len(ratio))),
+             bold_rows=winners)]
+    if by_ratio:  # each ratio as a person would check it with a calculator
+        out.append(grid(["Bidder", "Price per quality point worked out"],
+                        [[b.name, b.ratio_working] for b in result.ranked if b.ratio_working],
+                        [0.32, 0.68]))
     if any(b.tied for b in result.ranked):
         out.append(para("“=” marks a shared rank: equal totals as shown. The panel decides a "
                         "tie as the tender documents set out.", "small"))
@@ -90,15 +109,45 @@ def _ranking(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
     return out
 
 
-def _outcome(result: LotResult) -> str:
+def _outcome(result: LotResult, currency: str) -> str:
     winners = result.winners
-    lead = "leads at present" if result.provisional else "is the highest-scoring bid"
     if not winners:
         return "No bid remains in the competition."
+    first = winners[0]
+    if first.ratio_text is not None:
+        figure = f"{fmt_money(Decimal(first.ratio_text), currency)} per quality point"
+        lead = "leads at present" if result.provisional else "offers the lowest price per " \
+            "quality point"
+    else:
+        figure = f"{first.total_text} points"
+        lead = "leads at present" if result.provisional else "is the highest-scoring bid"
     if len(winners) > 1:
         names = " and ".join(b.name for b in winners)
-        return f"{names} are tied for first place on {winners[0].total_text} points."
-    return f"{winners[0].name} {lead}, with {winners[0].total_text} points."
+        return f"{names} are tied for first place on {figure}."
+    return f"{first.name} {lead}, with {figure}."
+
+
+def _low_bids(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
+    """Each abnormally low bid: what the supplier was asked, its response, the decision."""
+    flagged = [b for b in result.bidders if b.abnormally_low]
+    if not flagged:
+        return []
+    reviews = {r.bidder: r for r in lot.low_bid_reviews}
+    money = facts.data.tender.currency
+    rows = []
+    for b in flagged:
+        review = reviews.get(b.bidder.id)
+        if review is None or review.price != b.bidder.price:
+            rows.append([b.name, "—", "—", "Awaiting a decision"])
+            continue
+        decided = "Accepted" if review.decision == "accept" else "Excluded"
+        rows.append([f"{b.name} ({fmt_money(review.price, money)})", review.question,
+                     review.response, f"{decided}: {review.reason}"])
+    below = dec_str(facts.data.tender.abnormally_low_percent)
+    return [para(f"A bid of £0, or more than {below}% below the mean of the other bids in "
+                 "the competition, is abnormally low. The supplier was asked to explain it "
+                 "and the panel decided:", "lead"),
+            grid(["Bidder", "Asked", "Response", "Decision"], rows, [0.2, 0.28, 0.28, 0.24])]
 
 
 def _exclusions(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
@@ -169,7 +218,8 @@ def _priced(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
 
 def _social_value(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
     tender = facts.data.tender
-    share = social_value_percent(lot)
+    by_ratio = AWARD_METHODS[lot.award_method].by_ratio  # PPN 002: then of the quality score
+    share = social_value_percent(lot, quality_only=by_ratio)
     themed = _themed(lot)
     effective = effective_percent(lot)
     minimum = tender.social_value_minimum_weight
@@ -181,12 +231,13 @@ def _social_value(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
     else:
         listed = ", ".join(f"{c.id} {c.title} ({percent(effective[c.id])})" for c in themed)
         met = "so the policy is met" if share >= minimum else "so the policy is NOT met"
-        out = [para(f"Social value carries {percent(share)} of the marks for this lot: "
+        of = "the quality marks" if by_ratio else "the marks"
+        out = [para(f"Social value carries {percent(share)} of {of} for this lot: "
                     f"{listed}. {authority}'s policy minimum is {percent(minimum)}, {met}.")]
     for c in themed:
         title = f"{c.id} {c.title}" + (f" — {c.theme}" if c.theme else "")
-        intro = ("What each bidder committed to, and the points it earns."
-                 if c.kind == "quantitative" else method(c, facts.data))
+        intro = ("What each bidder committed to, and the points it earns. "
+                 if c.kind == "quantitative" else "") + method(c, facts.data)
         out += [Heading(title, 2), para(intro, "lead"), _criterion_table(facts, c, result)]
     out += _participation(result)
     return out
@@ -196,7 +247,7 @@ def _participation(result: LotResult) -> list[Flowable]:
     """How SMEs, VCSEs and others fared: bids, still in, best place (DESIGN: the pack shows it)."""
     rows = []
     for kind, label in ORGANISATION_LABELS.items():
-        bids = [b for b in result.bidders if b.bidder.organisation_type == kind]
+        bids = [b for b in result.bidders if b.bidder.is_type(kind)]
         if not bids:
             continue
         ranks = [b.rank for b in bids if b.rank is not None]
@@ -208,7 +259,8 @@ def _participation(result: LotResult) -> list[Flowable]:
                                 numeric=(1, 2, 3))]
     winners = result.winners
     if len(winners) == 1:
-        kind = ORGANISATION_PHRASES.get(winners[0].bidder.organisation_type, "an organisation")
+        kind = " and ".join(ORGANISATION_PHRASES.get(k, "an organisation")
+                            for k in winners[0].bidder.organisation_types)
         lead = "leads at present" if result.provisional else "is the highest-scoring bid"
         out.append(para(f"{winners[0].name}, which {lead}, is {kind}."))
     return out

@@ -5,20 +5,21 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph
 
 from workbench.domain import Criterion, Lot, TenderData
+from workbench.numbers import dec_str, fmt_money
 from workbench.reports.common import RULE, Heading, esc, grid, indented, para, points, rich
 from workbench.reports.facts import Facts
 from workbench.reports.wording import (
     EXCLUSION_RULE,
-    MEASURED_METHODS,
-    PRICE_METHODS,
+    LOW_BID_RULE,
     PROVISIONAL_RULE,
-    SCORED_METHODS,
     TIE_RULE,
+    award_text,
     day,
     kind_label,
     percent,
     rounding_text,
 )
+from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
 from workbench.scoring.weights import effective_percent
 
 
@@ -48,7 +49,9 @@ def model_section(facts: Facts, number: int) -> list[Flowable]:
         "is its share among the criteria beside it; its effective weight is its share of the "
         "whole lot, and the points available to it are that share of "
         f"{points(tender.total_points)}."))
-    for rule in (PROVISIONAL_RULE, EXCLUSION_RULE, TIE_RULE, rounding_text(tender.rounding)):
+    low_bids = LOW_BID_RULE.format(percent=dec_str(tender.abnormally_low_percent))
+    for rule in (PROVISIONAL_RULE, EXCLUSION_RULE, low_bids, TIE_RULE,
+                 rounding_text(tender.rounding)):
         out.append(para(rule))
     out += _formulas(data)
     for lot in data.lots:
@@ -62,11 +65,22 @@ def _formulas(data: TenderData) -> list[Flowable]:
     used = [c for lot in data.lots for c in lot.all_criteria()]
     lines: list[tuple[str, str]] = []
     for mode in dict.fromkeys(c.normalise for c in used if c.kind == "scored"):
-        lines.append(("Scored questions", SCORED_METHODS.get(mode, mode)))
-    for formula in dict.fromkeys(c.formula for c in used if c.kind == "price"):
-        lines.append(("Price", PRICE_METHODS.get(formula, formula)))
-    for direction in dict.fromkeys(c.direction for c in used if c.kind == "quantitative"):
-        lines.append(("Measured figures", MEASURED_METHODS.get(direction, direction)))
+        how = NORMALISATIONS[mode]
+        lines.append(("Scored questions", f"{how.words} ({how.text}.)"))
+    for name in dict.fromkeys(c.formula for c in used if c.kind == "price"):
+        formula = PRICE_FORMULAS[name]
+        lines.append(("Price", formula.words + (f" ({formula.text}.)"
+                                                if formula.carries_points else "")))
+    for name in dict.fromkeys(c.direction for c in used if c.kind == "quantitative"):
+        direction = DIRECTIONS[name]
+        lines.append(("Measured figures", f"{direction.words} ({direction.text}.)"))
+    for name in dict.fromkeys(lot.award_method for lot in data.lots):
+        lines.append(("Ranking", award_text(name)))
+    ceilings = [f"lot {lot.id}: {fmt_money(lot.price_ceiling, data.tender.currency)}"
+                for lot in data.lots if lot.price_ceiling is not None]
+    if ceilings:
+        lines.append(("Price ceiling", "A bid above the lot's price ceiling is excluded ("
+                      + "; ".join(ceilings) + ")."))
     if not lines:
         return []
     return [Heading("The formulas used", 2),

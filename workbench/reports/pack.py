@@ -8,6 +8,7 @@ adds points up. When any lot is provisional, every page says so.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -133,9 +134,11 @@ def _summary(facts: Facts, number: int) -> list[Flowable]:
         winners = r.winners
         leader = " and ".join(b.name for b in winners) or "No bid in the competition"
         total = winners[0].total_text if winners else "—"
+        if winners and winners[0].ratio_text is not None:  # ranked on price per quality point
+            total = f"{fmt_money(Decimal(winners[0].ratio_text), tender.currency)} per point"
         rows.append([r.title, str(len(r.bidders)), str(excluded), leader, total,
                      "Provisional" if r.provisional else "Final"])
-    out.append(grid(["Lot", "Bids", "Excluded", "Highest-scoring bid", "Total", "Results"],
-                    rows, [0.29, 0.07, 0.11, 0.3, 0.09, 0.14], numeric=(1, 2, 4)))
+    out.append(grid(["Lot", "Bids", "Excluded", "First-placed bid", "Total", "Results"],
+                    rows, [0.27, 0.07, 0.11, 0.28, 0.13, 0.14], numeric=(1, 2, 4)))
     out.append(para(f"Status of the tender: {STATUS_LABELS.get(tender.status, tender.status)}."))
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -19,6 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from workbench.domain import Criterion, Lot
 from workbench.errors import StorageError
+from workbench.numbers import fmt_money
 from workbench.reports.common import (
     CELL_LOOK,
     ITALIC_LOOK,
@@ -110,7 +112,8 @@ def _story(facts: Facts, lot: Lot, result: LotResult, bidder: BidderResult) -> l
                         + "; ".join(result.notes) + "). This summary is a draft and must not "
                         "be sent until the results are final.", "warn"))
     out.append(Heading("The outcome", 1))
-    out.append(para(_outcome(bidder, top, points(tender.total_points))))
+    out.append(para(_outcome(bidder, top, points(tender.total_points))
+                    + _per_quality_point(bidder, top, tender.currency)))
     if bidder.excluded:
         out.append(grid(["Why your tender was excluded"],
                         [[reason[:1].upper() + reason[1:]] for reason in bidder.reasons], [1]))
@@ -139,6 +142,21 @@ def _outcome(bidder: BidderResult, top: list[BidderResult], out_of: str) -> str:
                 f"most advantageous tender, which scored {top[0].total_text} points.")
     return (f"Your tender scored {bidder.total_text} points out of {out_of}. It was not the "
             "most advantageous tender.")
+
+
+def _per_quality_point(bidder: BidderResult, top: list[BidderResult], currency: str) -> str:
+    """Under price per quality point the points above are quality points and the ranking
+    follows the price asked per point: say so, with both figures."""
+    if bidder.ratio_text is None:
+        return ""
+    theirs = (f"; the most advantageous tender's, {_money(top[0].ratio_text, currency)}"
+              if len(top) == 1 and top[0] is not bidder and top[0].ratio_text else "")
+    return (" Tenders were ranked on price per quality point (price ÷ quality points, lowest "
+            f"first): yours is {_money(bidder.ratio_text, currency)}{theirs}.")
+
+
+def _money(text: str | None, currency: str) -> str:
+    return fmt_money(Decimal(text or 0), currency)
 
 
 def _criteria(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from workbench.domain import Criterion, Rounding, Tender, TenderData
 from workbench.numbers import dec_str, fmt_money, round_to
 from workbench.reports.common import points
+from workbench.scoring.formulas import AWARD_METHODS, DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
 
 ORGANISATION_LABELS = {"SME": "SME", "VCSE": "VCSE (voluntary, community or social enterprise)",
                        "large": "Large organisation", "public body": "Public body"}
@@ -24,46 +25,33 @@ STATUS_LABELS = {"setup": "Setting up", "sealed": "Evaluation model sealed",
 KIND_LABELS = {"group": "Group", "scored": "Scored question", "pass_fail": "Pass/fail",
                "price": "Price", "quantitative": "Measured figure"}
 
-PRICE_METHODS = {
-    "lowest_over_bid": (
-        "The lowest price among the bids still in the competition earns all the points "
-        "available; every other bid earns the lowest price ÷ its price × the points "
-        "available, so a bid twice the lowest earns half the points."),
-    "linear_deduction": (
-        "The lowest price among the bids still in the competition earns all the points "
-        "available; each 1% above the lowest price loses 1% of them (points available × "
-        "(1 − (price − lowest) ÷ lowest)), so a bid at twice the lowest price or more earns "
-        "none."),
-    "fixed": (
-        "The price is fixed, so bidders compete on quality and social value only; price "
-        "carries no points."),
-}
-SCORED_METHODS = {
-    "max": ("The agreed score ÷ the top of the scale × the points available: a score of 3 "
-            "out of 5 earns three fifths of the points."),
-    "best": ("The agreed score ÷ the highest agreed score among the bids still in the "
-             "competition × the points available, so the best answer earns all the points."),
-}
-MEASURED_METHODS = {
-    "higher_is_better": (
-        "The highest figure among the bids still in the competition earns all the points "
-        "available; every other bid earns its figure ÷ the highest × the points available. "
-        "A figure of zero, or none, earns no points."),
-    "lower_is_better": (
-        "The lowest figure among the bids still in the competition earns all the points "
-        "available; every other bid earns the lowest ÷ its figure × the points available. "
-        "A figure of zero, or none, earns no points."),
-}
+def award_text(method: str) -> str:
+    """How a lot's bidders are ranked, as printed in the pack: in words, then the formula."""
+    entry = AWARD_METHODS[method]
+    return f"{entry.words} ({entry.text}.)"
+
+
+def organisation_short(types: tuple[str, ...]) -> str:
+    """"SME / VCSE": a bidder's organisation types in a table cell."""
+    return " / ".join(ORGANISATION_SHORT.get(kind, kind) for kind in types)
+
+
 GATEWAY_METHOD = "Pass or fail: a fail excludes the bid whatever its score."
 PROVISIONAL_RULE = (
     "Results rest on the scores agreed at moderation. Until a score is agreed, the mean of "
     "the evaluators' submitted scores stands in for it, and every figure that depends on a "
     "mean is marked provisional.")
 EXCLUSION_RULE = (
-    "A bid that fails a pass/fail question, scores below a question's minimum, or is "
-    "withdrawn is excluded: it gets no total and no rank, and the reasons are recorded. The "
-    "lowest price and the highest figures used by the formulas are taken over the bids still "
-    "in the competition.")
+    "A bid that fails a pass/fail question, scores below a question's minimum or a group's "
+    "quality threshold, is priced above the lot's price ceiling, is excluded after review as "
+    "abnormally low, or is withdrawn is excluded: it gets no total and no rank, and the "
+    "reasons are recorded. The lowest and highest prices and figures used by the formulas are "
+    "taken over the bids still in the competition.")
+LOW_BID_RULE = (
+    "A bid of £0, or more than {percent}% below the mean of the other bids in the "
+    "competition, is abnormally low (Procurement Act 2023 s.19(3)(c)): the supplier is asked "
+    "to explain it and the panel records its decision to accept or exclude the bid, with the "
+    "reason. Until every such bid has a decision the results are provisional.")
 TIE_RULE = (
     "Bids are ranked by their totals as shown. Equal totals share a rank and are flagged as a "
     "tie; the software never breaks a tie, the panel does, as the tender documents set out.")
@@ -72,20 +60,28 @@ TIE_RULE = (
 def method(c: Criterion, data: TenderData) -> str:
     """How one criterion is scored, in a sentence or two (scale, formula, minimum)."""
     if c.kind == "group":
-        return "The sum of the points of the criteria under it."
+        threshold = (f" Quality threshold: a bid earning less than "
+                     f"{dec_str(c.minimum_percent)}% of its points is excluded."
+                     if c.minimum_percent is not None else "")
+        return "The sum of the points of the criteria under it." + threshold
     if c.kind == "pass_fail":
         return GATEWAY_METHOD
     if c.kind == "price":
-        return PRICE_METHODS.get(c.formula, c.formula)
+        formula = PRICE_FORMULAS[c.formula]
+        return formula.words + (f" ({formula.text}.)" if formula.carries_points else "")
     if c.kind == "quantitative":
         unit = f" Figures are in {c.unit}." if c.unit else ""
-        return MEASURED_METHODS.get(c.direction, c.direction) + unit
+        low, high = c.value_bounds()
+        bounds = "" if low is None and high is None else (
+            f" Figures accepted: {dec_str(low) if low is not None else 'any'} to "
+            f"{dec_str(high) if high is not None else 'any'}.")
+        return DIRECTIONS[c.direction].words + unit + bounds
     scale = data.scale(c.scale)
     on = f"Scored on the {scale.name} scale ({scale_range(scale.lowest, scale.highest)}). " \
         if scale else "Scored (no scale set). "
     minimum = (f" A score below {dec_str(c.minimum)} excludes the bid." if c.minimum
                is not None else "")
-    return on + SCORED_METHODS.get(c.normalise, c.normalise) + minimum
+    return on + NORMALISATIONS[c.normalise].words + minimum
 
 
 def scale_range(low: Decimal, high: Decimal) -> str:
@@ -103,9 +99,7 @@ def kind_label(c: Criterion, data: TenderData) -> str:
         unit = f"{c.unit}, " if c.unit else ""
         return f"Measured ({unit}{better} is better)"
     if c.kind == "price":
-        return {"lowest_over_bid": "Price (lowest ÷ bid)",
-                "linear_deduction": "Price (deduction)", "fixed": "Price (fixed)"}.get(
-                    c.formula, "Price")
+        return f"Price ({PRICE_FORMULAS[c.formula].label.lower()})"
     return KIND_LABELS.get(c.kind, c.kind)
 
 

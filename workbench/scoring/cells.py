@@ -12,10 +12,16 @@ from decimal import Decimal
 from functools import cached_property, partial
 from typing import NamedTuple
 
-from workbench.domain import Bidder, Criterion, Lot, Rounding, TenderData
+from workbench.domain import Bidder, Criterion, Lot, LowBidReview, Rounding, TenderData
 from workbench.numbers import dec_str, fmt_money, fmt_points, round_to
 from workbench.scoring import formulas, working
-from workbench.scoring.formulas import ZERO
+from workbench.scoring.formulas import (
+    AWARD_METHODS,
+    DIRECTIONS,
+    NORMALISATIONS,
+    PRICE_FORMULAS,
+    ZERO,
+)
 from workbench.scoring.weights import points_available
 
 
@@ -110,10 +116,26 @@ class Cells:
                     self.used[key] = Used(formulas.mean(marks[key]), False, marks[key])
                 else:
                     self.used[key] = Used(None, False, [])
+        self.ceiling = lot.price_ceiling
+        self.reviews = {r.bidder: r for r in lot.low_bid_reviews}
         self.exclusions = {b.id: self._exclusions(b) for b in lot.bidders}
-        self._notes = self._provisional_notes(lot)
         inside = [b for b in lot.bidders if not self.exclusions[b.id]]
         self._context(inside)
+        thresholds = [c for c in self.criteria if c.kind == "group" and c.minimum_percent]
+        if thresholds:
+            # A threshold is judged on the points a bidder earns against the others who passed
+            # every other check; whoever falls below it leaves, and the rest are scored again
+            # among themselves (a relative formula's lowest or best may move).
+            for b in inside:
+                self.exclusions[b.id] += self._below_thresholds(b, thresholds)
+            inside = [b for b in inside if not self.exclusions[b.id]]
+            self._context(inside)
+        method = AWARD_METHODS[lot.award_method]
+        self.needs_price = method.by_ratio or any(
+            c.kind == "price" and PRICE_FORMULAS[c.formula].carries_points
+            for c in self.criteria)
+        self.low_bids = self._low_bids(lot, inside, data.tender.abnormally_low_percent)
+        self._notes = self._provisional_notes(lot)
 
     # -- exclusions and provisional state ------------------------------------------------
 
@@ -135,7 +157,57 @@ class Cells:
                     c.id, f"{c.id} {c.title}: {which} {shown} is below the minimum of "
                           f"{dec_str(c.minimum)}" + ("" if used.moderated else " (provisional)"),
                     final=used.moderated))
+        if self.ceiling is not None and bidder.price is not None and bidder.price > self.ceiling:
+            found.append(Exclusion("price_ceiling", (
+                f"price {fmt_money(bidder.price, self.currency)} is above the price ceiling "
+                f"of {fmt_money(self.ceiling, self.currency)}")))
+        review = self._review(bidder)
+        if review is not None and review.decision == "exclude":
+            found.append(Exclusion("abnormally_low",
+                                   f"abnormally low tender excluded: {review.reason}"))
         return found
+
+    def _review(self, bidder: Bidder) -> LowBidReview | None:
+        """The recorded decision on this bidder's bid as it now stands (a decision on an
+        earlier price no longer answers the flag)."""
+        review = self.reviews.get(bidder.id)
+        return review if review is not None and review.price == bidder.price else None
+
+    def _below_thresholds(self, bidder: Bidder, groups: list[Criterion]) -> list[Exclusion]:
+        """A group's `minimum_percent`: points below that share of the group's W exclude."""
+        cells = self.bidder_cells(bidder, False)
+        found = []
+        for g in groups:
+            assert g.minimum_percent is not None
+            cell = cells[g.id]
+            available = self.available.get(g.id, ZERO)
+            needed = available * g.minimum_percent / 100
+            points = cell.points or ZERO
+            if points < needed:
+                r = self.rounding
+                found.append(Exclusion(g.id, (
+                    f"{g.id} {g.title}: {fmt_points(points, r)} points are below the quality "
+                    f"threshold of {dec_str(g.minimum_percent)}% ({fmt_points(needed, r)} of "
+                    f"{fmt_points(available, r)} points)")
+                    + (" (provisional)" if cell.provisional else ""), final=not cell.provisional))
+        return found
+
+    def _low_bids(self, lot: Lot, inside: list[Bidder], percent: Decimal) -> dict[str, bool]:
+        """Which bids are abnormally low: £0, or more than `percent` below the mean of the other
+        bids still in the competition. A bidder excluded after review stays flagged."""
+        priced = [b for b in inside if b.price is not None]
+        total = sum((b.price for b in priced if b.price is not None), ZERO)
+        flags: dict[str, bool] = {}
+        for b in lot.bidders:
+            review = self._review(b)
+            if b.price is None or b not in inside:
+                flags[b.id] = review is not None and review.decision == "exclude"
+                continue
+            others = len(priced) - 1
+            low = b.price == 0 or (others > 0 and b.price * others * 100
+                                   < (total - b.price) * (100 - percent))
+            flags[b.id] = low
+        return flags
 
     def _provisional_notes(self, lot: Lot) -> list[str]:
         unmoderated = unscored = unassessed = 0
@@ -157,6 +229,13 @@ class Cells:
                  "gateway results not yet recorded")):
             if count:
                 notes.append(f"{count} {one if count == 1 else many}")
+        for b in lot.bidders:
+            if any(e.final for e in self.exclusions[b.id]):
+                continue
+            if self.needs_price and b.price is None:
+                notes.append(f"no price entered for {b.name}")
+            elif self.low_bids.get(b.id) and self._review(b) is None:
+                notes.append(f"abnormally low tender from {b.name} awaits a recorded decision")
         return notes
 
     def notes(self) -> list[str]:
@@ -168,17 +247,17 @@ class Cells:
     def _context(self, inside: list[Bidder]) -> None:
         self.best: dict[str, Decimal] = {}
         for c in self.scored:
-            if c.normalise == "best":
+            if NORMALISATIONS[c.normalise].relative:
                 found = [self.used[(b.id, c.id)].score for b in inside]
                 self.best[c.id] = max((s for s in found if s is not None), default=ZERO)
         prices = [b.price for b in inside if b.price is not None and b.price > 0]
         self.lowest_price = min(prices) if prices else None
+        self.highest_price = max(prices) if prices else None
         self.extreme: dict[str, Decimal | None] = {}
         for c in self.criteria:
             if c.kind == "quantitative":
                 values = [v for b in inside if (v := b.values.get(c.id)) is not None and v > 0]
-                pick = max if c.direction == "higher_is_better" else min
-                self.extreme[c.id] = pick(values) if values else None
+                self.extreme[c.id] = DIRECTIONS[c.direction].pick(values) if values else None
 
     # -- cells ---------------------------------------------------------------------------
 
@@ -246,15 +325,13 @@ class Cells:
             if used.score is None:
                 return None, True, ZERO, partial(str, working.NOT_SCORED)
             source = "moderated" if used.moderated else "mean"
-            if c.normalise == "best":
-                best = self.best.get(c.id, ZERO)
-                points = formulas.scored_to_best(used.score, best, w)
-                return used.score, not used.moderated, points, partial(
-                    working.scored, source, used.marks, used.score, "best", best, w, points, r)
-            top = self.scale_max[c.id]
-            points = formulas.scored_to_scale(used.score, top, w)
+            how = NORMALISATIONS[c.normalise]
+            divisor = self.best.get(c.id, ZERO) if how.relative else self.scale_max[c.id]
+            # score × W / divisor, whichever the divisor: see formulas.scored_to_scale
+            points = formulas.scored_to_scale(used.score, divisor, w)
             return used.score, not used.moderated, points, partial(
-                working.scored, source, used.marks, used.score, "scale max", top, w, points, r)
+                working.scored, source, used.marks, used.score, how.against, divisor, w, points,
+                r)
         if c.kind == "price":
             return self._price(c, b.price, w)
         value = b.values.get(c.id)
@@ -263,26 +340,20 @@ class Cells:
             return None, False, ZERO, partial(str, working.NO_VALUE)
         if value <= 0 or extreme is None:
             return value, False, ZERO, partial(working.not_positive, "value", value)
-        if c.direction == "higher_is_better":
-            points = formulas.quantity_higher_is_better(value, extreme, w)
-        else:
-            points = formulas.quantity_lower_is_better(extreme, value, w)
+        points = DIRECTIONS[c.direction].points(value, extreme, w)
         return value, False, points, partial(working.quantity, c.direction, value, extreme, w,
                                              points, r, c.unit)
 
     def _price(self, c: Criterion, bid: Decimal | None,
                w: Decimal) -> tuple[Decimal | None, bool, Decimal, Callable[[], str]]:
-        if c.formula == "fixed":
+        formula = PRICE_FORMULAS[c.formula]
+        if not formula.carries_points:
             return bid, False, ZERO, partial(str, working.FIXED_PRICE)
         if bid is None:
-            return None, False, ZERO, partial(str, working.NO_PRICE)
-        if bid <= 0 or self.lowest_price is None:
+            return None, True, ZERO, partial(str, working.NO_PRICE)
+        low, high = self.lowest_price, self.highest_price
+        if bid <= 0 or low is None or high is None:
             return bid, False, ZERO, partial(working.not_positive, "price", bid, self.currency)
-        low, r, money = self.lowest_price, self.rounding, self.currency
-        if c.formula == "linear_deduction":
-            points = formulas.price_linear_deduction(low, bid, w)
-            return bid, False, points, partial(working.price_linear_deduction, low, bid, w,
-                                               points, r, money)
-        points = formulas.price_lowest_over_bid(low, bid, w)
-        return bid, False, points, partial(working.price_lowest_over_bid, low, bid, w, points,
-                                           r, money)
+        points = formula.points(low, bid, high, w)
+        return bid, False, points, partial(formula.working, low, bid, high, w, points,
+                                           self.rounding, self.currency)

@@ -15,8 +15,9 @@ class Place:
     tied: bool
 
 
-def rank(shown: Mapping[str, Decimal]) -> dict[str, Place]:
-    """Rank bidders by their total as shown, highest first ("standard competition" ranking).
+def rank(shown: Mapping[str, Decimal], *, lowest_first: bool = False) -> dict[str, Place]:
+    """Rank bidders by their total as shown, highest first ("standard competition" ranking);
+    `lowest_first` ranks the lowest first instead (a price per quality point).
 
     `shown` maps bidder id to the total rounded exactly as it is shown to people. Comparing the
     shown totals, not the exact ones, means that two bidders whose totals both read "87.12"
@@ -29,7 +30,7 @@ def rank(shown: Mapping[str, Decimal]) -> dict[str, Place]:
     for total in shown.values():
         counts[total] = counts.get(total, 0) + 1
     places: dict[str, Place] = {}
-    ordered = sorted(counts, reverse=True)
+    ordered = sorted(counts, reverse=not lowest_first)
     above = 0
     first_rank: dict[Decimal, int] = {}
     for total in ordered:
@@ -38,6 +39,12 @@ def rank(shown: Mapping[str, Decimal]) -> dict[str, Place]:
     for bidder, total in shown.items():
         places[bidder] = Place(first_rank[total], counts[total] > 1)
     return places
+
+
+def last(bidders: set[str], above: int) -> dict[str, Place]:
+    """Places after the `above` bidders already ranked, shared by `bidders` (who could not be
+    compared: no ratio), and tied when there are several."""
+    return {b: Place(above + 1, len(bidders) > 1) for b in bidders}
 
 
 def winners(shown: Mapping[str, Decimal]) -> frozenset[str]:

@@ -20,10 +20,10 @@ from decimal import Decimal
 from typing import Any
 
 from workbench.domain import Lot, TenderData
-from workbench.numbers import dec_str, fmt_points, round_to
-from workbench.scoring.formulas import ZERO
+from workbench.numbers import dec_str, fmt_money, fmt_points, round_to
+from workbench.scoring.formulas import AWARD_METHODS, ZERO
 from workbench.scoring.mark_search import Found, MarkSearch
-from workbench.scoring.results import LotResult, compute_lot
+from workbench.scoring.results import BidderResult, LotResult, compute_lot
 from workbench.scoring.weight_swing import Swing, swings
 
 
@@ -78,6 +78,9 @@ def sensitivity(data: TenderData, lot: Lot) -> CloseCall:
     """The close-call report of one lot."""
     result = compute_lot(data, lot)
     names = {b.id: b.name for b in lot.bidders}
+    if AWARD_METHODS[lot.award_method].by_ratio or any(
+            c.minimum_percent is not None for c in lot.all_criteria()):
+        return _not_searched(data, lot, result, names)
     margin, margin_text, runners_up = _margin(result, names)
     found = MarkSearch(data, lot, result).run()
     mark = _mark(data, lot, found, names) if found else None
@@ -87,6 +90,50 @@ def sensitivity(data: TenderData, lot: Lot) -> CloseCall:
         margin=margin, margin_text=margin_text, mark=mark,
         mark_text=mark.text if mark else _no_mark(result),
         weights=[_weight(s, names) for s in swings(data, lot, result)])
+
+
+def _not_searched(data: TenderData, lot: Lot, result: LotResult,
+                  names: dict[str, str]) -> CloseCall:
+    """The close call of a lot ranked on price per quality point or with a quality threshold:
+    the margin only. The mark and weight searches assume a winner decided by adding points up,
+    which a ratio or a threshold does not respect, so they are not run rather than guessed."""
+    by_ratio = AWARD_METHODS[lot.award_method].by_ratio
+    if by_ratio:
+        margin, margin_text, runners_up = _ratio_margin(result, names, data.tender.currency)
+        why = "ranked on price per quality point"
+    else:
+        margin, margin_text, runners_up = _margin(result, names)
+        why = "with a quality threshold"
+    return CloseCall(
+        lot_id=lot.id, title=lot.title, provisional=result.provisional,
+        winners=[b.bidder.id for b in result.winners], runners_up=runners_up, margin=margin,
+        margin_text=margin_text, mark=None,
+        mark_text=(f"The smallest mark or weight change that would change the winner is not "
+                   f"worked out for a lot {why}."), weights=[])
+
+
+def _ratio_margin(result: LotResult, names: dict[str, str],
+                  currency: str) -> tuple[Decimal | None, str, list[str]]:
+    ranked = [b for b in result.ranked if b.ratio is not None]
+    if not ranked:
+        return None, "No bidder in the competition has a price per quality point.", []
+    first = [b for b in ranked if b.rank == 1]
+    if len(first) > 1:
+        who = _names([b.bidder.id for b in first], names)
+        return ZERO, f"{who} are tied for first place on {_money(first[0], currency)} per " \
+                     "quality point.", []
+    if len(ranked) == 1:
+        return None, f"{first[0].bidder.name} is the only bidder with a ratio.", []
+    second = [b for b in ranked if b.rank == ranked[1].rank]
+    gap = Decimal(second[0].ratio_text or 0) - Decimal(first[0].ratio_text or 0)
+    ids = [b.bidder.id for b in second]
+    return gap, (f"{first[0].bidder.name} is ahead of {_names(ids, names)} by "
+                 f"{fmt_money(gap, currency)} per quality point ({_money(first[0], currency)} "
+                 f"against {_money(second[0], currency)})."), ids
+
+
+def _money(b: BidderResult, currency: str) -> str:
+    return fmt_money(Decimal(b.ratio_text or 0), currency)
 
 
 def sensitivity_all(data: TenderData) -> list[CloseCall]:

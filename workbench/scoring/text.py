@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from workbench.domain import TenderData
 from workbench.numbers import dec_str, fmt_points
+from workbench.scoring.formulas import AWARD_METHODS
 from workbench.scoring.results import LotResult
 from workbench.scoring.sensitivity import CloseCall
 
@@ -20,11 +21,18 @@ def results_text(data: TenderData, results: list[LotResult]) -> str:
         heading = f"{result.title} ({result.lot_id})"
         lines = [heading + ("  [PROVISIONAL]" if result.provisional else "")]
         lines += [f"  provisional: {note}" for note in result.notes]
-        header = ["Rank", "Bidder", "Total", *(c.id for c in tops)]
+        method = AWARD_METHODS[result.award_method]
+        by_ratio = method.by_ratio
+        if by_ratio:
+            lines.append(f"  ranked on price per quality point: {method.text}")
+        header = ["Rank", "Bidder", "Quality" if by_ratio else "Total",
+                  *(["Per point"] if by_ratio else []), *(c.id for c in tops)]
         rows = []
         for b in result.ranked:
             points = result.top_level.get(b.bidder.id, {})
-            rows.append([f"{b.rank}{'=' if b.tied else ''}", b.bidder.name, b.total_text or "",
+            low = " (abnormally low)" if b.abnormally_low else ""
+            rows.append([f"{b.rank}{'=' if b.tied else ''}", b.bidder.name + low,
+                         b.total_text or "", *([b.ratio_text or "-"] if by_ratio else []),
                          *(fmt_points(points[c.id], result.rounding) for c in tops)])
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 

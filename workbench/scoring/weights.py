@@ -40,13 +40,21 @@ def sibling_sum(nodes: list[Criterion]) -> Decimal:
     return sum((n.weight or Decimal(0) for n in nodes if n.kind != "pass_fail"), Decimal(0))
 
 
-def social_value_percent(lot: Lot) -> Decimal:
+def social_value_percent(lot: Lot, *, quality_only: bool = False) -> Decimal:
     """Share of the lot's total (percent) carried by criteria tagged with a social value theme.
 
-    A tagged group counts whole; its descendants are not counted again.
+    A tagged group counts whole; its descendants are not counted again. `quality_only` gives
+    the share of the quality score instead (every criterion but price), as PPN 002 asks when a
+    lot is awarded on price per quality point.
     """
     effective = effective_percent(lot)
     total = Decimal(0)
+    if quality_only:
+        price = sum((share for c in lot.all_criteria() if c.kind == "price"
+                     and (share := effective.get(c.id)) is not None), Decimal(0))
+        if price < HUNDRED:
+            scale = HUNDRED / (HUNDRED - price)
+            effective = {k: v * scale for k, v in effective.items()}
 
     def visit(nodes: list[Criterion]) -> None:
         nonlocal total

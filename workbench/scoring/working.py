@@ -62,6 +62,28 @@ def price_linear_deduction(lowest: Decimal, bid: Decimal, available: Decimal, po
     return f"{text} = {fmt_points(points, rounding)}"
 
 
+def price_range(lowest: Decimal, bid: Decimal, highest: Decimal, available: Decimal,
+                points: Decimal, rounding: Rounding, currency: str) -> str:
+    """ "(£120,000 − £100,000) / (£120,000 − £90,000) × 30 = 20.00": (highest − this bid) /
+    (highest − lowest) × W."""
+    shown = fmt_points(points, rounding)
+    if highest == lowest:
+        return (f"every bid still in is {fmt_money(bid, currency)}: no range, so all "
+                f"{number(available)} points = {shown}")
+    high, low = fmt_money(highest, currency), fmt_money(lowest, currency)
+    return (f"({high} − {fmt_money(bid, currency)}) / ({high} − {low}) × {number(available)}"
+            f" = {shown}")
+
+
+def ratio(price: Decimal, quality: Decimal, value: Decimal | None, rounding: Rounding,
+          currency: str) -> str:
+    """ "£684,000 / 61.20 quality points = £11,176.47 per point" (price per quality point)."""
+    head = f"{fmt_money(price, currency)} / {fmt_points(quality, rounding)} quality points"
+    if value is None:
+        return f"{head}: no ratio (no quality points); ranked after every bidder with one"
+    return f"{head} = {fmt_money(round_to(value, rounding), currency)} per point"
+
+
 def quantity(direction: str, value: Decimal, extreme: Decimal, available: Decimal,
              points: Decimal, rounding: Rounding, unit: str) -> str:
     suffix = f" {unit}" if unit else ""
@@ -85,7 +107,7 @@ def excluded(described: str) -> str:
 
 NOT_SCORED = "not yet scored: 0 points (provisional)"
 FIXED_PRICE = "price is fixed: this criterion carries no points"
-NO_PRICE = "no price given: 0 points"
+NO_PRICE = "no price entered: 0 points (provisional)"
 NO_VALUE = "no value given: 0 points"
 GATEWAY_PASS = "passed gateway"
 GATEWAY_FAIL = "failed gateway: the bidder is excluded"

@@ -25,6 +25,7 @@ from workbench.domain import (
     GatewayResult,
     Lot,
     LotConflict,
+    LowBidReview,
     Meeting,
     ModeratedScore,
     ModerationRules,
@@ -37,10 +38,18 @@ from workbench.domain import (
     Seal,
     Tender,
     TenderData,
+    UnknownName,
     spread_unit,
     tender_status,
 )
 from workbench.numbers import dec_str, parse_stored
+from workbench.scoring.formulas import (
+    AWARD_METHODS,
+    DIRECTIONS,
+    NORMALISATIONS,
+    PRICE_FORMULAS,
+    Registry,
+)
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -67,6 +76,7 @@ def tender_row(tender: Tender, uid: str) -> Row:
         "spread_threshold": dec_str(moderation.spread_threshold),
         "spread_threshold_unit": moderation.spread_unit,
         "shared_model": int(tender.shared_model),
+        "abnormally_low_percent": dec_str(tender.abnormally_low_percent),
     }
 
 
@@ -85,6 +95,7 @@ def tender_of(t: Row) -> Tender:
         moderation=ModerationRules(Decimal(str(t["spread_threshold"])),
                                    spread_unit(t["spread_threshold_unit"])),
         shared_model=bool(t["shared_model"]), uid=t["uid"],
+        abnormally_low_percent=Decimal(t["abnormally_low_percent"]),
     )
 
 
@@ -115,6 +126,8 @@ def criterion_row(lot_id: str, c: Criterion, parent_id: str | None, position: in
         "minimum": _d(c.minimum), "normalise": c.normalise, "formula": c.formula,
         "direction": c.direction, "theme": c.theme, "unit": c.unit, "question": c.question,
         "guidance": c.guidance, "good_answer": c.good_answer,
+        "minimum_percent": _d(c.minimum_percent), "min_value": _d(c.min_value),
+        "max_value": _d(c.max_value),
     }
 
 
@@ -127,12 +140,30 @@ def criteria_rows(lot_id: str, roots: list[Criterion]) -> Iterator[Row]:
     yield from visit(roots, None)
 
 
+def lot_row(lot: Lot, position: int) -> Row:
+    return {"id": lot.id, "title": lot.title, "position": position,
+            "award_method": lot.award_method, "price_ceiling": _d(lot.price_ceiling)}
+
+
 def bidder_row(lot_id: str, b: Bidder, position: int) -> Row:
+    # Several types are kept in the one column as people read them ("SME, VCSE"), so a file
+    # written before types could overlap reads, and audits, exactly as it did.
     return {
         "lot_id": lot_id, "id": b.id, "name": b.name, "organisation_type": b.organisation_type,
         "price": _d(b.price), "anonymous_code": b.anonymous_code, "withdrawn": int(b.withdrawn),
         "withdrawn_reason": b.withdrawn_reason, "position": position,
     }
+
+
+def organisation_types(text: str) -> tuple[str, ...]:
+    """The types stored in a bidder row's `organisation_type` column ("SME, VCSE")."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def review_row(lot_id: str, r: LowBidReview) -> Row:
+    return {"lot_id": lot_id, "bidder_id": r.bidder, "price": dec_str(r.price),
+            "question": r.question, "response": r.response, "decision": r.decision,
+            "reason": r.reason, "decided_at": r.decided_at}
 
 
 def value_row(lot_id: str, bidder_id: str, criterion_id: str, value: Decimal) -> Row:
@@ -230,7 +261,7 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["scale_levels"].extend(levels)
     rows["evaluators"] = [evaluator_row(e, i) for i, e in enumerate(data.evaluators)]
     for position, lot in enumerate(data.lots):
-        rows["lots"].append({"id": lot.id, "title": lot.title, "position": position})
+        rows["lots"].append(lot_row(lot, position))
         rows["criteria"].extend(criteria_rows(lot.id, lot.criteria))
         for i, bidder in enumerate(lot.bidders):
             rows["bidders"].append(bidder_row(lot.id, bidder, i))
@@ -247,12 +278,14 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["parked"].extend(parked_row(lot.id, p) for p in lot.parked)
         rows["commitments"].extend(commitment_row(c) for c in lot.commitments)
         rows["deliveries"].extend(delivery_row(d) for d in lot.deliveries)
+        rows["low_bid_reviews"].extend(review_row(lot.id, r) for r in lot.low_bid_reviews)
     return rows
 
 
 #: The tables a lot is stored in, apart from its scores (read in full or not at all).
 LOT_TABLES = ("criteria", "bidders", "bidder_values", "assignments", "gateways",
-              "lot_conflicts", "meetings", "parked", "commitments", "deliveries")
+              "lot_conflicts", "meetings", "parked", "commitments", "deliveries",
+              "low_bid_reviews")
 #: The columns scores and agreed scores are read with, in the order `lot_of` takes them:
 #: these tables hold nearly all of a tender's rows, so they are read as plain tuples.
 SCORE_COLUMNS = ("evaluator_id", "bidder_id", "criterion_id", "score", "rationale", "status",
@@ -285,18 +318,44 @@ def head_of(rows: Mapping[str, list[Row]]) -> TenderData:
     return TenderData(tender, scales, evaluators, [])
 
 
+def _named(registry: Registry[Any], name: str, where: str) -> str:
+    """A stored name looked up in its registry: an unknown one refuses the file, naming where
+    it is, rather than scoring by some default."""
+    try:
+        return registry.check(name)
+    except UnknownName as exc:
+        raise UnknownName(f"{where}: {exc}") from None
+
+
+def check_names(criteria: list[Row], lots: list[Row]) -> None:
+    """UnknownName, naming the lot and criterion, for a formula, direction, normalisation or
+    award method outside its registry (a file from a newer version, or changed by hand)."""
+    for r in criteria:
+        _criterion(r["lot_id"], r)
+    for lot in lots:
+        _named(AWARD_METHODS, lot["award_method"], f"lot {lot['id']}")
+
+
+def _criterion(lot_id: str, r: Row) -> Criterion:
+    where = f"lot {lot_id}, criterion {r['id']}"
+    return Criterion(
+        id=r["id"], title=r["title"], kind=r["kind"], weight=parse_stored(r["weight"]),
+        scale=r["scale_id"], minimum=parse_stored(r["minimum"]),
+        normalise=_named(NORMALISATIONS, r["normalise"], where),
+        formula=_named(PRICE_FORMULAS, r["formula"], where),
+        direction=_named(DIRECTIONS, r["direction"], where), theme=r["theme"], unit=r["unit"],
+        question=r["question"], guidance=r["guidance"], good_answer=r["good_answer"],
+        minimum_percent=parse_stored(r["minimum_percent"]),
+        min_value=parse_stored(r["min_value"]), max_value=parse_stored(r["max_value"]))
+
+
 def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, ...]],
            moderated: Iterable[tuple[Any, ...]]) -> Lot:
     """One lot from its row, its `LOT_TABLES` rows (each in key order) and its score tuples
     (`SCORE_COLUMNS`, `MODERATED_COLUMNS`)."""
-    nodes = {
-        r["id"]: (r, Criterion(
-            id=r["id"], title=r["title"], kind=r["kind"], weight=parse_stored(r["weight"]),
-            scale=r["scale_id"], minimum=parse_stored(r["minimum"]), normalise=r["normalise"],
-            formula=r["formula"], direction=r["direction"], theme=r["theme"], unit=r["unit"],
-            question=r["question"], guidance=r["guidance"], good_answer=r["good_answer"]))
-        for r in sorted(rows["criteria"], key=lambda r: r["position"])
-    }
+    lot_id = lot["id"]
+    nodes = {r["id"]: (r, _criterion(lot_id, r))
+             for r in sorted(rows["criteria"], key=lambda r: r["position"])}
     roots: list[Criterion] = []
     for row, node in nodes.values():
         parent = nodes.get(row["parent_id"]) if row["parent_id"] else None
@@ -305,7 +364,8 @@ def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, 
     for v in rows["bidder_values"]:
         values[v["bidder_id"]][v["criterion_id"]] = Decimal(v["value"])
     bidders = [
-        Bidder(b["id"], b["name"], b["organisation_type"], parse_stored(b["price"]),
+        Bidder(b["id"], b["name"], organisation_types(b["organisation_type"]),
+               parse_stored(b["price"]),
                values[b["id"]], b["anonymous_code"], bool(b["withdrawn"]), b["withdrawn_reason"])
         for b in sorted(rows["bidders"], key=lambda b: b["position"])
     ]
@@ -318,13 +378,18 @@ def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, 
     score_list, agreed = scores_of(scores), agreed_of(moderated)
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
-    return Lot(lot["id"], lot["title"], roots, bidders, assignments, score_list, agreed,
+    reviews = [LowBidReview(r["bidder_id"], Decimal(r["price"]), r["question"], r["response"],
+                            r["decision"], r["reason"], r["decided_at"])
+               for r in rows["low_bid_reviews"]]
+    return Lot(lot_id, lot["title"], roots, bidders, assignments, score_list, agreed,
                gateways, [conflict_of(r) for r in rows["lot_conflicts"]],
                sorted((meeting_of(r) for r in rows["meetings"]),
                       key=lambda m: (m.started_at, m.id)),
                [parked_of(r) for r in rows["parked"]],
                [commitment_of(r) for r in rows["commitments"]],
-               [delivery_of(r) for r in rows["deliveries"]])
+               [delivery_of(r) for r in rows["deliveries"]],
+               award_method=_named(AWARD_METHODS, lot["award_method"], f"lot {lot_id}"),
+               price_ceiling=parse_stored(lot["price_ceiling"]), low_bid_reviews=reviews)
 
 
 def scores_of(rows: Iterable[tuple[Any, ...]]) -> list[Score]:

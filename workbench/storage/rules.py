@@ -18,9 +18,10 @@ from workbench.storage.schema import AFTER_AWARD, PROTECTED
 #: codes, not their titles) and the tender's scoring settings.
 PLAN_TABLES = frozenset({"criteria", "scales", "scale_levels"})
 PLAN_COLUMNS: Mapping[str, frozenset[str]] = {
-    "lots": frozenset({"id"}),
+    "lots": frozenset({"id", "award_method", "price_ceiling"}),
     "tender": frozenset({"total_points", "social_value_minimum_weight", "rounding_decimals",
-                        "rounding_mode", "rounding_stage", "shared_model"}),
+                        "rounding_mode", "rounding_stage", "shared_model",
+                        "abnormally_low_percent"}),
 }
 
 

@@ -13,7 +13,7 @@ from sqlite_utils import Database, Migrations
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -35,6 +35,7 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "parked": ("lot_id", "bidder_id", "criterion_id"),
     "commitments": ("lot_id", "bidder_id", "criterion_id"),
     "deliveries": ("lot_id", "bidder_id", "criterion_id", "period"),
+    "low_bid_reviews": ("lot_id", "bidder_id"),
 }
 #: Contract monitoring after the award (see `workbench.monitoring`): still written once the
 #: tender is locked, because delivery is reported for the life of the contract.
@@ -282,3 +283,35 @@ def m002_conflicts_name_bidders(db: Database) -> None:
     part in agreeing it because of one."""
     db.execute("ALTER TABLE lot_conflicts ADD COLUMN bidders TEXT NOT NULL DEFAULT '[]'")
     db.execute("ALTER TABLE moderated ADD COLUMN recused TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m003_scoring_methods(db: Database) -> None:
+    """Award methods, price ceilings, quality thresholds, bounds on measured figures and the
+    review of abnormally low tenders. Existing rows gain the new columns with values that keep
+    their meaning (opening the file re-audits them, see `TenderFile._migrate`)."""
+    for statement in _SCORING_METHODS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_SCORING_METHODS = """
+ALTER TABLE tender ADD COLUMN abnormally_low_percent TEXT NOT NULL DEFAULT '20';
+ALTER TABLE lots ADD COLUMN award_method TEXT NOT NULL DEFAULT 'weighted_points';
+ALTER TABLE lots ADD COLUMN price_ceiling TEXT;
+ALTER TABLE criteria ADD COLUMN minimum_percent TEXT;
+ALTER TABLE criteria ADD COLUMN min_value TEXT;
+ALTER TABLE criteria ADD COLUMN max_value TEXT;
+CREATE TABLE low_bid_reviews (
+    lot_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL,
+    price TEXT NOT NULL,
+    question TEXT NOT NULL,
+    response TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('accept', 'exclude')),
+    reason TEXT NOT NULL,
+    decided_at TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (lot_id, bidder_id),
+    FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id)
+)
+"""

@@ -39,6 +39,7 @@ from workbench.storage.records import (
     MODERATED_COLUMNS,
     SCORE_COLUMNS,
     Row,
+    check_names,
     head_of,
     lot_of,
     rows_of,
@@ -348,6 +349,8 @@ class TenderFile:
                 return data
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise StorageError(damaged(self.path.name, exc, "cannot be read")) from None
+        except UnknownName as exc:  # a formula or method this version does not know
+            raise StorageError(f"{self.path.name} cannot be read: {exc}") from None
         except (ArithmeticError, ValueError, LookupError, TypeError) as exc:
             if not self.integrity_problem and not self.verification_pending:
                 raise  # the file checked out, so this is a bug, not damage
@@ -381,6 +384,11 @@ class TenderFile:
         row is for the audit check to report.)"""
         if self.rows("tender"):
             self.tender()
+        try:  # the formulas and award methods each criterion and lot names
+            check_names(self.rows("criteria"), self.rows("lots"))
+        except UnknownName as exc:
+            raise StorageError(f"{self.path.name} cannot be opened: {exc}; it may come from a "
+                               "newer version of the workbench") from None
 
     @property
     def uid(self) -> str:

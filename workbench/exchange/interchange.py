@@ -62,6 +62,7 @@ from workbench.exchange.json_fields import (
     OPT_PERCENT,
     OPT_TEXT,
     PERCENT,
+    SAID,
     TEXT,
     TITLE,
     Choice,
@@ -340,10 +341,10 @@ PARKED = Shape((
 LOW_BID_REVIEW = Shape((
     Field("bidder", IDENT),
     Field("price", NUMBER),
-    Field("question", IDENT),
-    Field("response", IDENT),
+    Field("question", SAID),
+    Field("response", SAID),
     Field("decision", Choice(REVIEW_DECISIONS)),
-    Field("reason", IDENT),
+    Field("reason", SAID),
     Field("decided_at", TEXT, "", "if_set"),
 ), build_as(LowBidReview))
 

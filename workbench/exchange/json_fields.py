@@ -97,6 +97,16 @@ class Name(Kind):
         return value
 
 
+class Said(Kind):
+    """Free text that must say something (a question asked, a reason given)."""
+
+    def read(self, obj: JsonObject, key: str, raw: object) -> Any:
+        value = super().read(obj, key, raw)
+        if not value.strip():
+            raise obj.fail(f"'{excerpt(key)}' must not be empty")
+        return value
+
+
 def _ruled(obj: JsonObject, key: str, rule: Callable[[str, str], str], value: str) -> str:
     """`value` through one of the name rules, its refusal naming the place."""
     try:
@@ -255,7 +265,7 @@ class ListOf(Kind):
         return [shape.write(item) for item in value]
 
 
-TEXT, IDENT, OPT_TEXT = Kind(), Ident(), OptText()
+TEXT, IDENT, OPT_TEXT, SAID = Kind(), Ident(), OptText(), Said()
 NAME, TITLE = Name(), Name(required=False)
 NUMBER, OPT_NUMBER, FLAG = Number(), OptNumber(), Flag()
 #: Figures that are never negative (prices, values, money) and percentages.

@@ -51,6 +51,10 @@ class Tender:
     rounding: Rounding = field(default_factory=Rounding)
     procedure: str = ""
     status: str = "setup"
+    #: Where bidders find the full award criteria (s.50 summaries point to it).
+    criteria_published: str = ""
+    #: The main CPV code of what is bought, e.g. "85320000-8" (the award notice carries it).
+    cpv: str = ""
 
 
 @dataclass
@@ -138,6 +142,13 @@ class Bidder:
     anonymous_code: str = ""
     withdrawn: bool = False
     withdrawn_reason: str = ""
+    #: Where summaries and notices go (reg. 31(2)): postal address, email, and the unique
+    #: identifier (Companies House or charity number, or Central Digital Platform id).
+    address: str = ""
+    email: str = ""
+    identifier: str = ""
+    #: When the bid was received, as recorded (ISO date or date-time); "" when not recorded.
+    received_on: str = ""
 
 
 @dataclass
@@ -187,6 +198,8 @@ class ModeratedScore:
     agreed_by: str = ""
     agreed_at: str = ""
     attendees: list[str] = field(default_factory=list)
+    #: What the bidder reads about this score; the rationale above stays with the panel.
+    feedback: str = ""
 
 
 @dataclass
@@ -220,6 +233,15 @@ class Lot:
 
 
 @dataclass
+class AwardRecord:
+    """When the award was made known: assessment summaries sent, award notice published
+    (ISO dates; "" while not yet done)."""
+
+    summaries_sent_on: str = ""
+    award_notice_on: str = ""
+
+
+@dataclass
 class TenderData:
     """A whole tender in memory: what the file holds, in domain terms."""
 
@@ -227,6 +249,7 @@ class TenderData:
     scales: list[Scale] = field(default_factory=list)
     evaluators: list[Evaluator] = field(default_factory=list)
     lots: list[Lot] = field(default_factory=list)
+    award: AwardRecord = field(default_factory=AwardRecord)
 
     def scale(self, scale_id: str | None) -> Scale | None:
         return next((s for s in self.scales if s.id == scale_id), None)

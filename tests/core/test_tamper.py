@@ -27,7 +27,7 @@ CHANGED_COLUMN = {
     "assignments": "criterion_id", "scores": "score", "moderated": "score",
     "gateways": "rationale", "lot_conflicts": "mitigation", "packs": "checksum",
     "meetings": "chair", "parked": "note", "commitments": "committed",
-    "deliveries": "evidence",
+    "deliveries": "evidence", "award_record": "summaries_sent_on",
 }
 STAMP = "2026-11-20T10:00:00+00:00"
 
@@ -51,6 +51,7 @@ def full_tender(demo_tender: Path) -> Path:
         tf.put("deliveries", {"lot_id": "L1", "bidder_id": "B4", "criterion_id": "SV2",
                               "period": "2027-Q1", "delivered": "5", "evidence": "payroll",
                               "recorded_on": "2027-04-10"})
+        tf.put("award_record", {"id": "award", "summaries_sent_on": "2026-12-01"})
     assert all(_count(demo_tender, table) for table in PROTECTED)
     return demo_tender
 

@@ -9,6 +9,7 @@ export → import → export gives identical text.
 from __future__ import annotations
 
 import json
+from datetime import date
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from workbench.domain import (
     SCORE_STATUSES,
     TENDER_STATUSES,
     Assignment,
+    AwardRecord,
     Bidder,
     Conflict,
     Criterion,
@@ -36,7 +38,8 @@ from workbench.domain import (
     Tender,
     TenderData,
 )
-from workbench.errors import InterchangeError
+from workbench.bidders import checked_email, checked_received
+from workbench.errors import InterchangeError, ValidationError
 from workbench.model_rules import errors as model_errors
 from workbench.numbers import dec_str, to_decimal
 
@@ -128,6 +131,7 @@ def loads(text: str) -> TenderData:
         raise InterchangeError(f"file: 'format' must be \"{FORMAT}\"")
     data = TenderData(
         tender=_tender(root.value.get("tender")),
+        award=_award(root.value.get("tender")),
         scales=[_scale(v, f"scales[{i}]") for i, v in enumerate(root.items("scales"))],
         evaluators=[_evaluator(v, f"evaluators[{i}]")
                     for i, v in enumerate(root.items("evaluators"))],
@@ -155,7 +159,8 @@ def _check_unique(what: str, ids: list[str]) -> None:
 def _tender(value: object) -> Tender:
     t = _Obj(value, "tender", ("title", "reference", "authority", "currency", "estimated_value",
                                "total_points", "social_value_minimum_weight", "rounding",
-                               "procedure", "status"))
+                               "procedure", "status", "criteria_published", "cpv",
+                               "summaries_sent_on", "award_notice_on"))
     r = _Obj(t.value.get("rounding", {}), "tender.rounding", ("decimals", "mode", "stage"))
     decimals = r.number("decimals", Decimal(2))
     if decimals != decimals.to_integral_value() or not 0 <= decimals <= 6:
@@ -171,7 +176,29 @@ def _tender(value: object) -> Tender:
         rounding=Rounding(int(decimals), r.choice("mode", ROUNDING_MODES, "half_up"),
                           r.choice("stage", ROUNDING_STAGES, "final")),
         procedure=t.text("procedure", ""), status=t.choice("status", TENDER_STATUSES, "setup"),
+        criteria_published=t.text("criteria_published", ""), cpv=t.text("cpv", ""),
     )
+
+
+def _award(value: object) -> AwardRecord:
+    """The award record travels in the tender object (its dates, when summaries were sent and
+    the award notice published)."""
+    t = value if isinstance(value, dict) else {}
+    dates = []
+    for key in ("summaries_sent_on", "award_notice_on"):
+        text = t.get(key, "")
+        if not isinstance(text, str):
+            raise InterchangeError(f"tender: '{key}' must be text")
+        try:
+            dates.append(_iso_date(text))
+        except ValueError:
+            raise InterchangeError(f"tender: '{key}' must be a date such as 2026-12-01, not "
+                                   f"'{text[:30]}'") from None
+    return AwardRecord(*dates)
+
+
+def _iso_date(text: str) -> str:
+    return date.fromisoformat(text).isoformat() if text else ""
 
 
 def _scale(value: object, path: str) -> Scale:
@@ -233,7 +260,8 @@ def _lot(value: object, path: str) -> Lot:
     for i, item in enumerate(lot.items("bidders")):
         b = _Obj(item, f"{path}.bidders[{i}]", ("id", "name", "organisation_type", "price",
                                                  "values", "anonymous_code", "withdrawn",
-                                                 "withdrawn_reason"))
+                                                 "withdrawn_reason", "address", "email",
+                                                 "identifier", "received_on"))
         raw_values = b.value.get("values", {})
         if not isinstance(raw_values, dict):
             raise b.fail("'values' must be an object of criterion id to number")
@@ -245,7 +273,9 @@ def _lot(value: object, path: str) -> Lot:
             b.ident("id"), b.ident("name"),
             b.choice("organisation_type", ORGANISATION_TYPES, "SME"), b.opt_number("price"),
             {k: values.number(k) for k in raw_values}, b.text("anonymous_code", ""),
-            withdrawn, b.text("withdrawn_reason", "")))
+            withdrawn, b.text("withdrawn_reason", ""), b.text("address", ""),
+            _checked(b, checked_email, b.text("email", "")), b.text("identifier", ""),
+            _checked(b, checked_received, b.text("received_on", ""))))
     assignments = []
     for i, item in enumerate(lot.items("assignments")):
         a = _Obj(item, f"{path}.assignments[{i}]", ("evaluator", "criteria"))
@@ -263,14 +293,15 @@ def _lot(value: object, path: str) -> Lot:
     moderated = []
     for i, item in enumerate(lot.items("moderated")):
         m = _Obj(item, f"{path}.moderated[{i}]", ("bidder", "criterion", "score", "rationale",
-                                                   "agreed_by", "agreed_at", "attendees"))
+                                                   "agreed_by", "agreed_at", "attendees",
+                                                   "feedback"))
         attendees = m.items("attendees")
         if not all(isinstance(name, str) for name in attendees):
             raise m.fail("'attendees' must be a list of names")
         moderated.append(ModeratedScore(m.ident("bidder"), m.ident("criterion"),
                                         m.number("score"), m.text("rationale", ""),
                                         m.text("agreed_by", ""), m.text("agreed_at", ""),
-                                        attendees))
+                                        attendees, m.text("feedback", "")))
     gateways = []
     for i, item in enumerate(lot.items("gateways")):
         g = _Obj(item, f"{path}.gateways[{i}]", ("bidder", "criterion", "result", "rationale"))
@@ -280,6 +311,13 @@ def _lot(value: object, path: str) -> Lot:
     return Lot(lot.ident("id"), lot.text("title"),
                [_criterion(v, f"{path}.criteria", i) for i, v in enumerate(lot.items("criteria"))],
                bidders, assignments, scores, moderated, gateways)
+
+
+def _checked(obj: _Obj, check: Any, text: str) -> str:
+    try:
+        return str(check(text, "the bidder"))
+    except ValidationError as exc:
+        raise obj.fail(str(exc)) from None
 
 
 def _check_references(data: TenderData, lot: Lot) -> None:
@@ -369,7 +407,10 @@ def to_dict(data: TenderData) -> dict[str, Any]:
             "social_value_minimum_weight": _num(t.social_value_minimum_weight),
             "rounding": {"decimals": t.rounding.decimals, "mode": t.rounding.mode,
                          "stage": t.rounding.stage},
-        }, procedure=t.procedure, status=t.status if t.status != "setup" else ""),
+        }, procedure=t.procedure, status=t.status if t.status != "setup" else "",
+            criteria_published=t.criteria_published, cpv=t.cpv,
+            summaries_sent_on=data.award.summaries_sent_on,
+            award_notice_on=data.award.award_notice_on),
         "scales": [_scale_dict(s) for s in data.scales],
         "evaluators": [{"id": e.id, "name": e.name, "role": e.role, "conflict": _with(
             {"status": e.conflict.status, "declared_on": e.conflict.declared_on},
@@ -420,7 +461,8 @@ def _lot_dict(lot: Lot) -> dict[str, Any]:
                            "price": _num(b.price),
                            "values": {k: _num(v) for k, v in b.values.items()}},
                           anonymous_code=b.anonymous_code, withdrawn=b.withdrawn,
-                          withdrawn_reason=b.withdrawn_reason)
+                          withdrawn_reason=b.withdrawn_reason, address=b.address,
+                          email=b.email, identifier=b.identifier, received_on=b.received_on)
                     for b in lot.bidders],
         "assignments": [{"evaluator": a.evaluator, "criteria": list(a.criteria)}
                         for a in lot.assignments],
@@ -432,7 +474,7 @@ def _lot_dict(lot: Lot) -> dict[str, Any]:
         "moderated": [_with({"bidder": m.bidder, "criterion": m.criterion,
                              "score": _num(m.score), "rationale": m.rationale},
                             agreed_by=m.agreed_by, agreed_at=m.agreed_at,
-                            attendees=m.attendees)
+                            attendees=m.attendees, feedback=m.feedback)
                       for m in lot.moderated],
         "gateways": [{"bidder": g.bidder, "criterion": g.criterion, "result": g.result,
                       "rationale": g.rationale} for g in lot.gateways],

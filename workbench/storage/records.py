@@ -10,6 +10,7 @@ from typing import Any
 
 from workbench.domain import (
     Assignment,
+    AwardRecord,
     Bidder,
     Conflict,
     Criterion,
@@ -27,6 +28,8 @@ from workbench.domain import (
 from workbench.numbers import dec_str, parse_stored
 
 Row = dict[str, Any]
+#: The key of the award record's one row.
+AWARD_ID = "award"
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -42,8 +45,14 @@ def tender_row(tender: Tender, uid: str) -> Row:
         "social_value_minimum_weight": dec_str(tender.social_value_minimum_weight),
         "rounding_decimals": tender.rounding.decimals, "rounding_mode": tender.rounding.mode,
         "rounding_stage": tender.rounding.stage, "procedure": tender.procedure,
-        "status": tender.status,
+        "status": tender.status, "criteria_published": tender.criteria_published,
+        "cpv": tender.cpv,
     }
+
+
+def award_row(award: AwardRecord) -> Row:
+    return {"id": AWARD_ID, "summaries_sent_on": award.summaries_sent_on,
+            "award_notice_on": award.award_notice_on}
 
 
 def scale_rows(scale: Scale) -> tuple[Row, list[Row]]:
@@ -89,7 +98,8 @@ def bidder_row(lot_id: str, b: Bidder, position: int) -> Row:
     return {
         "lot_id": lot_id, "id": b.id, "name": b.name, "organisation_type": b.organisation_type,
         "price": _d(b.price), "anonymous_code": b.anonymous_code, "withdrawn": int(b.withdrawn),
-        "withdrawn_reason": b.withdrawn_reason, "position": position,
+        "withdrawn_reason": b.withdrawn_reason, "position": position, "address": b.address,
+        "email": b.email, "identifier": b.identifier, "received_on": b.received_on,
     }
 
 
@@ -111,6 +121,7 @@ def moderated_row(lot_id: str, m: ModeratedScore) -> Row:
         "lot_id": lot_id, "bidder_id": m.bidder, "criterion_id": m.criterion,
         "score": dec_str(m.score), "rationale": m.rationale, "agreed_by": m.agreed_by,
         "agreed_at": m.agreed_at, "attendees": json.dumps(m.attendees, ensure_ascii=False),
+        "feedback": m.feedback,
     }
 
 
@@ -128,6 +139,8 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
     """Every row a whole tender is stored as, by table, in insertion order (parents first)."""
     rows: dict[str, list[Row]] = defaultdict(list)
     rows["tender"].append(tender_row(data.tender, uid))
+    if data.award != AwardRecord():
+        rows["award_record"].append(award_row(data.award))
     for scale in data.scales:
         head, levels = scale_rows(scale)
         rows["scales"].append(head)
@@ -159,6 +172,7 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
         social_value_minimum_weight=Decimal(t["social_value_minimum_weight"]),
         rounding=Rounding(t["rounding_decimals"], t["rounding_mode"], t["rounding_stage"]),
         procedure=t["procedure"], status=t["status"],
+        criteria_published=t["criteria_published"], cpv=t["cpv"],
     )
     levels: dict[str, list[Row]] = defaultdict(list)
     for row in rows["scale_levels"]:
@@ -185,7 +199,10 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
             by_lot[row["lot_id"]][table].append(row)
     lots = [_lot(lot["id"], lot["title"], by_lot[lot["id"]])
             for lot in sorted(rows["lots"], key=lambda lot: lot["position"])]
-    return TenderData(tender, scales, evaluators, lots)
+    award = AwardRecord(*(rows["award_record"][0][c] for c in ("summaries_sent_on",
+                                                               "award_notice_on"))) \
+        if rows.get("award_record") else AwardRecord()
+    return TenderData(tender, scales, evaluators, lots, award)
 
 
 def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
@@ -206,7 +223,8 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
         values[v["bidder_id"]][v["criterion_id"]] = Decimal(v["value"])
     bidders = [
         Bidder(b["id"], b["name"], b["organisation_type"], parse_stored(b["price"]),
-               values[b["id"]], b["anonymous_code"], bool(b["withdrawn"]), b["withdrawn_reason"])
+               values[b["id"]], b["anonymous_code"], bool(b["withdrawn"]), b["withdrawn_reason"],
+               b["address"], b["email"], b["identifier"], b["received_on"])
         for b in sorted(rows["bidders"], key=lambda b: b["position"])
     ]
     assigned: dict[str, list[str]] = defaultdict(list)
@@ -219,7 +237,8 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
                     s["rationale"], s["status"]) for s in rows["scores"]]
     moderated = [ModeratedScore(m["bidder_id"], m["criterion_id"], Decimal(m["score"]),
                                 m["rationale"], m["agreed_by"], m["agreed_at"],
-                                json.loads(m["attendees"])) for m in rows["moderated"]]
+                                json.loads(m["attendees"]), m["feedback"])
+                 for m in rows["moderated"]]
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
     return Lot(lot_id, title, roots, bidders, assignments, scores, moderated, gateways)

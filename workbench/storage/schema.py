@@ -7,12 +7,14 @@ re-audit them (see `workbench.storage.audit.reaudit_table`), or `check` will rep
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlite_utils import Database, Migrations
 
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -34,10 +36,13 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "parked": ("lot_id", "bidder_id", "criterion_id"),
     "commitments": ("lot_id", "bidder_id", "criterion_id"),
     "deliveries": ("lot_id", "bidder_id", "criterion_id", "period"),
+    "award_record": ("id",),
 }
-#: Contract monitoring after the award (see `workbench.monitoring`): still written once the
-#: tender is locked, because delivery is reported for the life of the contract.
-AFTER_AWARD = ("commitments", "deliveries")
+#: Contract monitoring after the award (see `workbench.monitoring`) and the award record (when
+#: summaries went out and the award notice was published): still written once the tender is
+#: locked, because delivery is reported for the life of the contract and the award is made
+#: known after the decision is locked.
+AFTER_AWARD = ("commitments", "deliveries", "award_record")
 
 #: Keys of the `meta` table (file bookkeeping, not audited): "kind" is "tender" for a lead's
 #: file and "pack" for one evaluator's scoring pack; a pack also records "pack_id",
@@ -273,3 +278,26 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END
 """
+
+
+@migrations()
+def m002_bidder_outputs(db: Database) -> None:
+    """Bidder feedback beside each moderated rationale, bidder contact details and received
+    date, where the criteria were published and the CPV code, and the award record."""
+    from workbench.storage.audit import reaudit_table
+
+    for table, column in (("moderated", "feedback"), ("bidders", "address"),
+                          ("bidders", "email"), ("bidders", "identifier"),
+                          ("bidders", "received_on"), ("tender", "criteria_published"),
+                          ("tender", "cpv")):
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{column}] TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE TABLE award_record (id TEXT PRIMARY KEY, "
+               "summaries_sent_on TEXT NOT NULL DEFAULT '', "
+               "award_notice_on TEXT NOT NULL DEFAULT '')")
+    # The new columns change every existing row's content: record it, or `check` would
+    # report those rows as changed outside the workbench.
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    for table in ("tender", "bidders", "moderated"):
+        if db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]:
+            reaudit_table(db, table, at=at, user="workbench",
+                          action="Upgrade file: bidder feedback and contact details")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
@@ -20,6 +22,30 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def _every_ocds_export_validates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every OCDS release package any test makes is checked against the real OCDS 1.1.5 schema
+    with its declared extensions (tests/ocds_schema.py); skipped where those are absent."""
+    from tests import ocds_schema
+    from workbench.exchange import ocds
+
+    root = ocds_schema.reference()
+    made: list[dict[str, Any]] = []
+    original = ocds.release_package
+
+    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        package = original(*args, **kwargs)
+        made.append(package)
+        return package
+
+    if root is not None:
+        monkeypatch.setattr(ocds, "release_package", recording)
+    yield
+    for package in made:
+        assert root is not None
+        assert ocds_schema.problems(package, root) == []
 
 
 @pytest.fixture

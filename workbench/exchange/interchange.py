@@ -9,11 +9,12 @@ export → import → export gives identical text.
 from __future__ import annotations
 
 import json
-from datetime import date
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from workbench.bidders import checked_email, checked_received
 from workbench.domain import (
     CONFLICT_STATUSES,
     GATEWAY_RESULTS,
@@ -38,7 +39,6 @@ from workbench.domain import (
     Tender,
     TenderData,
 )
-from workbench.bidders import checked_email, checked_received
 from workbench.errors import InterchangeError, ValidationError
 from workbench.model_rules import errors as model_errors
 from workbench.numbers import dec_str, to_decimal

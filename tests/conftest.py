@@ -29,6 +29,7 @@ def _every_ocds_export_validates(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     """Every OCDS release package any test makes is checked against the real OCDS 1.1.5 schema
     with its declared extensions (tests/ocds_schema.py); skipped where those are absent."""
     from tests import ocds_schema
+
     from workbench.exchange import ocds
 
     root = ocds_schema.reference()

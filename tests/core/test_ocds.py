@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tests import ocds_schema
+
 from workbench.cli import main
 from workbench.domain import AwardRecord, TenderData
 from workbench.exchange import ocds

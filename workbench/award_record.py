@@ -56,7 +56,7 @@ def dates(record: AwardRecord) -> list[tuple[str, str]]:
         ("Assessment summaries sent", _long_text(record.summaries_sent_on)),
         ("Award notice published", _long_text(record.award_notice_on)),
         ("Standstill period ends", f"at midnight at the end of {end}" if end.startswith(
-            tuple("0123456789")) else end or "not known until the award notice date is set"),
+            tuple("0123456789")) else end or "once the award notice date is set"),
     ]
 
 

@@ -119,7 +119,7 @@ class FeedbackBox(QFrame):
         if self._item is None or self._data is None or self._lot is None:
             self.warnings.setVisible(False)
             return
-        found = check(typed, self._data, self._lot, self._item.bidder)
+        found = check(typed, self._data, self._lot, self._item.key[0])
         missing = self._item.agreed is not None and not typed.strip()
         lines = [f"⚠ This {w}" for w in found]
         if missing:

@@ -301,7 +301,7 @@ def _lot(value: object, path: str) -> Lot:
         moderated.append(ModeratedScore(m.ident("bidder"), m.ident("criterion"),
                                         m.number("score"), m.text("rationale", ""),
                                         m.text("agreed_by", ""), m.text("agreed_at", ""),
-                                        attendees, m.text("feedback", "")))
+                                        attendees, feedback=m.text("feedback", "")))
     gateways = []
     for i, item in enumerate(lot.items("gateways")):
         g = _Obj(item, f"{path}.gateways[{i}]", ("bidder", "criterion", "result", "rationale"))

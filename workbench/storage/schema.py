@@ -1,20 +1,19 @@
 """The tender file's schema: tables, their keys, and the migrations that build them.
 
 Decimals are stored as TEXT (exact); every domain table has a natural key so that each row
-can be named in the audit trail. A migration that changes the content of protected rows must
-re-audit them (see `workbench.storage.audit.reaudit_table`), or `check` will report them.
+can be named in the audit trail. A migration may change protected tables freely (add a column,
+fix data): opening the file re-audits every row the upgrade changed, in the same transaction,
+as "Upgrade file format to vN" (`TenderFile._migrate`), so the upgraded file still verifies.
 """
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from sqlite_utils import Database, Migrations
 
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -281,11 +280,17 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 
 
 @migrations()
-def m002_bidder_outputs(db: Database) -> None:
+def m002_conflicts_name_bidders(db: Database) -> None:
+    """A declared conflict names the bidders it concerns; an agreed score records who took no
+    part in agreeing it because of one."""
+    db.execute("ALTER TABLE lot_conflicts ADD COLUMN bidders TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE moderated ADD COLUMN recused TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m003_bidder_outputs(db: Database) -> None:
     """Bidder feedback beside each moderated rationale, bidder contact details and received
     date, where the criteria were published and the CPV code, and the award record."""
-    from workbench.storage.audit import reaudit_table
-
     for table, column in (("moderated", "feedback"), ("bidders", "address"),
                           ("bidders", "email"), ("bidders", "identifier"),
                           ("bidders", "received_on"), ("tender", "criteria_published"),
@@ -294,10 +299,3 @@ def m002_bidder_outputs(db: Database) -> None:
     db.execute("CREATE TABLE award_record (id TEXT PRIMARY KEY, "
                "summaries_sent_on TEXT NOT NULL DEFAULT '', "
                "award_notice_on TEXT NOT NULL DEFAULT '')")
-    # The new columns change every existing row's content: record it, or `check` would
-    # report those rows as changed outside the workbench.
-    at = datetime.now(UTC).isoformat(timespec="seconds")
-    for table in ("tender", "bidders", "moderated"):
-        if db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]:
-            reaudit_table(db, table, at=at, user="workbench",
-                          action="Upgrade file: bidder feedback and contact details")

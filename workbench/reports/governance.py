@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from workbench.award_record import dates
-from workbench.domain import Conflict, Lot
+from workbench.domain import Lot, LotConflict
 from workbench.reports.common import (
     BOLD_LOOK,
     CELL_LOOK,
@@ -50,14 +50,14 @@ def panel_section(facts: Facts, number: int) -> list[Flowable]:
     return out
 
 
-def _declaration(found: Conflict | None) -> Flowable | str:
+def _declaration(found: LotConflict | None) -> Flowable | str:
     if found is None:
         return rich("<b>Not declared</b>", "warn")
     when = f" ({day(found.declared_on)})" if found.declared_on else ""
     return ("No conflict" if found.status == "none" else "Conflict declared") + when
 
 
-def _detail(found: Conflict | None, lot: Lot) -> Flowable | str:
+def _detail(found: LotConflict | None, lot: Lot) -> Flowable | str:
     if found is None or found.status == "none":
         return "—"
     names = [b.name if (b := lot.bidder(bid)) else bid for bid in found.bidders]

@@ -88,7 +88,7 @@ class ExportView(View):
         side.setWidgetResizable(True)
         side.setFrameShape(QFrame.Shape.NoFrame)
         side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side.setFixedWidth(390)
+        side.setFixedWidth(380)
         row.addWidget(side, 0)
         row.addLayout(self._preview(), 1)
 
@@ -97,7 +97,6 @@ class ExportView(View):
     def _choices(self) -> QFrame:
         card = QFrame()
         card.setObjectName("card")
-        card.setFixedWidth(370)
         # The app's style paints stacked pages grey; inside this white card they stay white.
         card.setStyleSheet("QStackedWidget > QWidget { background: transparent; }"
                            "QListWidget::item { padding: 5px 4px; }")

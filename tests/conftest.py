@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication
 import jsonschema
 import pytest
 
-from workbench import monitoring, tender_lock
+from workbench import award_record, monitoring, tender_lock
 from workbench.demo import create_demo
 from workbench.domain import TenderData
 from workbench.exchange import interchange
@@ -134,8 +134,8 @@ def _moderate_everything(tf: TenderFile) -> None:
 @pytest.fixture
 def finished_demo(tmp_path: Path) -> Iterator[Path]:
     """The demo taken on as its users would: panel rules and the flag rule changed, a conflict
-    declared, every item moderated, the award recommended, commitments seeded from the winning
-    bids and two quarters of deliveries entered (closed; open it yourself)."""
+    declared, every item moderated, the award recommended (its notice dated), commitments seeded
+    from the winning bids and two quarters of deliveries entered (closed; open it yourself)."""
     path = tmp_path / "finished.tender"
     with create_demo(path, user="tester") as tf:
         roster.update_panel_settings(tf, min_evaluators=3, rationale_min_length=25)
@@ -144,6 +144,7 @@ def finished_demo(tmp_path: Path) -> Iterator[Path]:
                                 "partner of one bidder", "Chair reviews E2's marks", "2026-11-03")
         _moderate_everything(tf)
         tender_lock.recommend_award(tf)
+        award_record.set_award_notice(tf, "2026-12-03")
         for lot in tf.load().lots:
             supplier = monitoring.monitor_lot(tf, lot.id).supplier
             assert supplier is not None

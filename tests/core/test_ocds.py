@@ -16,7 +16,8 @@ from tests import ocds_schema
 from workbench.cli import main
 from workbench.domain import AwardRecord, TenderData
 from workbench.exchange import ocds
-from workbench.reports.facts import from_data
+from workbench.reports.facts import from_data, from_file
+from workbench.storage import TenderFile
 
 reference = ocds_schema.reference()
 needs_reference = pytest.mark.skipif(reference is None, reason=ocds_schema.MISSING)
@@ -185,3 +186,17 @@ def test_command_line_flag_publishes_every_bid(demo_tender: Path, tmp_path: Path
     assert main(["export-ocds", str(demo_tender), "-o", str(out)]) == 0
     bids = json.loads(out.read_text(encoding="utf-8"))["releases"][0]["bids"]["details"]
     assert not any("value" in b for b in bids)  # still in moderation: no award yet
+
+
+@needs_reference
+def test_the_finished_demo_awards_every_lot_and_validates(finished_demo: Path) -> None:
+    assert reference is not None
+    with TenderFile.open(finished_demo, read_only=True) as tf:
+        facts = from_file(tf)
+    made = ocds.release_package(facts)
+    assert ocds_schema.problems(made, reference) == []
+    release = made["releases"][0]
+    assert [a["relatedLots"] for a in release["awards"]] == [["L1"], ["L2"]]
+    assert release["tender"]["status"] == "complete"
+    assert all(a["standstillPeriod"]["endDate"] == "2026-12-14T23:59:59Z"
+               for a in release["awards"])

@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication
 import jsonschema
 import pytest
 
-from workbench import monitoring, tender_lock
+from workbench import award_record, monitoring, tender_lock
 from workbench.demo import create_demo
 from workbench.domain import TenderData
 from workbench.exchange import interchange
@@ -51,6 +51,31 @@ def _exports_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def _every_ocds_export_validates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every OCDS release package any test makes is checked against the real OCDS 1.1.5 schema
+    with its declared extensions (tests/ocds_schema.py); skipped where those are absent."""
+    from tests import ocds_schema
+
+    from workbench.exchange import ocds
+
+    root = ocds_schema.reference()
+    made: list[dict[str, Any]] = []
+    original = ocds.release_package
+
+    def recording(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        package = original(*args, **kwargs)
+        made.append(package)
+        return package
+
+    if root is not None:
+        monkeypatch.setattr(ocds, "release_package", recording)
+    yield
+    for package in made:
+        assert root is not None
+        assert ocds_schema.problems(package, root) == []
 
 
 @pytest.fixture
@@ -109,8 +134,8 @@ def _moderate_everything(tf: TenderFile) -> None:
 @pytest.fixture
 def finished_demo(tmp_path: Path) -> Iterator[Path]:
     """The demo taken on as its users would: panel rules and the flag rule changed, a conflict
-    declared, every item moderated, the award recommended, commitments seeded from the winning
-    bids and two quarters of deliveries entered (closed; open it yourself)."""
+    declared, every item moderated, the award recommended (its notice dated), commitments seeded
+    from the winning bids and two quarters of deliveries entered (closed; open it yourself)."""
     path = tmp_path / "finished.tender"
     with create_demo(path, user="tester") as tf:
         roster.update_panel_settings(tf, min_evaluators=3, rationale_min_length=25)
@@ -119,6 +144,7 @@ def finished_demo(tmp_path: Path) -> Iterator[Path]:
                                 "partner of one bidder", "Chair reviews E2's marks", "2026-11-03")
         _moderate_everything(tf)
         tender_lock.recommend_award(tf)
+        award_record.set_award_notice(tf, "2026-12-03")
         for lot in tf.load().lots:
             supplier = monitoring.monitor_lot(tf, lot.id).supplier
             assert supplier is not None

@@ -12,6 +12,8 @@ gateway result without a rationale, say).
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from decimal import Decimal
 
 from workbench.domain import (
@@ -38,7 +40,8 @@ from workbench.storage.records import (
 from workbench.storage.tenderfile import now
 
 #: Fields a user edits as text or a choice (`update_bidder`).
-EDITABLE = ("name", "organisation_type", "anonymous_code")
+EDITABLE = ("name", "organisation_type", "anonymous_code", "address", "email", "identifier",
+            "received_on")
 #: What people type around an amount: "£684,000" is 684000.
 
 
@@ -76,7 +79,8 @@ def add_bidder(tf: TenderFile, lot_id: str, name: str, organisation_type: str = 
 
 
 def update_bidder(tf: TenderFile, lot_id: str, bidder_id: str, **changes: str) -> None:
-    """Change a bidder's name, organisation type or anonymous code."""
+    """Change a bidder's name, organisation type, anonymous code, contact details or the date
+    its bid was received."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise ValidationError(f"a bidder has no field '{unknown[0]}'")
@@ -242,7 +246,8 @@ def _lot(tf: TenderFile, lot_id: str) -> Lot:
     mine = "lot_id = ?"
     bidders = [Bidder(r["id"], r["name"], organisation_types(r["organisation_type"]),
                       parse_stored(r["price"]), {}, r["anonymous_code"], bool(r["withdrawn"]),
-                      r["withdrawn_reason"])
+                      r["withdrawn_reason"], r["address"], r["email"], r["identifier"],
+                      r["received_on"])
                for r in sorted(tf.rows("bidders", mine, [lot_id]), key=lambda r: r["position"])]
     criteria = [Criterion(r["id"], r["title"], r["kind"], unit=r["unit"],
                           min_value=parse_stored(r["min_value"]),
@@ -294,6 +299,34 @@ def _apply(lot: Lot, bidder: Bidder, changes: dict[str, str]) -> None:
             raise ValidationError(f"the anonymous code {code} is already used by {clash.id} in "
                                   f"lot {lot.id}; blind scoring needs one code per bidder")
         bidder.anonymous_code = code
+    for key in ("address", "identifier"):
+        if key in changes:
+            setattr(bidder, key, " ".join(changes[key].split()) if key == "identifier"
+                    else changes[key].strip())
+    if "email" in changes:
+        bidder.email = checked_email(changes["email"], who)
+    if "received_on" in changes:
+        bidder.received_on = checked_received(changes["received_on"], who)
+
+
+def checked_email(text: str, who: str) -> str:
+    """An email address as typed, trimmed; "" clears it. Only its shape is checked."""
+    email = text.strip()
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise ValidationError(f"email of {who}: '{email[:40]}' is not an email address")
+    return email
+
+
+def checked_received(text: str, who: str) -> str:
+    """When a bid was received: an ISO date (2026-10-30) or date and time; "" clears it."""
+    value = text.strip()
+    if value:
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(f"received date of {who}: '{value[:30]}' is not a date such "
+                                  "as 2026-10-30 or 2026-10-30T11:45") from None
+    return value
 
 
 def check_types(text: str, who: str) -> tuple[str, ...]:

@@ -251,8 +251,10 @@ def cmd_pack(args: argparse.Namespace) -> int:
 def cmd_summaries(args: argparse.Namespace) -> int:
     from workbench.reports.summaries import write_summaries
 
-    written = write_summaries(_facts(args.tender), args.output)
-    print(f"wrote {len(written)} assessment summaries to {args.output}")
+    written = write_summaries(_facts(args.tender), args.output, drafts=args.drafts)
+    kind = "draft assessment summaries and notices" if args.drafts else \
+        "assessment summaries and notices"
+    print(f"wrote {len(written)} {kind} to {args.output}")
     return 0
 
 
@@ -267,7 +269,8 @@ def cmd_export_xlsx(args: argparse.Namespace) -> int:
 def cmd_export_ocds(args: argparse.Namespace) -> int:
     from workbench.exchange.ocds import write_ocds
 
-    write_ocds(_facts(args.tender), args.output, args.prefix)
+    write_ocds(_facts(args.tender), args.output, args.prefix,
+               include_all_bids=args.include_all_bids)
     print(f"wrote the OCDS release package to {args.output}")
     return 0
 
@@ -345,6 +348,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("summaries", cmd_summaries, "write one assessment summary PDF per bidder")
     p.add_argument("tender")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the PDFs")
+    p.add_argument("--drafts", action="store_true",
+                   help="write them even if feedback or final results are missing (each "
+                        "unready one says DRAFT on every page)")
     p = command("export-xlsx", cmd_export_xlsx, "write the results to an Excel workbook")
     p.add_argument("tender")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
@@ -353,6 +359,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT.json")
     p.add_argument("--prefix", default="ocds-local",
                    help="the OCID prefix registered by the publisher (default: ocds-local)")
+    p.add_argument("--include-all-bids", action="store_true",
+                   help="publish every bid's price, not only the awarded one's (losing "
+                        "bidders' prices are commercially sensitive: off by default)")
     p = command("monitoring", cmd_monitoring,
                 "write the social value monitoring report (PDF): commitments and delivery")
     p.add_argument("tender")

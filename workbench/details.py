@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,8 @@ from workbench.storage import TenderFile
 #: Details a user edits on the Overview, with the rule each must meet.
 EDITABLE = ("title", "reference", "authority", "currency", "estimated_value", "total_points",
             "social_value_minimum_weight", "rounding_decimals", "rounding_mode",
-            "rounding_stage", "procedure", "abnormally_low_percent")
+            "rounding_stage", "procedure", "abnormally_low_percent",
+            "criteria_published", "cpv")
 #: Details that change how results are computed, frozen once the plan is sealed.
 SEALED_FIELDS = ("total_points", "rounding_decimals", "rounding_mode", "rounding_stage",
                  "social_value_minimum_weight", "abnormally_low_percent")
@@ -39,6 +41,7 @@ def details_of(t: Tender) -> dict[str, Any]:
         "rounding_decimals": t.rounding.decimals, "rounding_mode": t.rounding.mode,
         "rounding_stage": t.rounding.stage, "procedure": t.procedure,
         "abnormally_low_percent": dec_str(t.abnormally_low_percent),
+        "criteria_published": t.criteria_published, "cpv": t.cpv,
     }
 
 
@@ -70,7 +73,10 @@ def _clean(field: str, value: Any) -> Any:
         raise ValidationError(f"{field} must be text")
     if field == "title" and not value.strip():
         raise ValidationError("the tender needs a title")
-    return value
+    if field == "cpv" and value.strip() and not re.fullmatch(r"\d{8}(-\d)?", value.strip()):
+        raise ValidationError(f"CPV code: '{value.strip()[:20]}' is not a code such as "
+                              "85320000-8 (eight digits and a check digit)")
+    return value.strip() if field == "cpv" else value
 
 
 def update_details(tf: TenderFile, **changes: Any) -> None:

@@ -114,6 +114,10 @@ class Tender:
     panel: PanelRules = field(default_factory=PanelRules)
     moderation: ModerationRules = field(default_factory=ModerationRules)
     shared_model: bool = False
+    #: Where bidders find the full award criteria (s.50 summaries point to it).
+    criteria_published: str = ""
+    #: The main CPV code of what is bought, e.g. "85320000-8" (the award notice carries it).
+    cpv: str = ""
     uid: str = field(default="", compare=False)
     #: A bid more than this percentage below the mean of the other bids is abnormally low.
     abnormally_low_percent: Decimal = Decimal(20)
@@ -222,6 +226,13 @@ class Bidder:
     anonymous_code: str = ""
     withdrawn: bool = False
     withdrawn_reason: str = ""
+    #: Where summaries and notices go (reg. 31(2)): postal address, email, and the unique
+    #: identifier (Companies House or charity number, or Central Digital Platform id).
+    address: str = ""
+    email: str = ""
+    identifier: str = ""
+    #: When the bid was received, as recorded (ISO date or date-time); "" when not recorded.
+    received_on: str = ""
 
     @property
     def organisation_type(self) -> str:
@@ -283,6 +294,8 @@ class ModeratedScore:
     attendees: list[str] = field(default_factory=list)
     #: Evaluators (ids) who took no part in agreeing it because of a declared conflict.
     recused: list[str] = field(default_factory=list)
+    #: What the bidder reads about this score; the rationale above stays with the panel.
+    feedback: str = ""
 
 
 @dataclass
@@ -432,6 +445,15 @@ class Lot:
 
 
 @dataclass
+class AwardRecord:
+    """When the award was made known: assessment summaries sent, award notice published
+    (ISO dates; "" while not yet done)."""
+
+    summaries_sent_on: str = ""
+    award_notice_on: str = ""
+
+
+@dataclass
 class TenderData:
     """A whole tender in memory: what the file holds, in domain terms."""
 
@@ -439,6 +461,7 @@ class TenderData:
     scales: list[Scale] = field(default_factory=list)
     evaluators: list[Evaluator] = field(default_factory=list)
     lots: list[Lot] = field(default_factory=list)
+    award: AwardRecord = field(default_factory=AwardRecord)
 
     def scale(self, scale_id: str | None) -> Scale | None:
         return next((s for s in self.scales if s.id == scale_id), None)

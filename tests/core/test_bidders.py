@@ -207,3 +207,17 @@ def test_next_code_skips_taken_codes(small_data) -> None:
     assert bidders.next_bidder_id(lot) == "B2"
     lot.bidders[0].id = "B2"
     assert bidders.next_bidder_id(lot) == "B3"
+
+
+def test_contact_details_and_received_date_are_checked_and_kept(tf: TenderFile) -> None:
+    bidders.update_bidder(tf, "L1", "B2", address=" 1 High St, Leeds, LS1 1AA ",
+                          email="bids@example.org", identifier="GB-COH  01234567",
+                          received_on="2026-10-30T11:45")
+    b = tf.load().lots[0].bidders[1]
+    assert (b.address, b.email, b.identifier, b.received_on) == (
+        "1 High St, Leeds, LS1 1AA", "bids@example.org", "GB-COH 01234567", "2026-10-30T11:45")
+    with pytest.raises(ValidationError, match="'not an address' is not an email address"):
+        bidders.update_bidder(tf, "L1", "B2", email="not an address")
+    with pytest.raises(ValidationError, match="'30/10/2026' is not a date"):
+        bidders.update_bidder(tf, "L1", "B2", received_on="30/10/2026")
+    assert tf.load().lots[0].bidders[1].email == "bids@example.org"

@@ -1,5 +1,5 @@
-"""The results workbook and the OCDS release package: the engine's figures, formatted for
-reading, user text never a formula, and the release package fields OCDS 1.1 requires."""
+"""The results workbook: the engine's figures, formatted for reading, user text never a
+formula. (The OCDS release package: test_ocds.py.)"""
 
 from __future__ import annotations
 
@@ -13,12 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from workbench.cli import main
-from workbench.details import set_status
 from workbench.domain import TenderData
-from workbench.exchange.ocds import release_package
 from workbench.exchange.results_xlsx import write_results_xlsx
-from workbench.reports.facts import from_data, from_file
-from workbench.storage import TenderFile
+from workbench.reports.facts import from_data
 
 HOSTILE = {"B1": "=SUM(A1)", "B2": "<b>Care</b> & Co", "B3": "Ünïcødé — Ltd",
            "B4": "+44 20 7946 0000", "B5": "@risk -1"}
@@ -85,56 +82,3 @@ def test_unwritable_workbook_is_a_one_line_error(demo_tender: Path, tmp_path: Pa
     assert main(["export-xlsx", str(demo_tender), "-o", str(tmp_path / "no" / "r.xlsx")]) == 1
     assert capsys.readouterr().err.strip() == (
         "workbench-cli: cannot write r.xlsx: No such file or directory")
-
-
-def test_ocds_release_package_has_the_required_fields(demo_tender: Path, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "ocds.json"
-    assert main(["export-ocds", str(demo_tender), "-o", str(out), "--prefix",
-                 "ocds-abc123"]) == 0
-    package = json.loads(out.read_text(encoding="utf-8"))
-    for key in ("uri", "publishedDate", "publisher", "releases", "version"):
-        assert key in package
-    assert package["version"] == "1.1" and package["publisher"]["name"]
-    assert all(url.endswith("extension.json") for url in package["extensions"])
-    (release,) = package["releases"]
-    for key in ("ocid", "id", "date", "tag", "initiationType"):
-        assert release[key]
-    assert release["ocid"] == "ocds-abc123-NBC-2026-0147"
-    assert release["tag"] == ["tender"] and "awards" not in release  # still in moderation
-    expected = results(demo_tender, capsys)["lots"]
-    lots = release["tender"]["lots"]
-    assert [lot["id"] for lot in lots] == ["L1", "L2"]
-    for lot in lots:
-        weights = [n["number"] for c in lot["awardCriteria"]["criteria"] for n in c["numbers"]]
-        assert sum(Decimal(str(w)) for w in weights) == 100
-    bids = release["bids"]["details"]
-    assert len(bids) == sum(len(lot["bidders"]) for lot in expected)
-    for lot in expected:
-        for b in lot["bidders"]:
-            bid = next(x for x in bids if x["id"] == f"{lot['id']}-{b['id']}")
-            assert bid["relatedLots"] == [lot["id"]]
-            assert bid["tenderers"][0]["name"] == b["name"]
-            assert bid["status"] == ("disqualified" if b["excluded"] else "valid")
-            assert bid.get("rank") == b["rank"] and bid["hasRank"] == (b["rank"] is not None)
-    tenderers = {p["name"] for p in release["parties"] if "tenderer" in p["roles"]}
-    assert release["tender"]["numberOfTenderers"] == len(tenderers) == 8  # two bid twice
-
-
-def test_ocds_award_only_once_recommended_and_only_for_final_lots(
-        demo_tender: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with TenderFile.open(demo_tender) as tf:
-        set_status(tf, "award_recommended")
-        facts = from_file(tf)
-    release = release_package(facts)["releases"][0]
-    assert release["tag"] == ["tender", "award"]
-    (award,) = release["awards"]  # lot 2 is still provisional: no award for it
-    winner = results(demo_tender, capsys)["lots"][0]["bidders"][0]
-    assert award["relatedLots"] == ["L1"] and award["status"] == "pending"
-    assert award["relatedBids"] == [f"L1-{winner['id']}"]
-    assert award["suppliers"][0]["name"] == winner["name"]
-    supplier = next(p for p in release["parties"] if p["id"] == award["suppliers"][0]["id"])
-    assert supplier["roles"] == ["tenderer", "supplier"]
-    assert "details" not in supplier  # a VCSE: the OCDS size scale has no code for it
-    sme = next(p for p in release["parties"] if p["name"] == "Hartley & Moss Community Health Ltd")
-    assert sme["details"] == {"scale": "sme"}

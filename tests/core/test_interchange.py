@@ -74,3 +74,28 @@ def test_cli_errors_are_one_line_without_traceback(tmp_path: Path, capsys) -> No
     with pytest.raises(SystemExit) as usage:
         main(["no-such-command"])
     assert usage.value.code == 2
+
+
+def test_bidder_outputs_round_trip_and_bad_values_name_the_place(small_json: str) -> None:
+    doc = json.loads(small_json)
+    doc["tender"].update(criteria_published="ITT Part 3", cpv="85320000-8")
+    doc["award"] = {"summaries_sent_on": "2026-12-01", "award_notice_on": "2026-12-03"}
+    bidder = doc["lots"][0]["bidders"][0]
+    bidder.update(address="1 High St, Leeds, LS1 1AA", email="bids@example.org",
+                  identifier="GB-COH 01234567", received_on="2026-10-30T11:45:00Z")
+    text = json.dumps(doc)
+    data = interchange.loads(text)
+    assert data.award.award_notice_on == "2026-12-03" and data.tender.cpv == "85320000-8"
+    assert data.lots[0].bidders[0].received_on == "2026-10-30T11:45:00Z"
+    again = interchange.dumps(data)
+    assert interchange.dumps(interchange.loads(again)) == again
+    for where, key, bad, message in (
+            (bidder, "email", "nope", "'nope' is not an email address"),
+            (bidder, "received_on", "30/10/2026", "'30/10/2026' is not a date"),
+            (doc["tender"], "cpv", "8532", "'cpv' must be a CPV code"),
+            (doc["award"], "award_notice_on", "3 Dec", "'3 Dec' is not a date")):
+        saved = where[key]
+        where[key] = bad
+        with pytest.raises(InterchangeError, match=message):
+            interchange.loads(json.dumps(doc))
+        where[key] = saved

@@ -132,3 +132,4 @@ def test_unchanged_put_adds_no_audit_row(small_tender: Path) -> None:
         with tf.action("No-op"):
             tf.update("tender", {"id": 1}, title=tf.load().tender.title)
         assert tf.db.execute("SELECT count(*) FROM audit").fetchone()[0] == count
+

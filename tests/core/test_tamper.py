@@ -29,6 +29,7 @@ CHANGED_COLUMN = {
     "gateways": "rationale", "lot_conflicts": "mitigation", "packs": "checksum",
     "meetings": "chair", "parked": "note", "commitments": "committed",
     "deliveries": "evidence", "low_bid_reviews": "reason",
+    "award_record": "summaries_sent_on",
 }
 STAMP = "2026-11-20T10:00:00+00:00"
 
@@ -55,6 +56,7 @@ def full_tender(demo_tender: Path) -> Path:
         tf.put("low_bid_reviews", {"lot_id": "L1", "bidder_id": "B4", "price": "1",
                                    "question": "how?", "response": "thus",
                                    "decision": "accept", "reason": "evidence seen"})
+        tf.put("award_record", {"id": "award", "summaries_sent_on": "2026-12-01"})
     assert all(_count(demo_tender, table) for table in PROTECTED)
     return demo_tender
 

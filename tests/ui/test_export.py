@@ -61,19 +61,66 @@ def test_summary_for_the_chosen_bidder(view: ExportView, qtbot) -> None:
     view.bidder.setFocus()
     view.bidder.setCurrentIndex(view.bidder.findText("Greenway Hubs Ltd"))
     qtbot.mouseClick(view.make_summary, Qt.MouseButton.LeftButton)
-    assert view.preview_label.text().startswith(
-        "Assessment summary: Greenway Hubs Ltd, Lot 2: Community wellbeing hubs")
-    assert view.document.pageCount() >= 2
+    assert view.preview_label.text().startswith(  # it failed the insurance gateway
+        "Notice of exclusion: Greenway Hubs Ltd, Lot 2: Community wellbeing hubs")
     assert view._suggested == "L2-B5-Greenway-Hubs-Ltd.pdf"
+    view.lot.setCurrentIndex(0)
+    view.bidder.setCurrentIndex(view.bidder.findText("Café Connect CIC"))
+    qtbot.mouseClick(view.make_summary, Qt.MouseButton.LeftButton)
+    assert view.preview_label.text().startswith("Assessment summary: Café Connect CIC")
+    assert view.document.pageCount() >= 2
+
+
+def test_each_document_says_what_it_is_for_who_gets_it_and_what_is_missing(
+        view: ExportView, qtbot) -> None:
+    assert "Never a bidder" in view.audience.text()
+    assert view.check.text() == "Before it goes out: results of L2 are provisional."
+    choose(view, qtbot, 1)
+    assert "Each bidder receives its own" in view.audience.text()
+    assert "4 summaries without feedback" in view.check.text()
+    choose(view, qtbot, 3)
+    assert "The public" in view.audience.text()
+    assert "no award recommended yet" in view.check.text()
+
+
+def test_feedback_review_lists_every_agreed_score(view: ExportView, qtbot,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = []
+    monkeypatch.setattr(view, "open_review", shown.append)
+    choose(view, qtbot, 1)
+    qtbot.mouseClick(view.review, Qt.MouseButton.LeftButton)
+    (dialog,) = shown
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 35
+    assert dialog.summary.text().startswith("35 agreed scores. No warnings")
+
+
+def test_award_record_is_kept_and_undone(view: ExportView, qtbot) -> None:
+    choose(view, qtbot, 1)
+    view.award.sent_on.setText("2026-12-01")
+    qtbot.mouseClick(view.award.mark, Qt.MouseButton.LeftButton)
+    assert "cannot be marked sent yet: L2 results are provisional" in errors.last_message
+    view.award.notice_on.setText("2026-12-03")
+    qtbot.mouseClick(view.award.set_notice, Qt.MouseButton.LeftButton)
+    assert view.doc.data.award.award_notice_on == "2026-12-03"
+    assert "14 December 2026" in view.award.summary.text()
+    view.doc.undo_stack.undo()
+    assert view.doc.data.award.award_notice_on == ""
 
 
 def test_every_summary_saved_to_a_folder(view: ExportView, qtbot, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     choose(view, qtbot, 1)
     monkeypatch.setattr(view, "ask_folder", lambda *a: str(tmp_path))
+    asked = []
+    monkeypatch.setattr(view, "ask_drafts", lambda missing: asked.append(missing) or False)
+    qtbot.mouseClick(view.save_summaries, Qt.MouseButton.LeftButton)
+    assert asked and "L2 results are provisional" in asked[0]
+    assert not list(tmp_path.glob("*.pdf"))  # declined: nothing written
+    monkeypatch.setattr(view, "ask_drafts", lambda missing: True)
     qtbot.mouseClick(view.save_summaries, Qt.MouseButton.LeftButton)
     assert len(list(tmp_path.glob("*.pdf"))) == 10
-    assert view.last_status.startswith("Saved 10 assessment summaries")
+    assert view.last_status.startswith("Saved 10 draft assessment summaries and notices")
 
 
 def test_workbook_and_open_data_release(view: ExportView, qtbot, tmp_path: Path,
@@ -96,6 +143,14 @@ def test_workbook_and_open_data_release(view: ExportView, qtbot, tmp_path: Path,
     qtbot.mouseClick(view.save_ocds, Qt.MouseButton.LeftButton)
     package = json.loads(release.read_text(encoding="utf-8"))
     assert package["releases"][0]["ocid"].startswith("ocds-abc123-")
+    assert not any("value" in b for b in package["releases"][0]["bids"]["details"])
+    assert not view.include_all.isChecked()
+    view.include_all.setFocus()
+    qtbot.keyClick(view.include_all, Qt.Key.Key_Space)
+    assert view.include_all.isChecked()
+    qtbot.mouseClick(view.save_ocds, Qt.MouseButton.LeftButton)
+    package = json.loads(release.read_text(encoding="utf-8"))
+    assert all("value" in b for b in package["releases"][0]["bids"]["details"])
 
 
 def test_cancel_stops_the_pack_and_shows_nothing(view: ExportView, qtbot,

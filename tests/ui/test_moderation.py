@@ -306,3 +306,42 @@ def test_a_tender_without_lots_has_nothing_to_moderate(window, tmp_path: Path, q
     view.agree_current()
     view.park_current()
     assert errors.last_message == ""
+
+
+def _stored_feedback(view, bidder: str, criterion: str) -> str:
+    lot = view.doc.data.lot("L2")
+    return next(m.feedback for m in lot.moderated if (m.bidder, m.criterion) == (bidder, criterion))
+
+
+def test_feedback_is_written_for_the_bidder_checked_and_undone(view, qtbot,
+                                                               monkeypatch) -> None:
+    box = view.feedback
+    assert view._current().key == ("B1", "Q1")  # agreed: feedback can be written
+    assert box.text.isEnabled()
+    box.text.setFocus()
+    box.text.selectAll()
+    type_text(qtbot, "Strong venues. The finance evaluator doubted Meridian Care Group.")
+    assert "points at one member of the panel" in box.warnings.text()
+    assert "names another bidder" in box.warnings.text()
+    qtbot.mouseClick(box.save, Qt.MouseButton.LeftButton)
+    assert _stored_feedback(view, "B1", "Q1").startswith("Strong venues.")
+    view.doc.undo_stack.undo()
+    assert _stored_feedback(view, "B1", "Q1").startswith("Established venues")
+    assert box.text.toPlainText().startswith("Established venues")
+
+    # "Use rationale" copies the panel's words in only when asked, and saves nothing.
+    monkeypatch.setattr(box, "ask_replace", lambda: True)
+    monkeypatch.setattr(box, "ask_use", lambda: False)
+    qtbot.mouseClick(box.use, Qt.MouseButton.LeftButton)
+    assert box.text.toPlainText().startswith("Established venues")
+    monkeypatch.setattr(box, "ask_use", lambda: True)
+    qtbot.mouseClick(box.use, Qt.MouseButton.LeftButton)
+    assert box.text.toPlainText().startswith("Panel agreed 4.")
+    assert "mentions a conflict or declaration" in box.warnings.text()
+    assert _stored_feedback(view, "B1", "Q1").startswith("Established venues")
+
+
+def test_feedback_waits_for_an_agreed_score(view) -> None:
+    view.go_to(("B1", "Q3"))
+    assert not view.feedback.text.isEnabled()
+    assert "once the panel has agreed" in view.feedback.note.text()

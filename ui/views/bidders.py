@@ -158,6 +158,9 @@ class BiddersView(View):
             header.setSectionResizeMode(name, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(self.model.columnCount() - 1,
                                         QHeaderView.ResizeMode.Stretch)
+            for field, most in (("address", 240), ("email", 200)):
+                column = self.model.column_of(field)
+                header.resizeSection(column, min(header.sectionSize(column), most))
         self.table.resizeRowsToContents()
 
     def _row_changed(self, current, _previous) -> None:

@@ -2,7 +2,8 @@
 
 Columns follow the lot's model: name, organisation type, anonymous code, price, one column per
 quantitative criterion, one per pass/fail gateway (recorded in the gateway panel, with a
-rationale), and where the bidder stands now (from `compute_lot`). `setData` hands the typed
+rationale), when the bid was received and the contact details its assessment summary is sent
+to, and where the bidder stands now (from `compute_lot`). `setData` hands the typed
 text to `on_edit(bidder_id, field, text)`, which pushes a command; the core checks the input.
 """
 
@@ -74,6 +75,15 @@ def columns_of(lot: Lot, flagged: bool = False) -> list[Column]:
             cols.append(Column(f"gateway:{c.id}", _two_lines(c.title),
                                f"Gateway {c.id} {c.title}: pass or fail, recorded with a "
                                "reason in the panel below the table"))
+    cols += [
+        Column("received_on", "Received", "When the bid was received, as recorded: "
+               "2026-10-30 or 2026-10-30T11:45 (published in the award notice)", True),
+        Column("address", "Postal address", "Where the assessment summary is sent; printed "
+               "on it", True),
+        Column("email", "Email", "The bidder's email for the assessment summary", True),
+        Column("identifier", "Identifier", "Companies House or charity number, or the "
+               "Central Digital Platform identifier (e.g. GB-COH 01234567)", True),
+    ]
     cols.append(Column("standing", "Standing now", "Where the bidder stands in the results "
                        "as they are now"))
     return cols

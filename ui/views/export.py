@@ -16,7 +16,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -24,41 +26,43 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from workbench.award_record import mark_summaries_sent, set_award_notice
 from workbench.errors import WorkbenchError
 from workbench.exchange.ocds import DEFAULT_PREFIX, write_ocds
 from workbench.exchange.results_xlsx import write_results_xlsx
 from workbench.reports.common import save
-from workbench.reports.facts import Facts, from_file
+from workbench.reports.facts import Facts, from_data, from_file
 from workbench.reports.pack import build_pack
-from workbench.reports.summaries import assessed, file_name, summary_pdf, write_summaries
+from workbench.reports.readiness import DOCUMENTS, check_line
+from workbench.reports.summaries import (
+    assessed,
+    file_name,
+    gateway_failed,
+    readiness,
+    summary_pdf,
+    write_summaries,
+)
 from workbench.scoring.results import compute
 
 from ui import settings
-from ui.document import TenderDocument
+from ui.document import CoreCommand, TenderDocument
 from ui.errors import show_error
 from ui.tasks import Cancelled, Progress, run_task
 from ui.views.base import View, heading, note, page_layout
+from ui.views.export_award import AwardRecordBox
+from ui.views.export_review import FeedbackReview
 
-KINDS = [
-    ("pack", "Evaluation pack (PDF)",
-     "The whole evaluation for approvers and auditors: model, panel, results, reasons, "
-     "audit summary and sign-off page."),
-    ("summaries", "Assessment summaries (PDF)",
-     "One summary per bidder and lot, as the Procurement Act 2023 requires: their scores "
-     "and reasons, and the winning tender's. Nothing about other losing bidders."),
-    ("xlsx", "Results workbook (Excel)",
-     "Results per lot, agreed and individual scores with reasons, and the working behind "
-     "every figure, laid out for checking in a spreadsheet."),
-    ("ocds", "Open data release (OCDS)",
-     "The tender, lots, award criteria and weights, bids with their rank and status, and "
-     "the recommended award, in the Open Contracting Data Standard 1.1."),
-]
+INCLUDE_ALL_WHY = ("Off by default: a losing bidder's price is commercially sensitive, and "
+                   "the UK award notice needs only the winner's. Tick only where the tender "
+                   "documents said every price would be published.")
 
 
 class ExportView(View):
@@ -78,7 +82,14 @@ class ExportView(View):
         layout.addWidget(self.banner)
         row = QHBoxLayout()
         layout.addLayout(row, 1)
-        row.addWidget(self._choices(), 0)
+        # The choices scroll on a small screen rather than lose the award record below them.
+        side = QScrollArea()
+        side.setWidget(self._choices())
+        side.setWidgetResizable(True)
+        side.setFrameShape(QFrame.Shape.NoFrame)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setFixedWidth(380)
+        row.addWidget(side, 0)
         row.addLayout(self._preview(), 1)
 
     # -- building the page ------------------------------------------------------------------
@@ -86,7 +97,6 @@ class ExportView(View):
     def _choices(self) -> QFrame:
         card = QFrame()
         card.setObjectName("card")
-        card.setFixedWidth(340)
         # The app's style paints stacked pages grey; inside this white card they stay white.
         card.setStyleSheet("QStackedWidget > QWidget { background: transparent; }"
                            "QListWidget::item { padding: 5px 4px; }")
@@ -96,16 +106,23 @@ class ExportView(View):
         self.kinds = QListWidget()
         self.kinds.setObjectName("export_kinds")
         label.setBuddy(self.kinds)
-        for _key, title, tip in KINDS:
-            self.kinds.addItem(title)
-            self.kinds.item(self.kinds.count() - 1).setToolTip(tip)
+        for document in DOCUMENTS:
+            self.kinds.addItem(document.title)
+            self.kinds.item(self.kinds.count() - 1).setToolTip(document.purpose)
         row = self.kinds.fontMetrics().height() + 12  # the item padding set above, and a gap
-        self.kinds.setFixedHeight(row * len(KINDS) + 8)
+        self.kinds.setFixedHeight(row * len(DOCUMENTS) + 8)
         self.kinds.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         box.addWidget(label)
         box.addWidget(self.kinds)
         self.about = note("")
         box.addWidget(self.about)
+        self.audience = note("")
+        box.addWidget(self.audience)
+        self.check = QLabel()
+        self.check.setObjectName("export_check")
+        self.check.setWordWrap(True)
+        self.check.setTextFormat(Qt.TextFormat.PlainText)
+        box.addWidget(self.check)
         self.pages = QStackedWidget()
         box.addWidget(self.pages)
         box.addStretch(1)
@@ -128,7 +145,14 @@ class ExportView(View):
         self.save_summaries = _button("Save &all summaries…",
                                       "Write every bidder's summary, one PDF each, to a folder")
         self.save_summaries.clicked.connect(self.save_all_summaries)
-        self.pages.addWidget(_column(form, self.make_summary, self.save_summaries))
+        self.review = _button("&Review feedback…", "Read every bidder's feedback, with warnings, "
+                              "before the summaries go out")
+        self.review.clicked.connect(self.review_feedback)
+        self.award = AwardRecordBox(self)
+        self.award.sent_requested.connect(self.mark_sent)
+        self.award.notice_requested.connect(self.set_notice)
+        self.pages.addWidget(_column(form, self.make_summary, self.review, self.save_summaries,
+                                     self.award))
 
         self.save_xlsx = _button("&Save workbook…", "Choose where to write the Excel workbook")
         self.save_xlsx.clicked.connect(self.save_workbook)
@@ -139,10 +163,14 @@ class ExportView(View):
                                "leave as it is for your own records")
         prefix_form = QFormLayout()
         prefix_form.addRow("&Prefix", self.prefix)
+        self.include_all = QCheckBox("&Include every bid's price")
+        self.include_all.setToolTip(INCLUDE_ALL_WHY)
+        self.include_all.setAccessibleDescription(INCLUDE_ALL_WHY)
         self.save_ocds = _button("&Save release package…",
                                  "Choose where to write the OCDS JSON file")
         self.save_ocds.clicked.connect(self.save_release)
-        self.pages.addWidget(_column(prefix_form, self.save_ocds))
+        self.pages.addWidget(_column(prefix_form, self.include_all, note(INCLUDE_ALL_WHY),
+                                     self.save_ocds))
 
         self.kinds.currentRowChanged.connect(self._kind_changed)
         self.kinds.setCurrentRow(0)
@@ -201,6 +229,8 @@ class ExportView(View):
         self.banner.setText("PROVISIONAL: the results are not final, so every page of the PDFs "
                             "says so. " + " · ".join(provisional))
         self.banner.setVisible(bool(provisional))
+        self.award.show_record(data.award, not self.doc.read_only or self.doc.tf.holds_lock)
+        self._kind_changed(self.kinds.currentRow())
 
     def _facts(self) -> Facts:
         # Read on the GUI thread: the file's connection belongs to it. The worker only lays out.
@@ -219,8 +249,16 @@ class ExportView(View):
         self.bidder.setCurrentIndex(index if index >= 0 else 0)
 
     def _kind_changed(self, row: int) -> None:
+        document = DOCUMENTS[max(row, 0)]
         self.pages.setCurrentIndex(max(row, 0))
-        self.about.setText(KINDS[max(row, 0)][2])
+        self.about.setText(document.purpose)
+        self.audience.setText(f"Who may receive it: {document.audience}")
+        missing = check_line(from_data(self.doc.data), document.key)
+        self.check.setText(f"Before it goes out: {missing}." if missing else
+                           "Ready to go out: nothing is missing.")
+        self.check.setObjectName("banner_warning" if missing else "banner_ok")
+        self.check.style().unpolish(self.check)
+        self.check.style().polish(self.check)
 
     # -- PDFs -------------------------------------------------------------------------------
 
@@ -244,8 +282,9 @@ class ExportView(View):
             progress(0, 1)
             return summary_pdf(facts, lot, bidder)
 
-        self._run("Making the assessment summary…", work,
-                  f"Assessment summary: {bidder.name}, {lot.title}", file_name(lot, bidder))
+        kind = "Notice of exclusion" if gateway_failed(lot, bidder) else "Assessment summary"
+        self._run("Making the assessment summary…", work, f"{kind}: {bidder.name}, {lot.title}",
+                  file_name(lot, bidder))
 
     def _run(self, label: str, work: Any, title: str, suggested: str) -> None:
         def done(result: tuple[bytes, int]) -> None:
@@ -283,16 +322,39 @@ class ExportView(View):
         self._status(f"Saved {Path(path).name}")
 
     def save_all_summaries(self) -> None:
+        facts = self._facts()
+        missing = check_line(facts, "summaries")
+        drafts = any(readiness(facts, lot, b)[0] for lot, b in assessed(facts))
+        if drafts and not self.ask_drafts(missing):
+            return
         folder = self.ask_folder("Save every assessment summary in")
         if not folder:
             return
-        facts = self._facts()
 
         def done(paths: list[Path]) -> None:
-            self._status(f"Saved {len(paths)} assessment summaries in {folder}")
+            kind = "draft assessment summaries" if drafts else "assessment summaries"
+            self._status(f"Saved {len(paths)} {kind} and notices in {folder}")
 
         run_task(self, "Writing the assessment summaries…",
-                 lambda progress: write_summaries(facts, folder, progress), done, self._failed)
+                 lambda progress: write_summaries(facts, folder, progress, drafts=drafts), done,
+                 self._failed)
+
+    def review_feedback(self) -> None:
+        self.open_review(FeedbackReview(self.doc.data, self))
+
+    def open_review(self, dialog: QDialog) -> None:
+        dialog.exec()
+
+    def mark_sent(self, day: str) -> None:
+        facts = self._facts()
+        ready = sorted({p for lot, b in assessed(facts) for p in readiness(facts, lot, b)[0]})
+        self.doc.push(CoreCommand(f"Mark assessment summaries sent on {day}",
+                                  lambda tf: mark_summaries_sent(tf, day, ready)))
+
+    def set_notice(self, day: str) -> None:
+        self.doc.push(CoreCommand(f"Set award notice date to {day}" if day.strip() else
+                                  "Clear award notice date",
+                                  lambda tf: set_award_notice(tf, day)))
 
     # -- workbook and open data ---------------------------------------------------------------
 
@@ -316,7 +378,8 @@ class ExportView(View):
                                   "JSON files (*.json)")
         if path:
             try:
-                write_ocds(self._facts(), path, prefix)
+                write_ocds(self._facts(), path, prefix,
+                           include_all_bids=self.include_all.isChecked())
             except WorkbenchError as exc:
                 show_error(self, str(exc))
                 return
@@ -332,6 +395,13 @@ class ExportView(View):
         if path and not path.lower().endswith(suffix):
             path += suffix  # some file dialogs leave the type off
         return path
+
+    def ask_drafts(self, missing: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Save drafts",
+            f"The summaries are not ready to send: {missing}.\n\nSave them as drafts, marked "
+            "DRAFT on every page, to read through?")
+        return answer == QMessageBox.StandardButton.Yes
 
     def ask_folder(self, title: str) -> str:
         folder = settings.get(settings.LAST_FOLDER) or str(Path.home())

@@ -42,6 +42,7 @@ from workbench.moderation.consensus import (
     start_meeting,
     unpark,
 )
+from workbench.moderation.feedback import set_feedback
 from workbench.moderation.flags import ORDERS, SHOWS, Item, Key, Rules, arrange, lot_items
 from workbench.numbers import dec_str
 from workbench.panel.roster import conflicts
@@ -50,6 +51,7 @@ from workbench.storage import TenderFile
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import show_error
 from ui.views.base import LotPicker, View, heading, page_layout
+from ui.views.moderation_feedback import FeedbackBox
 from ui.views.moderation_meeting import MeetingBar
 from ui.views.moderation_models import Names
 from ui.views.moderation_panels import AgreementPanel, ItemListPanel, StageHolder
@@ -108,7 +110,14 @@ class ModerationView(View):
         self.stage.park_requested.connect(self.park_current)
         self.stage.leave_requested.connect(self.stop_presenting)
         self._holder.hold(self.stage)
-        splitter.addWidget(self._holder)
+        self.feedback = FeedbackBox()
+        self.feedback.save_requested.connect(self.save_feedback)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self._holder, 1)
+        column.addWidget(self.feedback)
+        splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([380, 870])
         self.tabs.addTab(splitter, "Meeting")
@@ -323,6 +332,7 @@ class ModerationView(View):
         entry = self._drafts.get(item.key, self._clean(item)) if item else ("", "", "")
         self.stage.show_item(item, self._names, position, entry, self._conflicts,
                              self.doc.head.tender.rounding)
+        self.feedback.show_item(item, self.doc.head, self._lot(), not self.doc.read_only)
         self._set_writable()
         if self._presentation is None:  # the list is out of sight while presenting
             self.item_list.select(index)
@@ -380,6 +390,19 @@ class ModerationView(View):
         if ok:
             self._drafts.pop(item.key, None)
             self._move_on(item.key, following)
+
+    def save_feedback(self, text: str) -> None:
+        """Save the feedback box's text for the agreed item on show (one undoable step)."""
+        item = self._current()
+        if item is None or item.agreed is None or self.doc.read_only:
+            return
+        lot_id, (bidder, criterion) = self._lot_id, item.key
+        name = f"{self._names.bidder(item.bidder)} on {criterion}"
+        verb = "Write" if text.strip() else "Clear"
+        self.feedback.saving()
+        if not self._push(f"{verb} feedback to {name}", lambda tf: set_feedback(
+                tf, lot_id, bidder, criterion, text)):
+            self.feedback.not_saved(item.key, text)
 
     def park_current(self) -> None:
         """Park the current item (the rationale box becomes its note), or bring it back."""

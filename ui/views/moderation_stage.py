@@ -204,8 +204,8 @@ class Stage(QFrame):
         self.rationale = QPlainTextEdit()
         self.rationale.setObjectName("mod_rationale")
         self.rationale.setTabChangesFocus(True)
-        self.rationale.setPlaceholderText("Why the panel agreed this score, in words a bidder or "
-                                          "an auditor will understand.")
+        self.rationale.setPlaceholderText("Why the panel agreed this score, for the panel and "
+                                          "auditors (the bidder reads the feedback below).")
         self.rationale.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         why.setBuddy(self.rationale)
         self.reason = QLineEdit()

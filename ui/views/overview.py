@@ -30,6 +30,7 @@ TEXT_FIELDS = [
     ("procedure", "Procedure"), ("currency", "Currency"), ("estimated_value", "Estimated value"),
     ("total_points", "Total points"), ("social_value_minimum_weight", "Social value minimum (%)"),
     ("abnormally_low_percent", "Abnormally low: below mean by (%)"),
+    ("criteria_published", "Criteria published in"), ("cpv", "CPV code"),
 ]
 STATUS_TEXT = {
     "setup": "Setup", "sealed": "Sealed", "scoring": "Scoring", "moderation": "Moderation",
@@ -103,6 +104,7 @@ class OverviewView(View):
         for field, edit in self.edits.items():
             value = row[field]
             edit.setText("" if value is None else str(value))
+            edit.setCursorPosition(0)  # a long text reads from its start
             edit.setReadOnly(self.doc.read_only)
         self.decimals.setValue(row["rounding_decimals"])
         self.mode.setCurrentText(row["rounding_mode"])

@@ -13,10 +13,13 @@ import.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from workbench.bidders import checked_email, checked_received
 from workbench.domain import (
     CONFLICT_STATUSES,
     GATEWAY_RESULTS,
@@ -28,6 +31,7 @@ from workbench.domain import (
     SPREAD_UNITS,
     TENDER_STATUSES,
     Assignment,
+    AwardRecord,
     Bidder,
     Conflict,
     Criterion,
@@ -49,7 +53,7 @@ from workbench.domain import (
     Tender,
     TenderData,
 )
-from workbench.errors import InterchangeError
+from workbench.errors import InterchangeError, ValidationError
 from workbench.exchange.interchange_checks import check
 from workbench.exchange.interchange_monitoring import COMMITMENT, DELIVERY
 from workbench.exchange.json_fields import (
@@ -111,6 +115,35 @@ def _moderation(obj: JsonObject, values: dict[str, Any]) -> ModerationRules:
     return ModerationRules(**values)
 
 
+def _iso_date(value: Any) -> str | None:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return f"'{value[:30]}' is not a date such as 2026-12-01"
+    return None
+
+
+def _cpv(value: Any) -> str | None:
+    return None if re.fullmatch(r"\d{8}(-\d)?", value) else \
+        f"'cpv' must be a CPV code such as 85320000-8, not '{value[:20]}'"
+
+
+def _email(value: Any) -> str | None:
+    try:
+        checked_email(value, "the bidder")
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
+def _received(value: Any) -> str | None:
+    try:
+        checked_received(value, "the bidder")
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
 def _range(name: str) -> Whole:
     return Whole(*SETTINGS_RANGES[name])
 
@@ -154,7 +187,14 @@ TENDER = Shape((
     Field("shared_model", FLAG, False, "if_set"),
     Field("abnormally_low_percent", NUMBER, Tender("").abnormally_low_percent, "if_set",
           check=_percent),
+    Field("criteria_published", TEXT, "", "if_set"),
+    Field("cpv", TEXT, "", "if_set", check=_cpv),
 ), build_as(Tender))
+
+AWARD = Shape((
+    Field("summaries_sent_on", TEXT, "", "if_set", check=_iso_date),
+    Field("award_notice_on", TEXT, "", "if_set", check=_iso_date),
+), build_as(AwardRecord))
 
 
 def _scale(obj: JsonObject, values: dict[str, Any]) -> Scale:
@@ -278,6 +318,10 @@ BIDDER = Shape((
     Field("anonymous_code", TEXT, "", "if_set"),
     Field("withdrawn", FLAG, False, "if_set"),
     Field("withdrawn_reason", TEXT, "", "if_set"),
+    Field("address", TEXT, "", "if_set"),
+    Field("email", TEXT, "", "if_set", check=_email),
+    Field("identifier", TEXT, "", "if_set"),
+    Field("received_on", TEXT, "", "if_set", check=_received),
 ), _bidder)
 
 ASSIGNMENT = Shape((
@@ -304,6 +348,7 @@ MODERATED = Shape((
     Field("agreed_at", TEXT, "", "if_set"),
     Field("attendees", TextList("names"), [], "if_set"),
     Field("recused", TextList("evaluator ids"), [], "if_set"),
+    Field("feedback", TEXT, "", "if_set"),
 ), build_as(ModeratedScore))
 
 GATEWAY = Shape((
@@ -382,6 +427,7 @@ TENDER_DATA = Shape((
     Field("scales", ListOf(SCALE), []),
     Field("evaluators", ListOf(EVALUATOR), []),
     Field("lots", ListOf(LOT), []),
+    Field("award", Nested(AWARD), AwardRecord(), "if_set"),
 ), build_as(TenderData))
 
 #: The whole file: its format, then the tender.

@@ -265,6 +265,9 @@ class Furniture:
     reference: str
     document: str
     provisional: bool = False
+    #: Not to be sent (an assessment summary still lacking feedback or final results): every
+    #: page says DRAFT instead.
+    draft: bool = False
 
 
 class PageRef(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -358,13 +361,14 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
     def _furnish(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         f = self.furniture
         canvas.saveState()
-        if f.provisional:  # drawn first, so the text sits on top of it
+        mark = "DRAFT" if f.draft else "PROVISIONAL" if f.provisional else ""
+        if mark:  # drawn first, so the text sits on top of it
             canvas.saveState()
             canvas.setFillColor(WARN, alpha=0.07)
             canvas.setFont(BOLD, 84)
             canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
             canvas.rotate(50)
-            canvas.drawCentredString(0, -30, "PROVISIONAL")
+            canvas.drawCentredString(0, -30, mark)
             canvas.restoreState()
         top = PAGE_HEIGHT - 13 * mm
         canvas.setFillColor(MUTED)
@@ -374,9 +378,10 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
         canvas.setFont(BOLD, 8)
         canvas.setFillColor(INK)
         canvas.drawRightString(PAGE_WIDTH - MARGIN, top, MARKING)
-        if f.provisional:
+        if mark:
             canvas.setFillColor(WARN)
             canvas.drawRightString(PAGE_WIDTH - MARGIN, top - 11,
+                                   "DRAFT: not to be sent" if f.draft else
                                    "PROVISIONAL: results are not yet final")
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)

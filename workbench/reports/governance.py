@@ -5,8 +5,19 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
+from workbench.award_record import dates
 from workbench.domain import Lot, LotConflict
-from workbench.reports.common import BOLD_LOOK, CELL_LOOK, MUTED, Heading, esc, grid, para, rich
+from workbench.reports.common import (
+    BOLD_LOOK,
+    CELL_LOOK,
+    MUTED,
+    Heading,
+    esc,
+    grid,
+    pairs,
+    para,
+    rich,
+)
 from workbench.reports.facts import Facts
 from workbench.reports.textflow import Text
 from workbench.reports.wording import day, plural
@@ -89,6 +100,8 @@ def audit_section(facts: Facts, number: int) -> list[Flowable]:
             "<b>The audit trail verifies.</b> Every record is chained to the one before it by "
             "a SHA-256 hash, and every row of the tender matches its latest record, so no "
             "change has been made outside the workbench and no record has been removed."))
+    out.append(pairs(dates(facts.data.award)))
+    out.append(Spacer(1, 3 * mm))
     out.append(para(f"It holds {plural(audit.records, 'record')} of "
                     f"{plural(audit.actions, 'action')}, from {day(audit.first_at)} to "
                     f"{day(audit.last_at)}.", "lead"))
@@ -126,6 +139,8 @@ def signoff_section(facts: Facts, number: int) -> list[Flowable]:
             text += " PROVISIONAL: " + "; ".join(result.notes) + "."
         rows.append([result.title, text])
     out.append(grid(["Lot", "Recommendation"], rows, [0.35, 0.65]))
+    out.append(Spacer(1, 3 * mm))
+    out.append(pairs(dates(facts.data.award)))
     out.append(Spacer(1, 4 * mm))
     signature = [["Role", "Name", "Signature", "Date"]]
     for role in ("Chair of the evaluation panel", "Head of procurement",

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from workbench.domain import (
     Assignment,
+    AwardRecord,
     Bidder,
     Commitment,
     Conflict,
@@ -53,6 +54,8 @@ from workbench.scoring.formulas import (
 
 Row = dict[str, Any]
 T = TypeVar("T")
+#: The key of the award record's one row.
+AWARD_ID = "award"
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -77,6 +80,7 @@ def tender_row(tender: Tender, uid: str) -> Row:
         "spread_threshold_unit": moderation.spread_unit,
         "shared_model": int(tender.shared_model),
         "abnormally_low_percent": dec_str(tender.abnormally_low_percent),
+        "criteria_published": tender.criteria_published, "cpv": tender.cpv,
     }
 
 
@@ -96,7 +100,13 @@ def tender_of(t: Row) -> Tender:
                                    spread_unit(t["spread_threshold_unit"])),
         shared_model=bool(t["shared_model"]), uid=t["uid"],
         abnormally_low_percent=Decimal(t["abnormally_low_percent"]),
+        criteria_published=t["criteria_published"], cpv=t["cpv"],
     )
+
+
+def award_row(award: AwardRecord) -> Row:
+    return {"id": AWARD_ID, "summaries_sent_on": award.summaries_sent_on,
+            "award_notice_on": award.award_notice_on}
 
 
 def scale_rows(scale: Scale) -> tuple[Row, list[Row]]:
@@ -151,7 +161,8 @@ def bidder_row(lot_id: str, b: Bidder, position: int) -> Row:
     return {
         "lot_id": lot_id, "id": b.id, "name": b.name, "organisation_type": b.organisation_type,
         "price": _d(b.price), "anonymous_code": b.anonymous_code, "withdrawn": int(b.withdrawn),
-        "withdrawn_reason": b.withdrawn_reason, "position": position,
+        "withdrawn_reason": b.withdrawn_reason, "position": position, "address": b.address,
+        "email": b.email, "identifier": b.identifier, "received_on": b.received_on,
     }
 
 
@@ -184,7 +195,7 @@ def moderated_row(lot_id: str, m: ModeratedScore) -> Row:
         "lot_id": lot_id, "bidder_id": m.bidder, "criterion_id": m.criterion,
         "score": dec_str(m.score), "rationale": m.rationale, "agreed_by": m.agreed_by,
         "agreed_at": m.agreed_at, "attendees": json.dumps(m.attendees, ensure_ascii=False),
-        "recused": json.dumps(m.recused),
+        "recused": json.dumps(m.recused), "feedback": m.feedback,
     }
 
 
@@ -255,6 +266,8 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
     """Every row a whole tender is stored as, by table, in insertion order (parents first)."""
     rows: dict[str, list[Row]] = defaultdict(list)
     rows["tender"].append(tender_row(data.tender, uid))
+    if data.award != AwardRecord():
+        rows["award_record"].append(award_row(data.award))
     for scale in data.scales:
         head, levels = scale_rows(scale)
         rows["scales"].append(head)
@@ -291,7 +304,7 @@ LOT_TABLES = ("criteria", "bidders", "bidder_values", "assignments", "gateways",
 SCORE_COLUMNS = ("evaluator_id", "bidder_id", "criterion_id", "score", "rationale", "status",
                  "entered_by")
 MODERATED_COLUMNS = ("bidder_id", "criterion_id", "score", "rationale", "agreed_by",
-                     "agreed_at", "attendees", "recused")
+                     "agreed_at", "attendees", "recused", "feedback")
 
 
 def head_of(rows: Mapping[str, list[Row]]) -> TenderData:
@@ -315,7 +328,10 @@ def head_of(rows: Mapping[str, list[Row]]) -> TenderData:
             e["conflict_mitigation"]))
         for e in sorted(rows["evaluators"], key=lambda e: e["position"])
     ]
-    return TenderData(tender, scales, evaluators, [])
+    award = AwardRecord(*(rows["award_record"][0][c] for c in ("summaries_sent_on",
+                                                               "award_notice_on"))) \
+        if rows.get("award_record") else AwardRecord()
+    return TenderData(tender, scales, evaluators, [], award)
 
 
 def _named(registry: Registry[Any], name: str, where: str) -> str:
@@ -366,7 +382,8 @@ def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, 
     bidders = [
         Bidder(b["id"], b["name"], organisation_types(b["organisation_type"]),
                parse_stored(b["price"]),
-               values[b["id"]], b["anonymous_code"], bool(b["withdrawn"]), b["withdrawn_reason"])
+               values[b["id"]], b["anonymous_code"], bool(b["withdrawn"]), b["withdrawn_reason"],
+               b["address"], b["email"], b["identifier"], b["received_on"])
         for b in sorted(rows["bidders"], key=lambda b: b["position"])
     ]
     assigned: dict[str, list[str]] = defaultdict(list)
@@ -403,8 +420,9 @@ def scores_of(rows: Iterable[tuple[Any, ...]]) -> list[Score]:
 def agreed_of(rows: Iterable[tuple[Any, ...]]) -> list[ModeratedScore]:
     """Agreed scores from `MODERATED_COLUMNS` tuples (each with its own lists of people)."""
     number, people = _Parsed(Decimal), _Parsed(json.loads)
-    return [ModeratedScore(b, c, number[v], r, by, at, list(people[who]), list(people[out]))
-            for b, c, v, r, by, at, who, out in rows]
+    return [ModeratedScore(b, c, number[v], r, by, at, list(people[who]), list(people[out]),
+                           feedback)
+            for b, c, v, r, by, at, who, out, feedback in rows]
 
 
 def patched_lot(lot: Lot, changes: Iterable[tuple[str, Row | None, Row | None]]) -> Lot | None:

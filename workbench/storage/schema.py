@@ -13,7 +13,7 @@ from sqlite_utils import Database, Migrations
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -36,10 +36,13 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "commitments": ("lot_id", "bidder_id", "criterion_id"),
     "deliveries": ("lot_id", "bidder_id", "criterion_id", "period"),
     "low_bid_reviews": ("lot_id", "bidder_id"),
+    "award_record": ("id",),
 }
-#: Contract monitoring after the award (see `workbench.monitoring`): still written once the
-#: tender is locked, because delivery is reported for the life of the contract.
-AFTER_AWARD = ("commitments", "deliveries")
+#: Contract monitoring after the award (see `workbench.monitoring`) and the award record (when
+#: summaries went out and the award notice was published): still written once the tender is
+#: locked, because delivery is reported for the life of the contract and the award is made
+#: known after the decision is locked.
+AFTER_AWARD = ("commitments", "deliveries", "award_record")
 
 #: Keys of the `meta` table (file bookkeeping, not audited): "kind" is "tender" for a lead's
 #: file and "pack" for one evaluator's scoring pack; a pack also records "pack_id",
@@ -315,3 +318,17 @@ CREATE TABLE low_bid_reviews (
     FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id)
 )
 """
+
+
+@migrations()
+def m004_bidder_outputs(db: Database) -> None:
+    """Bidder feedback beside each moderated rationale, bidder contact details and received
+    date, where the criteria were published and the CPV code, and the award record."""
+    for table, column in (("moderated", "feedback"), ("bidders", "address"),
+                          ("bidders", "email"), ("bidders", "identifier"),
+                          ("bidders", "received_on"), ("tender", "criteria_published"),
+                          ("tender", "cpv")):
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{column}] TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE TABLE award_record (id TEXT PRIMARY KEY, "
+               "summaries_sent_on TEXT NOT NULL DEFAULT '', "
+               "award_notice_on TEXT NOT NULL DEFAULT '')")

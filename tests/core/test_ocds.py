@@ -35,7 +35,7 @@ def _tied(data: TenderData) -> TenderData:
     data = _awarded(data)
     lot = data.lots[0]
     winner = from_data(data).results[0].winners[0].bidder
-    twin = replace(winner, id="B9", name="Twin Care Ltd", organisation_type="SME",
+    twin = replace(winner, id="B9", name="Twin Care Ltd", organisation_types=("SME",),
                    values=dict(winner.values))
     lot.bidders.append(twin)
     lot.moderated += [replace(m, bidder="B9") for m in lot.moderated if m.bidder == winner.id]

@@ -378,6 +378,9 @@ class TenderFile:
         except UnknownName as exc:
             raise StorageError(f"{self.path.name}: tender: {exc}; it may come from a newer "
                                "version of the workbench") from None
+        except KeyError as exc:  # a column the schema promises is gone: damage
+            raise StorageError(damaged(self.path.name, f"the tender has no {exc} column")) \
+                from None
 
     def _check_names(self) -> None:
         """Refuse, naming it, a status or unit this version does not know. (A missing tender

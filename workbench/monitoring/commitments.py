@@ -232,11 +232,7 @@ def checked(c: Commitment, **fields: object) -> Commitment:
             values[name] = text
     for name in ("target", "proxy_value"):
         if name in fields:
-            amount = typed_amount(fields[name], f"{where}: the {name.replace('_', ' ')}")
-            if amount is not None and amount < 0:
-                raise ValidationError(f"{where}: the {name.replace('_', ' ')} cannot be "
-                                      "negative")
-            values[name] = amount
+            values[name] = typed_amount(fields[name], f"{where}: the {name.replace('_', ' ')}")
     if "basis" in fields:
         if fields["basis"] not in BASES:
             raise ValidationError(f"{where}: the basis must be one of {', '.join(BASES)}, "
@@ -301,8 +297,6 @@ def checked_delivery(c: Commitment, period: object, delivered: object, evidence:
     amount = typed_amount(delivered, what)
     if amount is None:
         raise ValidationError(f"{what} must be a number, not '{str(delivered or '')[:20]}'")
-    if amount < 0:
-        raise ValidationError(f"{what} cannot be negative")
     if c.basis == "percentage to hold" and amount > 100:
         raise ValidationError(f"{what} is a percentage: at most 100")
     seen = str(evidence or "").strip()

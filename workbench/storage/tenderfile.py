@@ -135,6 +135,10 @@ class TenderFile:
             _quick_check(db, path.name)
             tf = cls(path, db, lock, user, reason)
             if lock is not None and version < SCHEMA_VERSION:
+                problem = audit.verify(db)
+                if problem is not None:  # an upgrade re-audits: never bless a tampered file
+                    raise StorageError(f"{path.name} cannot be upgraded to this version's file "
+                                       f"format: its audit trail is broken ({problem.message})")
                 backup.snapshot(db, path, "before-migration", backup.keep_count(db))
                 tf._migrate()
             tf._require_schema()
@@ -208,8 +212,14 @@ class TenderFile:
         return self._lock is not None
 
     def _migrate(self) -> None:
-        migrations.apply(self.db)
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        """Bring the file to this version's format in one transaction, re-auditing every row
+        the upgrade changed, so the file stays writable and its trail verifies."""
+        with self.db.atomic():
+            migrations.apply(self.db)
+            if self.db["audit"].exists():
+                audit.reaudit(self.db, at=now(), user=self.user,
+                              action=f"Upgrade file format to v{SCHEMA_VERSION}")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _require_schema(self) -> None:
         missing = set(PROTECTED) - set(self.db.table_names())

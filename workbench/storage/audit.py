@@ -150,6 +150,8 @@ def verify_content(db: Database) -> list[AuditProblem]:
         latest[(row["entity"], row["entity_key"])] = row["after"]
     found = []
     for table in PROTECTED:
+        if not set(PROTECTED[table]) <= {c.name for c in db[table].columns}:
+            continue  # not in this older format yet (or keyed otherwise): checked once upgraded
         problem = _table_problem(db, table, latest)
         if problem is not None:
             found.append(problem)

@@ -5,8 +5,10 @@ Rules, as docs/portfolio.md states them:
 - A tender's year is the year its evaluation plan was sealed (else the file was created).
 - Social value weight is per lot: the share of the lot's points carried by criteria tagged
   with a social value theme, against the tender's policy minimum.
-- Wins, contract value and exclusions count lots whose results are final; bids count every
-  bid. A bidder of several types (an SME that is also a VCSE) counts under each.
+- Bids count every bid. Wins and contract value (the winning price) count lots whose results
+  are final. Exclusions count every final exclusion (a failed gateway, a moderated score below
+  a minimum, a threshold or ceiling), in any lot; withdrawals are the bidder's own choice and
+  are not counted. A bidder of several types (an SME that is also a VCSE) counts under each.
 - Monitoring pools every monitored lot's commitments and rates them the same way a tender
   does (target-based: share of rated commitments on track).
 """
@@ -86,9 +88,7 @@ def _bids(f: Figures, lot: LotFacts) -> None:
         f.small_bids += small
         for kind in bid.types:
             f.by_type[kind].bids += 1
-        if lot.provisional:
-            continue
-        if bid.won:
+        if bid.won:  # only ever set in a lot whose results are final
             f.small_won += small
             for kind in bid.types:
                 f.by_type[kind].won += 1

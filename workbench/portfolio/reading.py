@@ -13,6 +13,7 @@ from pathlib import Path
 from workbench.domain import Bidder, Lot, TenderData
 from workbench.errors import WorkbenchError
 from workbench.monitoring import LotMonitoring, ledger, monitor_lot
+from workbench.scoring.cells import Cells
 from workbench.scoring.results import LotResult, compute_lot
 from workbench.scoring.weights import social_value_percent
 from workbench.storage import TenderFile
@@ -129,16 +130,17 @@ def types_of(bidder: Bidder) -> tuple[str, ...]:
 def _lot(data: TenderData, lot: Lot, result: LotResult, watched: LotMonitoring) -> LotFacts:
     kinds = {c.id: c.kind for c in lot.all_criteria()}
     winners = {w.id for w in result.winners} if len(result.winners) == 1 else set()
+    exclusions = Cells(data, lot).exclusions
     bids = []
     for b in result.bidders:
         causes = []
-        for criterion in b.excluded_by:
-            if criterion == "withdrawn":
-                continue
-            cause = _CAUSE_OF_KIND.get(kinds.get(criterion, criterion))
+        for e in exclusions[b.id]:
+            if e.criterion == "withdrawn" or not e.final:
+                continue  # the bidder's own choice, or resting on a provisional mean
+            cause = _CAUSE_OF_KIND.get(kinds.get(e.criterion, e.criterion))
             if cause is None:
                 raise WorkbenchError(f"lot {lot.id}: bidder {b.id} is excluded by "
-                                     f"'{criterion}', which the portfolio cannot place")
+                                     f"'{e.criterion}', which the portfolio cannot place")
             causes.append(cause)
         bids.append(Bid(b.name, types_of(b.bidder), b.id in winners and not result.provisional,
                         b.bidder.price, tuple(causes), b.bidder.withdrawn))

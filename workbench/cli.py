@@ -238,6 +238,26 @@ def cmd_monitoring(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_return(args: argparse.Namespace) -> int:
+    from workbench.monitoring.returns import create_return
+
+    with TenderFile.open(args.tender) as tf:
+        create_return(tf, args.lot, args.period, args.output)
+    print(f"wrote the monitoring return for {args.period} to {args.output}")
+    return 0
+
+
+def cmd_merge_return(args: argparse.Namespace) -> int:
+    from workbench.monitoring.returns import merge_return
+
+    with TenderFile.open(args.tender) as tf:
+        for path in args.returns:
+            changed = merge_return(tf, path)
+            print(f"{Path(path).name}: {changed} deliveries recorded" if changed
+                  else f"{Path(path).name}: nothing new (already merged)")
+    return 0
+
+
 def cmd_portfolio(args: argparse.Namespace) -> int:
     from workbench.portfolio.output import portfolio, to_json, write_xlsx
     from workbench.portfolio.reading import read_folder
@@ -331,6 +351,16 @@ def _parser() -> argparse.ArgumentParser:
                 "write the social value monitoring report (PDF): commitments and delivery")
     p.add_argument("tender")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p = command("return", cmd_return,
+                "write a supplier's monitoring return workbook for one period")
+    p.add_argument("tender")
+    p.add_argument("--lot", required=True, metavar="ID")
+    p.add_argument("--period", required=True, help="e.g. 2027-Q4")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    p = command("merge-return", cmd_merge_return,
+                "merge returned monitoring returns (each whole or not at all)")
+    p.add_argument("tender")
+    p.add_argument("returns", nargs="+", metavar="RETURN.xlsx")
     p = command("portfolio", cmd_portfolio,
                 "figures across every .tender in a folder, per year and authority")
     p.add_argument("folder")

@@ -136,7 +136,7 @@ def commitments_from_bid(tf: TenderFile, lot_id: str, bidder_id: str) -> list[st
     one, in one action: a measured figure becomes its target (a percentage a level to hold);
     a scored answer a commitment in its words whose target is agreed afterwards. Returns the
     new commitments' codes."""
-    data = _writable(tf)
+    data = writable(tf)
     lot = _lot(data, lot_id)
     bidder = _require_supplier(data, lot, bidder_id).bidder
     have = {r["criterion_id"] for r in tf.rows("commitments", "lot_id = ? AND bidder_id = ?",
@@ -174,7 +174,7 @@ def add_commitment(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: st
                    measure: str, **fields: object) -> str:
     """Add a commitment under a social value criterion; returns its code ("SV1.2").
     `fields` as `edit_commitment`."""
-    data = _writable(tf)
+    data = writable(tf)
     lot = _lot(data, lot_id)
     _require_supplier(data, lot, bidder_id)
     criterion = _criterion(lot, criterion_id)
@@ -195,7 +195,7 @@ def edit_commitment(tf: TenderFile, lot_id: str, bidder_id: str, commitment_id: 
                     **fields: object) -> None:
     """Change some of a commitment's fields: measure, unit, target, basis, periods,
     proxy_value, source (typed text or values; checked by `checked`)."""
-    data = _writable(tf)
+    data = writable(tf)
     _require_supplier(data, _lot(data, lot_id), bidder_id)
     c = checked(_existing(tf, lot_id, bidder_id, commitment_id), **fields)
     with tf.action(f"Edit commitment {commitment_id} in lot {lot_id}"):
@@ -204,7 +204,7 @@ def edit_commitment(tf: TenderFile, lot_id: str, bidder_id: str, commitment_id: 
 
 def remove_commitment(tf: TenderFile, lot_id: str, bidder_id: str, commitment_id: str) -> None:
     """Remove a commitment (made by mistake) with its delivery reports, in one action."""
-    _writable(tf)
+    writable(tf)
     _existing(tf, lot_id, bidder_id, commitment_id)
     with tf.action(f"Remove commitment {commitment_id} in lot {lot_id}"):
         for d in tf.rows("deliveries", "lot_id = ? AND bidder_id = ? AND commitment_id = ?",
@@ -269,7 +269,7 @@ def record_delivery(tf: TenderFile, lot_id: str, bidder_id: str, commitment_id: 
     Recording a period again replaces it; `replacing` names the period of an entry being
     edited, so a corrected period label moves the entry in the same action.
     """
-    _writable(tf)
+    writable(tf)
     c = _existing(tf, lot_id, bidder_id, commitment_id)
     d = checked_delivery(c, period, delivered, evidence, narrative,
                          recorded_on or date.today().isoformat())
@@ -314,7 +314,7 @@ def checked_delivery(c: Commitment, period: object, delivered: object, evidence:
 def remove_delivery(tf: TenderFile, lot_id: str, bidder_id: str, commitment_id: str,
                     period: str) -> None:
     """Remove one period's delivery record (entered by mistake); the audit trail keeps it."""
-    _writable(tf)
+    writable(tf)
     key = {"lot_id": lot_id, "bidder_id": bidder_id, "commitment_id": commitment_id,
            "period": period}
     if not tf.get("deliveries", key):
@@ -327,7 +327,8 @@ def remove_delivery(tf: TenderFile, lot_id: str, bidder_id: str, commitment_id: 
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _writable(tf: TenderFile) -> TenderData:
+def writable(tf: TenderFile) -> TenderData:
+    """The tender's data, or ReadOnlyError when monitoring cannot be written (`refusal`)."""
     why = refusal(tf)
     if why:
         raise ReadOnlyError(why)

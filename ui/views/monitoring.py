@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QTableView,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from workbench import monitoring
 from workbench.errors import WorkbenchError
 from workbench.monitoring import BASES, METHODS, CommitmentStatus, LotMonitoring
+from workbench.monitoring.returns import create_return, merge_return
 from workbench.reports.monitoring_report import write_monitoring_report
 from workbench.storage import TenderFile
 
@@ -86,9 +88,6 @@ class MonitoringView(View):
                                     self.export_report, "Save a PDF of every lot's "
                                     "commitments, deliveries, evidence and status, for the "
                                     "contract file")
-        for push in (self.seed_button, self.add_button, self.remove_button):
-            buttons.addWidget(push)
-        buttons.addStretch(1)
         self.method = QComboBox()
         self.method.setObjectName("rating_method")
         self.method.addItems([f"Rated {words}" for words in METHODS.values()])
@@ -96,15 +95,26 @@ class MonitoringView(View):
                                "the proxy value delivered against the value committed (needs "
                                "a £ value per unit on the commitments)")
         self.method.activated.connect(self.choose_method)
-        buttons.addWidget(self.method)
-        buttons.addWidget(self.export_button)
+        self.return_button = button("Create &monitoring return…", "create_return",
+                                    self.create_return, "Write the supplier's return for a "
+                                    "period: a workbook with one row per commitment to fill "
+                                    "in and send back")
+        self.merge_button = button("Mer&ge return…", "merge_return", self.merge_return,
+                                   "Read a filled return back: checked in full, recorded whole "
+                                   "or not at all (Ctrl+Z undoes)")
+        for push in (self.return_button, self.merge_button, self.export_button):
+            buttons.addWidget(push)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
+        above = QHBoxLayout()  # the rating, and what changes the table under it
         self.rating = QLabel()
         self.rating.setObjectName("subheading")
-        self.rating.setWordWrap(True)
-        layout.addWidget(self.rating)
+        above.addWidget(self.rating)
+        above.addStretch(1)
+        for widget in (self.seed_button, self.add_button, self.remove_button, self.method):
+            above.addWidget(widget)
+        layout.addLayout(above)
         self.commitments_model = CommitmentsModel(self._edit_commitment, self)
         self.commitments = self._table("commitments_table", self.commitments_model)
         self.commitments.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -130,7 +140,7 @@ class MonitoringView(View):
         self._filler = QWidget()  # takes the room of the tables while they are hidden
         layout.addWidget(self._filler, 1)
         self._work = (self.status, self.seed_button, self.add_button, self.remove_button,
-                      self.method, self.rating, self.commitments, self.rule,
+                      self.method, self.return_button, self.merge_button, self.rating, self.commitments, self.rule,
                       self.deliveries_title, self.deliveries, self.form)
 
         # Delete removes the picked entry from the deliveries table only; Insert starts a
@@ -194,8 +204,9 @@ class MonitoringView(View):
         self.rating.setText(f"Overall: {rating.band or 'not rated'}" if rating else "")
         self.rule.setText(f"How: {rating.working}." if rating else "")
         self.method.setCurrentIndex(list(METHODS).index(book.rules.method))
-        for widget in (self.seed_button, self.add_button, self.method):
+        for widget in (self.seed_button, self.add_button, self.method, self.merge_button):
             widget.setEnabled(ready and not why)
+        self.return_button.setEnabled(ready and not why and bool(rows))
         self.remove_button.setEnabled(ready and not why and bool(rows))
         row = self.commitments_model.row_of(self._chosen.get(lot_id or "", ""))
         if rows:
@@ -369,6 +380,57 @@ class MonitoringView(View):
         self.form.start_new()
         self.form.period.setFocus()
 
+    # -- supplier returns ---------------------------------------------------------------
+
+    def create_return(self) -> None:
+        found = self._lot
+        assert found is not None
+        period = self.ask_period(monitoring.next_period(found.periods))
+        if not period:
+            return
+        reference = re.sub(r"[^A-Za-z0-9-]+", "-", self.doc.data.tender.reference or "tender")
+        name = f"{reference.strip('-')}-{found.lot.id}-{re.sub(r'[^A-Za-z0-9-]+', '-', period)}"
+        path = self.ask_return_path(f"{name}-monitoring-return.xlsx")
+        if not path:
+            return
+        lot_id = found.lot.id
+        if self.doc.run(lambda tf: create_return(tf, lot_id, period, path)):
+            self._saved(path, 0)
+
+    def merge_return(self) -> None:
+        path = self.ask_open_return()
+        if not path:
+            return
+        changed: list[int] = []
+        if self.doc.push(CoreCommand(f"Merge {Path(path).name}",
+                                     lambda tf: changed.append(merge_return(tf, path)))):
+            window = self.window()
+            if isinstance(window, QMainWindow) and changed:
+                text = (f"{Path(path).name}: {changed[0]} deliveries recorded" if changed[0]
+                        else f"{Path(path).name}: nothing new (already merged)")
+                window.statusBar().showMessage(text, 8000)
+
+    def ask_period(self, suggested: str) -> str:
+        """The period the return is for (tests replace this method)."""
+        text, ok = QInputDialog.getText(self, "Create monitoring return",
+                                        "Reporting period (e.g. 2027-Q4):", text=suggested)
+        return text.strip() if ok else ""
+
+    def ask_return_path(self, suggested: str) -> str:
+        folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, "Save the monitoring return",
+                                              str(Path(folder) / suggested),
+                                              "Excel workbooks (*.xlsx)")
+        if path and not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        return path
+
+    def ask_open_return(self) -> str:
+        folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Merge a monitoring return", folder,
+                                              "Excel workbooks (*.xlsx)")
+        return path
+
     # -- the report ----------------------------------------------------------------------
 
     def export_report(self) -> None:
@@ -392,7 +454,8 @@ class MonitoringView(View):
         return path
 
     def _saved(self, path: str, pages: int) -> None:
-        text = f"Saved {Path(path).name} ({pages} page{'s' if pages != 1 else ''})"
+        text = f"Saved {Path(path).name}" + (
+            f" ({pages} page{'s' if pages != 1 else ''})" if pages else "")
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, 8000)

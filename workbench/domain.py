@@ -18,7 +18,16 @@ GATEWAY_RESULTS = ("pass", "fail")
 SCORE_STATUSES = ("draft", "submitted")
 TENDER_STATUSES = ("setup", "sealed", "scoring", "moderation", "award_recommended", "locked")
 
-#: The UK Government Social Value Model themes (Open Government Licence; titles only).
+#: The government missions of the Social Value Model of PPN 002 (2025), its themes.
+PPN002_MISSIONS = (
+    "Kickstart economic growth",
+    "Make Britain a clean energy superpower",
+    "Take back our streets",
+    "Break down barriers to opportunity",
+    "Build an NHS fit for the future",
+)
+#: The UK Government Social Value Model themes of PPN 06/20 (Open Government Licence; titles
+#: only), for tenders built on the older model.
 SOCIAL_VALUE_THEMES = (
     "COVID-19 recovery",
     "Tackling economic inequality",
@@ -26,6 +35,9 @@ SOCIAL_VALUE_THEMES = (
     "Equal opportunity",
     "Wellbeing",
 )
+#: Every social value theme offered for tagging a criterion: today's missions, then the older
+#: themes.
+THEMES_OFFERED = PPN002_MISSIONS + SOCIAL_VALUE_THEMES
 
 
 @dataclass(frozen=True)

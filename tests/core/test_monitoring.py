@@ -139,7 +139,7 @@ def test_a_bad_delivery_is_refused_by_name_and_changes_nothing(tf: TenderFile) -
             (("2027-Q1", "3", " "), "say what evidence was seen")):
         with pytest.raises(ValidationError, match=message):
             monitoring.record_delivery(tf, "L1", SUPPLIER, "SV2.1", *args)
-    with pytest.raises(ValidationError, match="there is no commitment SV9.1"):
+    with pytest.raises(ValidationError, match=r"there is no commitment SV9\.1"):
         monitoring.record_delivery(tf, "L1", SUPPLIER, "SV9.1", "2027-Q1", "3", "payroll")
     assert tf.rows("deliveries") == []
 

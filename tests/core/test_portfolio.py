@@ -134,13 +134,14 @@ def test_every_figure_matches_the_hand_count(folder: Path) -> None:
     assert total["organisation_types"]["SME"] == {"bids": 5, "won": 2,
                                                   "contract_value": "150000"}
     assert total["sme_vcse"] == {"bids": 11, "won": 3, "share_won": "27"}
-    [lot] = [t for t in out["tenders"] if t["file"] == "c-2026.tender"][0]["lots"]
+    [lot] = next(t for t in out["tenders"] if t["file"] == "c-2026.tender")["lots"]
     assert (lot["social_value_weight"], lot["meets_policy"]) == ("5", False)
 
 
 def test_the_tender_files_are_only_read(folder: Path) -> None:
     def files() -> dict[str, bytes]:  # SQLite may leave its empty -wal/-shm companions
-        return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.endswith(("-shm", "-wal"))}
+        return {p.name: p.read_bytes() for p in folder.iterdir()
+                if not p.name.endswith(("-shm", "-wal"))}
     before = files()
     read_folder(folder)
     assert files() == before

@@ -29,7 +29,7 @@ from workbench.domain import (
     DIRECTIONS,
     NORMALISE_MODES,
     PRICE_FORMULAS,
-    SOCIAL_VALUE_THEMES,
+    THEMES_OFFERED,
     Criterion,
     TenderData,
 )
@@ -92,7 +92,7 @@ class CriterionDetails(QFrame):
                                      [(k, DIRECTION_TEXT[k]) for k in DIRECTIONS])
         self.unit = self._line("unit", "Unit", "What the figure counts, e.g. FTE, hours, tonnes")
         self.theme = self._combo("theme", "Social value theme",
-                                 [("", "(none)")] + [(t, t) for t in SOCIAL_VALUE_THEMES])
+                                 [("", "(none)")] + [(t, t) for t in THEMES_OFFERED])
         self.theme.setEditable(True)
         self.theme.lineEdit().editingFinished.connect(lambda: self._send("theme"))
         texts = QVBoxLayout()

@@ -3,9 +3,9 @@ it delivered each period with its account and the evidence seen, each commitment
 the contract's overall rating.
 
 The supplier is the lot's first-placed bidder once its results are final; every figure,
-status and rating comes from `workbench.monitoring`. Every edit is one undoable command: it calls one
-core function, and undo reverts the rows it changed. Monitoring stays open for writing after
-the tender is locked.
+status and rating comes from `workbench.monitoring`. Every edit is one undoable command: it
+calls one core function, and undo reverts the rows it changed. Monitoring stays open for
+writing after the tender is locked.
 """
 
 from __future__ import annotations
@@ -140,7 +140,8 @@ class MonitoringView(View):
         self._filler = QWidget()  # takes the room of the tables while they are hidden
         layout.addWidget(self._filler, 1)
         self._work = (self.status, self.seed_button, self.add_button, self.remove_button,
-                      self.method, self.return_button, self.merge_button, self.rating, self.commitments, self.rule,
+                      self.method, self.return_button, self.merge_button, self.rating,
+                      self.commitments, self.rule,
                       self.deliveries_title, self.deliveries, self.form)
 
         # Delete removes the picked entry from the deliveries table only; Insert starts a

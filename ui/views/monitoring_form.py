@@ -23,9 +23,9 @@ class DeliveryForm(QFrame):
     """Period, figure, the supplier's account and the evidence for one delivery. Enter in any
     box records it.
 
-    `submit(period, delivered, narrative, evidence, replacing)` asks to record it (`replacing` is the
-    period of the entry being corrected, "" for a new one); `remove(period)` asks to remove
-    the entry being corrected. The view turns both into undoable commands.
+    `submit(period, delivered, narrative, evidence, replacing)` asks to record it (`replacing`
+    is the period of the entry being corrected, "" for a new one); `remove(period)` asks to
+    remove the entry being corrected. The view turns both into undoable commands.
     """
 
     submit = Signal(str, str, str, str, str)

@@ -13,7 +13,7 @@ The *supplier* of a lot is its single first-placed bidder once the lot's results
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -75,7 +75,7 @@ class Ledger:
     data: TenderData
     commitments: tuple[Commitment, ...] = ()
     deliveries: tuple[Delivery, ...] = ()
-    rules: RatingRules = RatingRules()
+    rules: RatingRules = field(default_factory=RatingRules)
 
 
 def ledger(tf: TenderFile, data: TenderData | None = None) -> Ledger:

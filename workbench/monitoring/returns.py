@@ -37,12 +37,12 @@ from workbench.inert import put, save_workbook
 from workbench.monitoring.commitments import (
     Commitment,
     Delivery,
-    writable,
     checked_delivery,
     commitment_of,
     delivery_of,
     delivery_row,
     supplier,
+    writable,
 )
 from workbench.monitoring.status import commitment_text
 from workbench.storage import TenderFile
@@ -122,11 +122,11 @@ def _write(path: Path, identity: ReturnIdentity, commitments: list[Commitment],
     intro.title = INSTRUCTIONS
     intro.column_dimensions["A"].width, intro.column_dimensions["B"].width = 22, 100
     put(intro["A1"], f"Social value monitoring return: {title}").font = Font(bold=True, size=14)
-    for row, (label, value) in enumerate((("Supplier", supplier_name),
-                                          ("Period", identity.period),
-                                          ("Lot", identity.lot_id)), start=3):
+    for row, (label, text) in enumerate((("Supplier", supplier_name),
+                                         ("Period", identity.period),
+                                         ("Lot", identity.lot_id)), start=3):
         put(intro.cell(row, 1), label).font = Font(bold=True)
-        put(intro.cell(row, 2), value)
+        put(intro.cell(row, 2), text)
     steps = (f"On the {RETURN} sheet, for each commitment, type the figure delivered in "
              f"{identity.period} (column E), in the unit shown (a percentage as a number, "
              "6.5 for 6.5%).",
@@ -151,10 +151,11 @@ def _write(path: Path, identity: ReturnIdentity, commitments: list[Commitment],
                              error="Type the figure delivered, a number of 0 or more.")
     for row, c in enumerate(commitments, start=2):
         found = earlier.get(c.id)
-        for column, value in enumerate((c.id, c.measure, commitment_text(c), c.unit,
-                                        found.delivered if found else None,
-                                        found.narrative if found else "",
-                                        found.evidence if found else ""), start=1):
+        values: tuple[object, ...] = (c.id, c.measure, commitment_text(c), c.unit,
+                                      found.delivered if found else None,
+                                      found.narrative if found else "",
+                                      found.evidence if found else "")
+        for column, value in enumerate(values, start=1):
             cell = put(ws.cell(row, column), value)
             cell.alignment = _WRAP
             if column in FILLED:
@@ -307,10 +308,10 @@ def _read(path: Path, wb: Any) -> tuple[ReturnIdentity, list[ReturnRow]]:
                 problems.append(f"{RETURN}!A{n}: a row that was not in the return as issued")
             continue
         code, measure = identity.rows[n - 2]
-        for column, was in (("A", code), ("B", measure)):
-            now = _text(values["AB".index(column)])
+        for letter, was in (("A", code), ("B", measure)):
+            now = _text(values["AB".index(letter)])
             if now != was:
-                problems.append(f"{RETURN}!{column}{n}: this protected cell was changed from "
+                problems.append(f"{RETURN}!{letter}{n}: this protected cell was changed from "
                                 f"'{was[:40]}' to '{now[:40]}'")
         for column in FILLED:
             cell = cells[column - 1] if column - 1 < len(cells) else None

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.close_action = self._add(file_menu, "&Close tender", self.close_document,
                                       QKeySequence.StandardKey.Close)
         file_menu.addSeparator()
+        self._add(file_menu, "&Portfolio of a folder…", self.portfolio)
         self._add(file_menu, "Restore &backup…", lambda: restore_backup(self))
         self._add(file_menu, "Your &name…", lambda: change_name(self))
         file_menu.addSeparator()
@@ -141,6 +142,20 @@ class MainWindow(QMainWindow):
             path += ".tender"
         from workbench.domain import Tender, TenderData
         self._create(path, TenderData(Tender(title=Path(path).stem)), "Create tender")
+
+    def portfolio(self) -> None:
+        """Figures across every tender in a folder, in a window of their own."""
+        folder = QFileDialog.getExistingDirectory(
+            self, "Portfolio of a folder", settings.get(settings.LAST_FOLDER) or str(Path.home()))
+        if folder:
+            self.show_portfolio(folder)
+
+    def show_portfolio(self, folder: str):
+        from ui.views.portfolio import PortfolioWindow
+        window = PortfolioWindow(self.open_path, self)
+        window.show()
+        window.read(folder)
+        return window
 
     def open_demo(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the demo tender as", str(

@@ -154,12 +154,22 @@ class Bidder:
 
 @dataclass
 class Conflict:
-    """A conflict-of-interest declaration: none, or declared with its nature and mitigation."""
+    """A conflict-of-interest declaration: none, or declared with its nature and mitigation.
+
+    `bidders` names the bidders a declared conflict concerns: the evaluator does not score
+    them (and takes no part in agreeing their scores). Empty means the lot as a whole: the
+    evaluator scores, under the recorded mitigation.
+    """
 
     status: str = "none"
     declared_on: str | None = None
     nature: str = ""
     mitigation: str = ""
+    bidders: tuple[str, ...] = ()
+
+    def excludes(self, bidder_id: str) -> bool:
+        """True when this declaration keeps the evaluator away from that bidder."""
+        return self.status == "declared" and bidder_id in self.bidders
 
 
 @dataclass
@@ -199,6 +209,8 @@ class ModeratedScore:
     agreed_by: str = ""
     agreed_at: str = ""
     attendees: list[str] = field(default_factory=list)
+    #: Evaluators (ids) who took no part in agreeing it because of a declared conflict.
+    recused: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -219,6 +231,19 @@ class Lot:
     scores: list[Score] = field(default_factory=list)
     moderated: list[ModeratedScore] = field(default_factory=list)
     gateways: list[GatewayResult] = field(default_factory=list)
+    #: The conflicts register of this lot: evaluator id -> their declaration.
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+
+    def recused(self, evaluator_id: str, bidder_id: str) -> bool:
+        """True when the evaluator declared a conflict with this bidder: they do not score it,
+        their marks on it do not count, and they take no part in agreeing it."""
+        declared = self.conflicts.get(evaluator_id)
+        return declared is not None and declared.excludes(bidder_id)
+
+    def recused_from(self, bidder_id: str, criterion_id: str) -> list[str]:
+        """The evaluators assigned to a question who take no part on this bidder."""
+        return [a.evaluator for a in self.assignments
+                if criterion_id in a.criteria and self.recused(a.evaluator, bidder_id)]
 
     def all_criteria(self) -> Iterator[Criterion]:
         for root in self.criteria:

@@ -188,8 +188,11 @@ class ScoringView(View):
         undeclared = self._undeclared()
         if undeclared:
             lot_id, title = undeclared[0]
+            lot = data.lot(lot_id)
             self.declaration.show_lot(lot_id, title, len(data.lots) - len(undeclared) + 1,
-                                      len(data.lots))
+                                      len(data.lots),
+                                      [(b.id, b.name) for b in lot.bidders if not b.withdrawn]
+                                      if lot else [])
             self.pages.setCurrentWidget(self.declaration)
         for widget in (self.lot, self.lot_label, self.progress):
             widget.setVisible(not undeclared)
@@ -346,11 +349,12 @@ class ScoringView(View):
             tell(self, "That was the last score." + (
                 " When every score is in, submit the pack." if self.pack else ""))
 
-    def _declare(self, lot_id: str, status: str, nature: str, mitigation: str) -> None:
+    def _declare(self, lot_id: str, status: str, nature: str, mitigation: str,
+                 bidders: list[str]) -> None:
         evaluator_id = self.evaluator_id
         if push_change(self.doc, "Declare conflicts of interest",
                        lambda tf: roster.declare_conflict(tf, lot_id, evaluator_id, status,
-                                                          nature, mitigation)) \
+                                                          nature, mitigation, bidders=bidders)) \
                 and self.pages.currentWidget() is self.scoring:
             self._focus_entry()  # the last declaration made: scoring starts
 

@@ -26,7 +26,7 @@ from workbench.errors import ReadOnlyError, ValidationError
 from workbench.moderation.flags import SPREAD_UNITS, Key, Parked, Rules, rules_of
 from workbench.numbers import dec_str, parse_stored, to_decimal
 from workbench.storage import TenderFile
-from workbench.storage.records import Row
+from workbench.storage.records import Row, conflict_of
 from workbench.storage.tenderfile import now
 
 
@@ -201,6 +201,15 @@ def _item(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str) -> _It
     return _Item(lot_id, bidder_id, criterion_id, name, _scale(tf, criteria[0]["scale_id"]))
 
 
+def _recused(tf: TenderFile, item: _Item) -> list[str]:
+    """The evaluators assigned to the item's question who declared a conflict with its bidder:
+    recorded with the agreed score as taking no part in it."""
+    assigned = {r["evaluator_id"] for r in tf.rows(
+        "assignments", "lot_id = ? AND criterion_id = ?", [item.lot_id, item.criterion_id])}
+    return [r["evaluator_id"] for r in tf.rows("lot_conflicts", "lot_id = ?", [item.lot_id])
+            if r["evaluator_id"] in assigned and conflict_of(r).excludes(item.bidder_id)]
+
+
 def _scale(tf: TenderFile, scale_id: str | None) -> Scale | None:
     rows = tf.rows("scales", "id = ?", [scale_id]) if scale_id else []
     if not rows:
@@ -285,7 +294,8 @@ def _write(tf: TenderFile, description: str, reason: str, meeting: Meeting, item
         tf.put("moderated", {
             **item.key, "score": dec_str(value), "rationale": text, "agreed_by": meeting.chair,
             "agreed_at": now(), "attendees": json.dumps(list(meeting.attendees),
-                                                        ensure_ascii=False)})
+                                                        ensure_ascii=False),
+            "recused": json.dumps(_recused(tf, item))})
         tf.delete("parked", item.key)
 
 

@@ -111,6 +111,8 @@ class Item:
     agreed: ModeratedScore | None
     parked: Parked | None
     order: tuple[int, int]
+    #: Evaluators assigned to the question who take no part on this bidder (a conflict).
+    recused: tuple[str, ...] = ()
 
     @property
     def key(self) -> Key:
@@ -168,7 +170,8 @@ def lot_items(data: TenderData, lot: Lot, rules: Rules,
     """Every item of the lot, question by question then bidder by bidder.
 
     Marks are the evaluators' *submitted* scores, in panel order; drafts are only counted.
-    Withdrawn bidders have nothing to moderate and are left out.
+    An evaluator with a declared conflict with the bidder takes no part: their marks are left
+    out and they are listed as `recused`. Withdrawn bidders have nothing to moderate.
     """
     parked = parked or {}
     panel = {e.id: i for i, e in enumerate(data.evaluators)}
@@ -176,6 +179,8 @@ def lot_items(data: TenderData, lot: Lot, rules: Rules,
     drafts: dict[Key, int] = {}
     for s in lot.scores:
         key = (s.bidder, s.criterion)
+        if lot.recused(s.evaluator, s.bidder):
+            continue
         if s.status == "submitted":
             marks.setdefault(key, []).append(Mark(s.evaluator, s.score, s.rationale))
         else:
@@ -201,7 +206,8 @@ def lot_items(data: TenderData, lot: Lot, rules: Rules,
                     mean=mean(scores) if scores else None,
                     median=median(scores) if scores else None,
                     threshold=threshold, outlier=outlier(found, threshold),
-                    agreed=agreed.get(key), parked=parked.get(key), order=(ci, bi)))
+                    agreed=agreed.get(key), parked=parked.get(key), order=(ci, bi),
+                    recused=tuple(lot.recused_from(bidder.id, criterion.id))))
     return items
 
 

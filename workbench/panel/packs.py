@@ -128,13 +128,21 @@ def assigned(lot: Lot, evaluator_id: str) -> list[str]:
     return next((a.criteria for a in lot.assignments if a.evaluator == evaluator_id), [])
 
 
-def pack_items(data: TenderData, evaluator_id: str) -> list[PackItem]:
+def pack_items(data: TenderData, evaluator_id: str, *,
+               honour_conflicts: bool = True) -> list[PackItem]:
     """Every score an evaluator owes: each assigned scored question × each bidder still in the
-    lot, lot by lot, question by question, bidder by bidder."""
+    lot that they have no declared conflict with, lot by lot, question by question, bidder by
+    bidder.
+
+    `honour_conflicts=False` gives what a pack was issued with, whatever the evaluator declared
+    in it since (the lead's earlier declarations left those bidders out of the pack itself):
+    the pack's checksum is over that.
+    """
     items: list[PackItem] = []
     for lot in data.lots:
         mine = set(assigned(lot, evaluator_id))
-        bidders = [b for b in lot.bidders if not b.withdrawn]
+        bidders = [b for b in lot.bidders if not b.withdrawn
+                   and not (honour_conflicts and lot.recused(evaluator_id, b.id))]
         labels = _labels(bidders)
         for criterion in lot.all_criteria():
             if criterion.id in mine and criterion.kind == "scored" and data.scale(criterion.scale):
@@ -201,7 +209,8 @@ def pack_data(data: TenderData, evaluator_id: str, *, blind: bool) -> TenderData
         if not mine:
             continue
         kinds = {c.kind for c in lot.all_criteria() if c.id in mine}
-        shown = {b.id: b.anonymous_code if blind else b.id for b in lot.bidders if not b.withdrawn}
+        shown = {b.id: b.anonymous_code if blind else b.id for b in lot.bidders
+                 if not b.withdrawn and not lot.recused(evaluator_id, b.id)}
         bidders = [
             Bidder(shown[b.id], b.anonymous_code if blind else b.name,
                    b.organisation_type, b.price if "price" in kinds else None,
@@ -470,6 +479,7 @@ def read_tender_pack(path: Path) -> PackReturn:
         except StorageError as exc:
             raise InterchangeError(str(exc)) from None
     items = pack_items(data, identity.evaluator_id)
+    issued = pack_items(data, identity.evaluator_id, honour_conflicts=False)
     where = {(i.lot_id, i.criterion_id, i.bidder_id): i.describe() for i in items}
     problems = [f"{path.name} was changed outside the workbench ({broken})"] if broken else []
     entries = []
@@ -485,4 +495,4 @@ def read_tender_pack(path: Path) -> PackReturn:
         if row["evaluator_id"] != identity.evaluator_id or data.lot(row["lot_id"]) is None:
             problems.append(f"{row['lot_id']}: a conflict declaration this pack did not ask for")
     return PackReturn(path, "tender", identity, submitted, items, entries,
-                      pack_checksum(identity, items), problems, conflicts)
+                      pack_checksum(identity, issued), problems, conflicts)

@@ -16,7 +16,7 @@ from workbench.domain import CONFLICT_STATUSES, Conflict, Criterion, Lot, Tender
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
-from workbench.storage.records import Row
+from workbench.storage.records import Row, conflict_of, conflict_row
 
 #: Criterion kinds an evaluator can be assigned to: quality questions are scored; a finance
 #: evaluator assigned to price reviews the prices (price points come from the formula).
@@ -156,8 +156,7 @@ def conflicts(tf: TenderFile) -> dict[tuple[str, str], Conflict]:
     An evaluator with no per-lot declaration but a dated one of their own (an imported tender)
     is taken to have declared it for every lot (in the lead's file; a pack asks afresh).
     """
-    register = {(r["lot_id"], r["evaluator_id"]): Conflict(r["status"], r["declared_on"],
-                                                           r["nature"], r["mitigation"])
+    register = {(r["lot_id"], r["evaluator_id"]): conflict_of(r)
                 for r in tf.rows("lot_conflicts")}
     if is_pack(tf):  # an evaluator declares in their own pack, whatever the lead recorded
         return register
@@ -172,8 +171,9 @@ def conflicts(tf: TenderFile) -> dict[tuple[str, str], Conflict]:
 
 def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str,
                      nature: str = "", mitigation: str = "",
-                     declared_on: str | None = None) -> None:
-    """Record an evaluator's declaration for one lot: none, or declared with its nature."""
+                     declared_on: str | None = None, bidders: Iterable[str] = ()) -> None:
+    """Record an evaluator's declaration for one lot: none, or declared with its nature and
+    the bidders it concerns (none named: the lot as a whole)."""
     _require_open_pack(tf)
     evaluator = _evaluator_row(tf, evaluator_id)
     lot = tf.get("lots", {"id": lot_id})
@@ -185,19 +185,33 @@ def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str
     if status == "declared" and not nature:
         raise ValidationError(f"{evaluator['name']}, {lot['title']}: describe the conflict "
                               "(who or what it involves)")
+    names = {b["id"]: b["name"] for b in tf.rows("bidders", "lot_id = ?", [lot_id])}
+    concerned = tuple(dict.fromkeys(bidders))
+    for bidder_id in concerned:
+        if bidder_id not in names:
+            raise ValidationError(f"{lot['title']}: there is no bidder {bidder_id}")
     if status == "none":
         nature = mitigation = ""
+        concerned = ()
+    scored = sorted({names[s["bidder_id"]] for s in tf.rows(
+        "scores", "lot_id = ? AND evaluator_id = ?", [lot_id, evaluator_id])
+        if s["bidder_id"] in concerned})
+    if scored:
+        raise ValidationError(f"{evaluator['name']} has already scored {', '.join(scored)} on "
+                              f"{lot['title']}; a conflict with a bidder must be declared "
+                              "before scoring it")
     declared_on = declared_on or date.today().isoformat()
     try:
         date.fromisoformat(declared_on)
     except ValueError:
         raise ValidationError(f"the declaration date '{declared_on}' is not a date like "
                               "2026-11-03") from None
-    verb = "declares a conflict" if status == "declared" else "declares no conflict"
+    verb = ("declares no conflict" if status == "none" else
+            "declares a conflict with " + ", ".join(names[b] for b in concerned) if concerned
+            else "declares a conflict")
     with tf.action(f"{evaluator['name']} {verb} for {lot['title']}"):
-        tf.put("lot_conflicts", {
-            "lot_id": lot_id, "evaluator_id": evaluator_id, "status": status,
-            "declared_on": declared_on, "nature": nature, "mitigation": mitigation})
+        tf.put("lot_conflicts", conflict_row(lot_id, evaluator_id, Conflict(
+            status, declared_on, nature, mitigation, concerned)))
         _summarise_conflicts(tf, evaluator_id)
 
 
@@ -304,6 +318,7 @@ def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], Conf
         for a in lot.assignments:
             for criterion_id in a.criteria:
                 on.setdefault(criterion_id, []).append(a.evaluator)
+        active = [b for b in lot.bidders if not b.withdrawn]
         for c in quality_questions(lot):
             count = len(on.get(c.id, []))
             if count == 0:
@@ -311,10 +326,18 @@ def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], Conf
             elif count < min_evaluators:
                 warnings.append(f"{lot.title}: only {count} evaluator(s) score {c.id} "
                                 f"{c.title}; the tender asks for at least {min_evaluators}")
+            else:
+                for b in active:
+                    left = [e for e in on[c.id] if not lot.recused(e, b.id)]
+                    if len(left) < min_evaluators:
+                        away = ", ".join(names.get(e, e) for e in on[c.id] if e not in left)
+                        warnings.append(f"{lot.title}: only {len(left)} evaluator(s) score "
+                                        f"{c.id} for {b.name} ({away}: conflict declared); the "
+                                        f"tender asks for at least {min_evaluators}")
         for a in lot.assignments:
             declared = conflicts.get((lot.id, a.evaluator))
             if a.criteria and declared is not None and declared.status == "declared" \
-                    and not declared.mitigation.strip():
+                    and not declared.bidders and not declared.mitigation.strip():
                 warnings.append(f"{lot.title}: {names.get(a.evaluator, a.evaluator)} declared "
                                 f"a conflict with no mitigation recorded, yet is assigned to "
                                 f"{', '.join(a.criteria)}")
@@ -359,6 +382,9 @@ def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: 
     if pack and (lot, evaluator) not in conflicts(tf):
         raise ValidationError(f"declare any conflict of interest for {the_lot.title} before "
                               "scoring it")
+    if the_lot.recused(evaluator, bidder):
+        raise ValidationError(f"{who.name} declared a conflict with {bid.name} on "
+                              f"{the_lot.title}, so does not score that bidder")
     label = bid.anonymous_code if panel_settings(tf).blind_scoring and bid.anonymous_code \
         else bid.name
     where = f"{criterion} for {label}"

@@ -111,7 +111,19 @@ def moderated_row(lot_id: str, m: ModeratedScore) -> Row:
         "lot_id": lot_id, "bidder_id": m.bidder, "criterion_id": m.criterion,
         "score": dec_str(m.score), "rationale": m.rationale, "agreed_by": m.agreed_by,
         "agreed_at": m.agreed_at, "attendees": json.dumps(m.attendees, ensure_ascii=False),
+        "recused": json.dumps(m.recused),
     }
+
+
+def conflict_row(lot_id: str, evaluator_id: str, c: Conflict) -> Row:
+    return {"lot_id": lot_id, "evaluator_id": evaluator_id, "status": c.status,
+            "declared_on": c.declared_on, "nature": c.nature, "mitigation": c.mitigation,
+            "bidders": json.dumps(list(c.bidders))}
+
+
+def conflict_of(row: Mapping[str, Any]) -> Conflict:
+    return Conflict(row["status"], row["declared_on"], row["nature"], row["mitigation"],
+                    tuple(json.loads(row["bidders"])))
 
 
 def gateway_row(lot_id: str, g: GatewayResult) -> Row:
@@ -146,6 +158,7 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["scores"].extend(score_row(lot.id, s) for s in lot.scores)
         rows["moderated"].extend(moderated_row(lot.id, m) for m in lot.moderated)
         rows["gateways"].extend(gateway_row(lot.id, g) for g in lot.gateways)
+        rows["lot_conflicts"].extend(conflict_row(lot.id, e, c) for e, c in lot.conflicts.items())
     return rows
 
 
@@ -180,7 +193,7 @@ def data_of(rows: Mapping[str, list[Row]]) -> TenderData:
     ]
     by_lot: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for table in ("criteria", "bidders", "bidder_values", "assignments", "scores", "moderated",
-                  "gateways"):
+                  "gateways", "lot_conflicts"):
         for row in rows[table]:
             by_lot[row["lot_id"]][table].append(row)
     lots = [_lot(lot["id"], lot["title"], by_lot[lot["id"]])
@@ -219,7 +232,9 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
                     s["rationale"], s["status"]) for s in rows["scores"]]
     moderated = [ModeratedScore(m["bidder_id"], m["criterion_id"], Decimal(m["score"]),
                                 m["rationale"], m["agreed_by"], m["agreed_at"],
-                                json.loads(m["attendees"])) for m in rows["moderated"]]
+                                json.loads(m["attendees"]), json.loads(m["recused"]))
+                 for m in rows["moderated"]]
     gateways = [GatewayResult(g["bidder_id"], g["criterion_id"], g["result"], g["rationale"])
                 for g in rows["gateways"]]
-    return Lot(lot_id, title, roots, bidders, assignments, scores, moderated, gateways)
+    conflicts = {c["evaluator_id"]: conflict_of(c) for c in rows["lot_conflicts"]}
+    return Lot(lot_id, title, roots, bidders, assignments, scores, moderated, gateways, conflicts)

@@ -107,8 +107,10 @@ def test_every_figure_matches_the_hand_count(folder: Path) -> None:
         "public body": {"bids": 1, "won": 0, "contract_value": "0"}}
     assert north["sme_vcse"] == {"bids": 7, "won": 1, "share_won": "14"}
     assert north["exclusions"] == {
-        "SME": {"gateway": 1, "minimum score": 1, "threshold": 0, "ceiling": 0},
-        "VCSE": {"gateway": 0, "minimum score": 0, "threshold": 0, "ceiling": 0}}
+        "SME": {"gateway": 1, "minimum score": 1, "threshold": 0, "ceiling": 0,
+                "abnormally low": 0},
+        "VCSE": {"gateway": 0, "minimum score": 0, "threshold": 0, "ceiling": 0,
+                 "abnormally low": 0}}
     assert north["monitoring"]["commitments"] == 4 and north["monitoring"]["on_track"] == 3
     assert north["monitoring"]["rating"]["band"] == "Approaching"
 
@@ -119,10 +121,10 @@ def test_every_figure_matches_the_hand_count(folder: Path) -> None:
                                                    "contract_value": "100000"}
     assert east25["organisation_types"]["VCSE"]["bids"] == 2
     assert east25["sme_vcse"] == {"bids": 3, "won": 1, "share_won": "33"}
-    assert east25["exclusions"]["VCSE"] == {"gateway": 1, "minimum score": 1,
-                                            "threshold": 0, "ceiling": 0}
+    assert east25["exclusions"]["VCSE"] == {"gateway": 1, "minimum score": 1, "threshold": 0,
+                                            "ceiling": 0, "abnormally low": 0}
     assert east25["exclusions"]["SME"] == dict.fromkeys(
-        ("gateway", "minimum score", "threshold", "ceiling"), 0)
+        ("gateway", "minimum score", "threshold", "ceiling", "abnormally low"), 0)
     assert east25["monitoring"]["rating"]["band"] is None  # nothing monitored yet
 
     # Eastvale 2026: 5% is below the policy; Fern (SME) wins £50,000.

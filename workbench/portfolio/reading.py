@@ -23,9 +23,11 @@ from workbench.storage.schema import SCHEMA_VERSION
 TYPES = ("SME", "VCSE", "large", "public body")
 #: Why a bidder left the competition, as the portfolio groups it. A withdrawal is the
 #: bidder's own choice, not the procedure's, and is counted apart.
-CAUSES = ("gateway", "minimum score", "threshold", "ceiling")
-_CAUSE_OF_KIND = {"pass_fail": "gateway", "scored": "minimum score", "group": "threshold",
-                  "price": "ceiling"}
+CAUSES = ("gateway", "minimum score", "threshold", "ceiling", "abnormally low")
+#: An exclusion's cause, from the kind of criterion it names, or from its own name for the
+#: lot-wide rules (the price ceiling, the abnormally low tender review).
+_CAUSE_OF_KIND = {"pass_fail": "gateway", "scored": "minimum score", "group": "threshold"}
+_CAUSE_OF_RULE = {"price_ceiling": "ceiling", "abnormally_low": "abnormally low"}
 
 Progress = Callable[[int, int], None]
 
@@ -137,7 +139,8 @@ def _lot(data: TenderData, lot: Lot, result: LotResult, watched: LotMonitoring) 
         for e in exclusions[b.id]:
             if e.criterion == "withdrawn" or not e.final:
                 continue  # the bidder's own choice, or resting on a provisional mean
-            cause = _CAUSE_OF_KIND.get(kinds.get(e.criterion, e.criterion))
+            cause = _CAUSE_OF_RULE.get(e.criterion) or _CAUSE_OF_KIND.get(
+                kinds.get(e.criterion, ""))
             if cause is None:
                 raise WorkbenchError(f"lot {lot.id}: bidder {b.id} is excluded by "
                                      f"'{e.criterion}', which the portfolio cannot place")

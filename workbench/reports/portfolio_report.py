@@ -93,7 +93,7 @@ def _figures(title: str, f: Figures, key: str) -> list[Flowable]:
               for t in TYPES], [0.4, 0.15, 0.15, 0.3], numeric=(1, 2, 3)),
         grid(["Bidders excluded by", *[c.capitalize() for c in CAUSES]],
              [[t, *[f.exclusions[t][c] for c in CAUSES]] for t in SMALL],
-             [0.2, 0.2, 0.2, 0.2, 0.2], numeric=(1, 2, 3, 4)),
+             [0.2, 0.16, 0.16, 0.16, 0.16, 0.16], numeric=(1, 2, 3, 4, 5)),
     ])]
 
 

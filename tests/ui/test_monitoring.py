@@ -187,6 +187,20 @@ def test_value_based_rating_chosen_from_the_drop_down(view, qtbot) -> None:
     assert view.rule.text().startswith("How: £1,260 delivered against £1,200 committed")
 
 
+def test_the_bands_are_the_tenders_own(view, qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(view, "ask_bands", lambda now: "95, 80, 60")
+    done = view.doc.undo_stack.count()
+    qtbot.mouseClick(view.bands_button, Qt.MouseButton.LeftButton)
+    _wait_for_step(qtbot, view, done)
+    assert view.rating.text() == "Overall: Requires improvement"  # 75% is below 80 now
+    assert "Good from 95%" in view.rule.text()
+    monkeypatch.setattr(view, "ask_bands", lambda now: "60, 80, 95")
+    qtbot.mouseClick(view.bands_button, Qt.MouseButton.LeftButton)
+    assert "thresholds must fall" in errors.last_message
+    view.doc.undo_stack.undo()
+    assert view.rating.text() == "Overall: Approaching"
+
+
 def test_commitments_from_the_winning_bid_on_a_fresh_award(window, demo_tender: Path,
                                                           qtbot) -> None:
     view = _open(window, demo_tender, qtbot, 0)

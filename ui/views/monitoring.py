@@ -95,6 +95,9 @@ class MonitoringView(View):
                                "the proxy value delivered against the value committed (needs "
                                "a £ value per unit on the commitments)")
         self.method.activated.connect(self.choose_method)
+        self.bands_button = button("&Bands…", "rating_bands", self.choose_bands,
+                                   "The lowest share for Good, Approaching and Requires "
+                                   "improvement (below it: Inadequate)")
         self.return_button = button("Create &monitoring return…", "create_return",
                                     self.create_return, "Write the supplier's return for a "
                                     "period: a workbook with one row per commitment to fill "
@@ -112,7 +115,8 @@ class MonitoringView(View):
         self.rating.setObjectName("subheading")
         above.addWidget(self.rating)
         above.addStretch(1)
-        for widget in (self.seed_button, self.add_button, self.remove_button, self.method):
+        for widget in (self.seed_button, self.add_button, self.remove_button, self.method,
+                       self.bands_button):
             above.addWidget(widget)
         layout.addLayout(above)
         self.commitments_model = CommitmentsModel(self._edit_commitment, self)
@@ -140,8 +144,8 @@ class MonitoringView(View):
         self._filler = QWidget()  # takes the room of the tables while they are hidden
         layout.addWidget(self._filler, 1)
         self._work = (self.status, self.seed_button, self.add_button, self.remove_button,
-                      self.method, self.return_button, self.merge_button, self.rating,
-                      self.commitments, self.rule,
+                      self.method, self.bands_button, self.return_button, self.merge_button,
+                      self.rating, self.commitments, self.rule,
                       self.deliveries_title, self.deliveries, self.form)
 
         # Delete removes the picked entry from the deliveries table only; Insert starts a
@@ -205,7 +209,8 @@ class MonitoringView(View):
         self.rating.setText(f"Overall: {rating.band or 'not rated'}" if rating else "")
         self.rule.setText(f"How: {rating.working}." if rating else "")
         self.method.setCurrentIndex(list(METHODS).index(book.rules.method))
-        for widget in (self.seed_button, self.add_button, self.method, self.merge_button):
+        for widget in (self.seed_button, self.add_button, self.method, self.bands_button,
+                       self.merge_button):
             widget.setEnabled(ready and not why)
         self.return_button.setEnabled(ready and not why and bool(rows))
         self.remove_button.setEnabled(ready and not why and bool(rows))
@@ -333,6 +338,28 @@ class MonitoringView(View):
             return
         self._push(f"Rate monitoring {METHODS[method]}", lambda tf: monitoring.set_rating_rules(
             tf, method, rules.good_at, rules.approaching_at, rules.improvement_at))
+
+    def choose_bands(self) -> None:
+        rules = monitoring.ledger(self.doc.tf, self.doc.data).rules
+        now = ", ".join(format(v, "f") for v in (rules.good_at, rules.approaching_at,
+                                                  rules.improvement_at))
+        text = self.ask_bands(now)
+        if not text or text.strip() == now:
+            return
+        parts = [p.strip().rstrip("%") for p in text.split(",")]
+        if len(parts) != 3:
+            show_error(self, "Type three percentages, for Good, Approaching and Requires "
+                       f"improvement, e.g. {now}")
+            return
+        self._push("Change the rating bands", lambda tf: monitoring.set_rating_rules(
+            tf, rules.method, *parts))
+
+    def ask_bands(self, now: str) -> str:
+        """The three thresholds as typed (tests replace this method)."""
+        text, ok = QInputDialog.getText(
+            self, "Rating bands", "Lowest share (%) for Good, Approaching and Requires "
+            "improvement; below the last is Inadequate:", text=now)
+        return text if ok else ""
 
     def _edit_commitment(self, commitment_id: str, field: str, text: str) -> bool:
         """A commitment cell was edited: apply it once the editor has closed (applying

@@ -224,8 +224,7 @@ class PortfolioWindow(QDialog):
         return (f"{f.tenders} tenders, {f.lots} lots. Social value policy met on "
                 f"{f.lots_meeting_policy} of {f.lots} lots. Bids from SMEs and VCSEs: "
                 f"{f.small_bids}, of which {f.small_won} won ({share}). SME and VCSE bidders "
-                f"excluded: {excluded}. Social value delivered: {rating.band or 'not rated'} "
-                f"({rating.working}).")
+                f"excluded: {excluded}. Social value delivered: {rating.working}.")
 
     def drill_down(self, row: int) -> None:
         if self.found is None or not 0 <= row < self.model.rowCount():

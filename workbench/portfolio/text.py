@@ -19,7 +19,7 @@ def summary(p: Portfolio) -> str:
 def _figures(f: Figures) -> list[str]:
     share = "—" if f.small_share_won is None else f"{f.small_share_won}%"
     lines = [f"  lots meeting the social value policy: {f.lots_meeting_policy} of {f.lots}",
-             f"  social value delivered: {f.rating.band or 'not rated'} ({f.rating.working})",
+             f"  social value delivered: {f.rating.working}",
              f"  SME/VCSE bids won: {f.small_won} of {f.small_bids} ({share})"]
     for t in TYPES:
         v = f.by_type[t]

@@ -83,11 +83,12 @@ def _story(p: Portfolio) -> list[Flowable]:
 def _figures(title: str, f: Figures, key: str) -> list[Flowable]:
     rating = f.rating
     share = "—" if f.small_share_won is None else f"{f.small_share_won}%"
-    return [Heading(title, 0, key), KeepTogether([
+    return [KeepTogether([  # the heading never left alone at the foot of a page
+        Heading(title, 0, key),
         para(f"{f.tenders} tender(s), {f.lots} lot(s). Social value policy met on "
              f"{f.lots_meeting_policy} of {f.lots} lots. Of {f.small_bids} bids from SMEs or "
              f"VCSEs, {f.small_won} won ({share}). Social value delivered: "
-             f"{rating.band or 'not rated'} — {rating.working}."),
+             f"{rating.working}."),
         grid(["Organisation type", "Bids", "Lots won", "Contract value"],
              [[t, f.by_type[t].bids, f.by_type[t].won, fmt_money(f.by_type[t].contract_value)]
               for t in TYPES], [0.4, 0.15, 0.15, 0.3], numeric=(1, 2, 3)),

@@ -149,3 +149,21 @@ def test_moderation_shows_her_as_not_taking_part_and_records_it(demo_tender: Pat
         row = tf.rows("moderated", "lot_id = 'L2' AND bidder_id = 'B2' AND criterion_id = ?",
                       [todo.criterion.id])[0]
         assert row["recused"] == '["E3"]'
+
+
+def test_the_interchange_json_carries_the_bidders_of_a_conflict(tender: Path,
+                                                                 tmp_path: Path) -> None:
+    from workbench.errors import InterchangeError
+    from workbench.exchange.interchange import dumps, loads
+
+    with TenderFile.open(tender, user="lead") as tf:
+        roster.declare_conflict(tf, "L2", "E3", "declared", TRUSTEE, "", "2026-11-20", ["B2"])
+        text = dumps(tf.load())
+    assert '"bidders": [\n            "B2"\n          ]' in text or '"bidders": ["B2"]' in text
+    copy = new_tender(tmp_path / "copy.tender", loads(text))
+    with TenderFile.open(copy, read_only=True) as tf:
+        assert roster.conflicts(tf)[("L2", "E3")].bidders == ("B2",)
+        assert dumps(tf.load()) == text
+    with pytest.raises(InterchangeError, match=r"lots\[L2\]\.conflicts\[E3\]: .*B9"):
+        loads(text.replace('"B2"\n', '"B9"\n', 1) if '"B2"\n' in text else
+              text.replace('["B2"]', '["B9"]', 1))

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from workbench import details, monitoring, tender_lock
 from workbench.cli import main
 from workbench.demo import create_demo
+from workbench.domain import MonitoringRules, TenderData
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.monitoring.ratings import RatingRules, band
+from workbench.monitoring.ratings import band
 from workbench.monitoring.status import target_to_date
 from workbench.storage import TenderFile
 from workbench.storage.changes import revert
@@ -25,9 +26,12 @@ SUPPLIER = "B4"
 
 
 @pytest.fixture
-def tf(demo_tender: Path) -> Iterator[TenderFile]:
-    """The demo tender as imported (no monitoring yet), open for writing."""
-    with TenderFile.open(demo_tender, user="tester") as tf:
+def tf(tmp_path: Path, demo_data: TenderData) -> Iterator[TenderFile]:
+    """The demo tender just awarded: no monitoring entered yet, open for writing."""
+    for lot in demo_data.lots:
+        lot.commitments.clear()
+        lot.deliveries.clear()
+    with TenderFile.create(tmp_path / "awarded.tender", demo_data, user="tester") as tf:
         yield tf
 
 
@@ -196,7 +200,7 @@ def test_a_contract_total_never_asks_for_more_than_the_total(target: int, period
 
 @given(st.integers(0, 300), st.integers(0, 300))
 def test_a_higher_share_never_gets_a_lower_band(low: int, high: int) -> None:
-    rules = RatingRules()
+    rules = MonitoringRules()
     low, high = min(low, high), max(low, high)
     order = monitoring.BANDS
     assert order.index(band(Decimal(high), rules)) <= order.index(band(Decimal(low), rules))

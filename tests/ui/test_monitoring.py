@@ -201,8 +201,12 @@ def test_the_bands_are_the_tenders_own(view, qtbot, monkeypatch) -> None:
     assert view.rating.text() == "Overall: Approaching"
 
 
-def test_commitments_from_the_winning_bid_on_a_fresh_award(window, demo_tender: Path,
-                                                          qtbot) -> None:
+def test_commitments_from_the_winning_bid_on_a_fresh_award(window, tmp_path: Path,
+                                                          demo_data, qtbot) -> None:
+    demo_tender = tmp_path / "awarded.tender"
+    demo_data.lots[0].commitments.clear()
+    demo_data.lots[0].deliveries.clear()
+    TenderFile.create(demo_tender, demo_data).close()
     view = _open(window, demo_tender, qtbot, 0)
     done = view.doc.undo_stack.count()
     qtbot.mouseClick(view.seed_button, Qt.MouseButton.LeftButton)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from workbench.domain import Conflict
+from workbench.domain import LotConflict
 from workbench.panel import roster
 from workbench.panel.packs import submit_pack
 from workbench.panel.returns import criterion_returns, returns_dashboard
@@ -312,7 +312,8 @@ def test_create_packs_then_drop_them_back(panel, qtbot, demo_tender, tmp_path,
                    "bidder_id = 'B1' AND criterion_id = 'Q3'")[0]
     assert (changed["score"], changed["rationale"]) == ("5", RATIONALE)
     with TenderFile.open(demo_tender, read_only=True) as tf:
-        assert roster.conflicts(tf)[("L1", "E2")] == Conflict("none", date.today().isoformat())
+        assert roster.conflicts(tf)[("L1", "E2")] == LotConflict("E2", "none",
+                                                                 date.today().isoformat())
     assert panel.tabs.currentWidget() is panel.packs
 
 

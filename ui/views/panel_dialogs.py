@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import Conflict, Evaluator
+from workbench.domain import Evaluator, LotConflict
 
 ROLE_SUGGESTIONS = ("Commissioning manager", "Finance", "Clinical / technical lead",
                     "Service-user representative", "Procurement", "Social value lead")
@@ -119,7 +119,7 @@ class ConflictForm(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, bidder_id)
             item.setCheckState(Qt.CheckState.Unchecked)
 
-    def set_values(self, conflict: Conflict | None) -> None:
+    def set_values(self, conflict: LotConflict | None) -> None:
         declared = conflict is not None and conflict.status == "declared"
         (self.declared if declared else self.none).setChecked(True)
         concerned = set(conflict.bidders) if conflict else set()
@@ -155,7 +155,7 @@ class ConflictDialog(QDialog):
     """The lead records (or corrects) one evaluator's declaration for one lot."""
 
     def __init__(self, parent: QWidget | None, who: str, lot: str,
-                 conflict: Conflict | None, bidders: list[tuple[str, str]]) -> None:
+                 conflict: LotConflict | None, bidders: list[tuple[str, str]]) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Conflict of interest: {who}")
         layout = QVBoxLayout(self)

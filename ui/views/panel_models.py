@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.domain import Conflict, Criterion, Evaluator, Lot, TenderData
+from workbench.domain import Criterion, Evaluator, Lot, LotConflict, TenderData
 
 from ui.views.table_base import ROOT, Index, RowsModel
 
@@ -53,7 +53,7 @@ class EvaluatorsModel(RowsModel):
         super().__init__(parent)
         self._rows: list[EvaluatorRow] = []
 
-    def set_rows(self, data: TenderData, register: Mapping[tuple[str, str], Conflict]) -> None:
+    def set_rows(self, data: TenderData, register: Mapping[tuple[str, str], LotConflict]) -> None:
         self.beginResetModel()
         self._rows = []
         for e in data.evaluators:
@@ -98,7 +98,7 @@ class EvaluatorsModel(RowsModel):
 class ConflictRow:
     lot: Lot
     evaluator: Evaluator
-    conflict: Conflict | None
+    conflict: LotConflict | None
 
 
 class ConflictsModel(RowsModel):
@@ -113,7 +113,7 @@ class ConflictsModel(RowsModel):
         super().__init__(parent)
         self._rows: list[ConflictRow] = []
 
-    def set_rows(self, data: TenderData, register: Mapping[tuple[str, str], Conflict]) -> None:
+    def set_rows(self, data: TenderData, register: Mapping[tuple[str, str], LotConflict]) -> None:
         self.beginResetModel()
         self._rows = [ConflictRow(lot, e, register.get((lot.id, e.id)))
                       for lot in data.lots for e in data.evaluators]

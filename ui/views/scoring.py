@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workbench.domain import Evaluator
 from workbench.numbers import dec_str
 from workbench.panel import roster
+from workbench.panel.packs import pack_identity
 
 from ui import errors
 from ui.document import TenderDocument
@@ -147,7 +148,8 @@ class ScoringView(View):
     @property
     def evaluator_id(self) -> str:
         if self.pack:
-            return self.doc.tf.meta("pack_evaluator")
+            identity = pack_identity(self.doc.tf)
+            return identity.evaluator_id if identity else ""
         return self.evaluator.currentData() or ""
 
     def _who(self) -> Evaluator | None:
@@ -156,7 +158,7 @@ class ScoringView(View):
     def _locked_reason(self) -> str:
         if self.doc.read_only:
             return f"This file is open read-only: {self.doc.tf.read_only_reason}."
-        if self.pack and self.doc.tf.meta("pack_submitted") == "1":
+        if roster.pack_submitted(self.doc.tf):
             return ("You have submitted this pack; your scores can no longer change. Send this "
                     f"file back to the procurement lead: {self.doc.path}")
         if self.doc.data.tender.status == "locked":

@@ -7,11 +7,10 @@ their ratings, supplier returns, and the figures the reports show.
 - `returns`: the supplier's monitoring return workbook, out and back
 """
 
+from workbench.domain import Commitment, Delivery
 from workbench.monitoring.commitments import (
     BASES,
     HELD,
-    Commitment,
-    Delivery,
     Ledger,
     add_commitment,
     commitments_from_bid,
@@ -29,7 +28,6 @@ from workbench.monitoring.ratings import (
     COLOURS,
     METHODS,
     Rating,
-    RatingRules,
     set_rating_rules,
 )
 from workbench.monitoring.status import (
@@ -46,7 +44,7 @@ from workbench.monitoring.status import (
 
 __all__ = [
     "BANDS", "BASES", "COLOURS", "HELD", "METHODS", "RULES", "Commitment", "CommitmentStatus",
-    "Delivery", "Ledger", "LotMonitoring", "Rating", "RatingRules", "add_commitment",
+    "Delivery", "Ledger", "LotMonitoring", "Rating", "add_commitment",
     "amount_text", "commitment_text", "commitments_from_bid", "edit_commitment", "ledger",
     "monitor_lot", "next_period", "period_key", "record_delivery", "refusal",
     "remove_commitment", "remove_delivery", "set_rating_rules", "social_value_criteria",

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
 
-from workbench.domain import Criterion, Lot, TenderData
+from workbench.domain import Commitment, Criterion, Delivery, Lot, MonitoringRules, TenderData
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.monitoring.ratings import RatingRules, rules_of
-from workbench.numbers import dec_str, parse_stored, typed_amount
+from workbench.numbers import dec_str, typed_amount
 from workbench.scoring.results import BidderResult, compute_lot
 from workbench.storage import TenderFile
-from workbench.storage.records import Row
+from workbench.storage.records import commitment_of, commitment_row, delivery_row
 from workbench.storage.tenderfile import LOCKED_REASON
 
 #: How a target is counted. A contract total and a figure per period add up the periods'
@@ -37,53 +35,25 @@ _LONGEST_TEXT = 2000
 
 
 @dataclass(frozen=True)
-class Commitment:
-    """One KPI of the supplier's contract. `target` is None until agreed (a scored answer
-    promises in words); `periods` None when not known; `proxy_value` £ per unit, optional."""
-
-    lot_id: str
-    bidder_id: str
-    id: str
-    criterion_id: str
-    measure: str
-    unit: str = ""
-    target: Decimal | None = None
-    basis: str = "contract total"
-    periods: int | None = None
-    proxy_value: Decimal | None = None
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What the supplier reported on one commitment in one period, with the evidence seen."""
-
-    lot_id: str
-    bidder_id: str
-    commitment_id: str
-    period: str
-    delivered: Decimal
-    evidence: str
-    recorded_on: str
-    narrative: str = ""
-
-
-@dataclass(frozen=True)
 class Ledger:
     """A tender with its monitoring records and rating rules, read at one moment."""
 
     data: TenderData
     commitments: tuple[Commitment, ...] = ()
     deliveries: tuple[Delivery, ...] = ()
-    rules: RatingRules = field(default_factory=RatingRules)
+    rules: MonitoringRules = field(default_factory=MonitoringRules)
 
 
 def ledger(tf: TenderFile, data: TenderData | None = None) -> Ledger:
-    """The tender (or the snapshot `data` already loaded from `tf`) with its monitoring rows."""
-    return Ledger(data if data is not None else tf.load(),
-                  tuple(commitment_of(r) for r in tf.rows("commitments")),
-                  tuple(delivery_of(r) for r in tf.rows("deliveries")),
-                  rules_of(tf.rows("monitoring_rules")))
+    """The tender (or the snapshot `data` already loaded from `tf`) with its monitoring."""
+    return ledger_of(data if data is not None else tf.load())
+
+
+def ledger_of(data: TenderData) -> Ledger:
+    """The monitoring records a loaded tender carries, in one place."""
+    return Ledger(data, tuple(c for lot in data.lots for c in lot.commitments),
+                  tuple(d for lot in data.lots for d in lot.deliveries),
+                  data.tender.monitoring)
 
 
 def social_value_criteria(lot: Lot) -> list[tuple[Criterion, str]]:
@@ -365,29 +335,3 @@ def _existing(tf: TenderFile, lot_id: str, bidder_id: str, commitment_id: str) -
     if row is None:
         raise ValidationError(f"lot {lot_id}: there is no commitment {commitment_id}")
     return commitment_of(row)
-
-
-def commitment_of(r: Row) -> Commitment:
-    return Commitment(r["lot_id"], r["bidder_id"], r["id"], r["criterion_id"], r["measure"],
-                      r["unit"], parse_stored(r["target"]), r["basis"], r["periods"],
-                      parse_stored(r["proxy_value"]), r["source"])
-
-
-def commitment_row(c: Commitment) -> Row:
-    return {"lot_id": c.lot_id, "bidder_id": c.bidder_id, "id": c.id,
-            "criterion_id": c.criterion_id, "measure": c.measure, "unit": c.unit,
-            "target": None if c.target is None else dec_str(c.target), "basis": c.basis,
-            "periods": c.periods,
-            "proxy_value": None if c.proxy_value is None else dec_str(c.proxy_value),
-            "source": c.source}
-
-
-def delivery_of(r: Row) -> Delivery:
-    return Delivery(r["lot_id"], r["bidder_id"], r["commitment_id"], r["period"],
-                    Decimal(r["delivered"]), r["evidence"], r["recorded_on"], r["narrative"])
-
-
-def delivery_row(d: Delivery) -> Row:
-    return {"lot_id": d.lot_id, "bidder_id": d.bidder_id, "commitment_id": d.commitment_id,
-            "period": d.period, "delivered": dec_str(d.delivered), "narrative": d.narrative,
-            "evidence": d.evidence, "recorded_on": d.recorded_on}

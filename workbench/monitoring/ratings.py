@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from workbench.domain import Rounding
+from workbench.domain import MonitoringRules, Rounding
 from workbench.errors import ValidationError
 from workbench.numbers import dec_str, fmt_money, round_to, typed_amount
 from workbench.storage import TenderFile
-from workbench.storage.records import Row
+from workbench.storage.records import monitoring_rules_row
 
 METHODS = {"target": "target-based", "value": "value-based"}
 BANDS = ("Good", "Approaching", "Requires improvement", "Inadequate")
@@ -35,23 +35,6 @@ _WHOLE = Rounding(0, "half_up")
 
 
 @dataclass(frozen=True)
-class RatingRules:
-    """The tender's rating method and the lowest share (percent) for each of the top three
-    bands; below `improvement_at` is Inadequate."""
-
-    method: str = "target"
-    good_at: Decimal = Decimal(90)
-    approaching_at: Decimal = Decimal(75)
-    improvement_at: Decimal = Decimal(50)
-
-    @property
-    def thresholds_text(self) -> str:
-        return (f"Good from {dec_str(self.good_at)}%, Approaching from "
-                f"{dec_str(self.approaching_at)}%, Requires improvement from "
-                f"{dec_str(self.improvement_at)}%, Inadequate below")
-
-
-@dataclass(frozen=True)
 class Rating:
     """An overall rating: its band (None when nothing can be rated yet), the share it rests
     on, and how it was worked out, in words."""
@@ -60,15 +43,6 @@ class Rating:
     band: str | None
     share: Decimal | None
     working: str
-
-
-def rules_of(rows: list[Row]) -> RatingRules:
-    """The stored rules, or the defaults when the tender never set them."""
-    if not rows:
-        return RatingRules()
-    r = rows[0]
-    return RatingRules(r["method"], Decimal(r["good_at"]), Decimal(r["approaching_at"]),
-                       Decimal(r["improvement_at"]))
 
 
 def set_rating_rules(tf: TenderFile, method: str, good_at: object, approaching_at: object,
@@ -89,9 +63,7 @@ def set_rating_rules(tf: TenderFile, method: str, good_at: object, approaching_a
         raise ValidationError("monitoring rating: the thresholds must fall from Good to "
                               "Requires improvement")
     with tf.action(f"Rate monitoring {METHODS[method]}"):
-        tf.put("monitoring_rules", {"id": 1, "method": method, "good_at": dec_str(shares[0]),
-                                    "approaching_at": dec_str(shares[1]),
-                                    "improvement_at": dec_str(shares[2])})
+        tf.put("monitoring_rules", monitoring_rules_row(MonitoringRules(method, *shares)))
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal:
@@ -105,7 +77,14 @@ def status_of(share: Decimal) -> str:
         else "off track"
 
 
-def band(share: Decimal, rules: RatingRules) -> str:
+def thresholds_text(rules: MonitoringRules) -> str:
+    """ "Good from 90%, Approaching from 75%, Requires improvement from 50%, Inadequate below"."""
+    return (f"Good from {dec_str(rules.good_at)}%, Approaching from "
+            f"{dec_str(rules.approaching_at)}%, Requires improvement from "
+            f"{dec_str(rules.improvement_at)}%, Inadequate below")
+
+
+def band(share: Decimal, rules: MonitoringRules) -> str:
     """The band a whole-percent share falls in."""
     if share >= rules.good_at:
         return BANDS[0]
@@ -114,7 +93,7 @@ def band(share: Decimal, rules: RatingRules) -> str:
     return BANDS[2] if share >= rules.improvement_at else BANDS[3]
 
 
-def target_rating(statuses: list[str], rules: RatingRules) -> Rating:
+def target_rating(statuses: list[str], rules: MonitoringRules) -> Rating:
     """Target-based: the share of rated commitments on track."""
     rated = [s for s in statuses if s != "not rated"]
     waiting = len(statuses) - len(rated)
@@ -128,10 +107,10 @@ def target_rating(statuses: list[str], rules: RatingRules) -> Rating:
     chosen = band(share, rules)
     return Rating("target", chosen, share,
                   f"{on} of {len(rated)} rated commitments on track = {share}%: {chosen} "
-                  f"({rules.thresholds_text}){later}")
+                  f"({thresholds_text(rules)}){later}")
 
 
-def value_rating(committed: Decimal, delivered: Decimal, unvalued: int, rules: RatingRules,
+def value_rating(committed: Decimal, delivered: Decimal, unvalued: int, rules: MonitoringRules,
                  currency: str = "GBP") -> Rating:
     """Value-based: proxy value delivered to date against proxy value committed to date;
     `unvalued` counts commitments left out (no proxy value, or not yet rated)."""
@@ -144,7 +123,7 @@ def value_rating(committed: Decimal, delivered: Decimal, unvalued: int, rules: R
     chosen = band(share, rules)
     return Rating("value", chosen, share,
                   f"{money(delivered, currency)} delivered against {money(committed, currency)}"
-                  f" committed to date = {share}%: {chosen} ({rules.thresholds_text}){left}")
+                  f" committed to date = {share}%: {chosen} ({thresholds_text(rules)}){left}")
 
 
 def money(value: Decimal, currency: str = "GBP") -> str:

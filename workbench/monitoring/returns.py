@@ -18,7 +18,7 @@ import os
 import stat
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,20 +32,19 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 
+from workbench.domain import Commitment, Delivery, MonitoringReturn
 from workbench.errors import InterchangeError, ValidationError
 from workbench.inert import put, save_workbook
-from workbench.monitoring.commitments import (
-    Commitment,
-    Delivery,
-    checked_delivery,
+from workbench.monitoring.commitments import checked_delivery, supplier, writable
+from workbench.monitoring.status import commitment_text
+from workbench.storage import TenderFile
+from workbench.storage.records import (
     commitment_of,
     delivery_of,
     delivery_row,
-    supplier,
-    writable,
+    return_of,
+    return_row,
 )
-from workbench.monitoring.status import commitment_text
-from workbench.storage import TenderFile
 
 INSTRUCTIONS, RETURN, IDENTITY = "Instructions", "Return", "_identity"
 HEADERS = ("Code", "Commitment", "Committed", "Unit", "Delivered this period",
@@ -106,10 +105,9 @@ def create_return(tf: TenderFile, lot_id: str, period: str, path: str | Path) ->
         [lot_id, winner.id, label]))}
     _write(Path(path), identity, commitments, earlier, data.tender.title, winner.name)
     with tf.action(f"Issue monitoring return for {label} in lot {lot_id}"):
-        tf.put("monitoring_returns", {
-            "id": identity.return_id, "lot_id": lot_id, "bidder_id": winner.id,
-            "period": label, "issued_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "merged_at": None})
+        tf.put("monitoring_returns", return_row(MonitoringReturn(
+            identity.return_id, lot_id, winner.id, label,
+            datetime.now(UTC).isoformat(timespec="seconds"))))
     return identity.return_id
 
 
@@ -202,8 +200,9 @@ def merge_return(tf: TenderFile, path: str | Path, *, recorded_on: str | None = 
     name = source.name
     if identity.tender_uid != tf.rows("tender")[0]["uid"]:
         raise InterchangeError(f"{name} is a return for another tender file")
-    issued = tf.get("monitoring_returns", {"id": identity.return_id})
-    if issued is None or (issued["lot_id"], issued["bidder_id"], issued["period"]) != (
+    row_issued = tf.get("monitoring_returns", {"id": identity.return_id})
+    issued = None if row_issued is None else return_of(row_issued)
+    if issued is None or (issued.lot_id, issued.bidder_id, issued.period) != (
             identity.lot_id, identity.bidder_id, identity.period):
         raise InterchangeError(f"{name} was not issued from this tender file")
     lot = data.lot(identity.lot_id)
@@ -242,13 +241,13 @@ def merge_return(tf: TenderFile, path: str | Path, *, recorded_on: str | None = 
                                     old["evidence"]) == (d.delivered, d.narrative, d.evidence)
         if not same:
             changed.append(d)
-    if not changed and issued["merged_at"]:
+    if not changed and issued.merged_at:
         return 0
     with tf.action(f"Merge monitoring return for {identity.period} in lot {identity.lot_id}"):
         for d in changed:
             tf.put("deliveries", delivery_row(d))
-        if not issued["merged_at"]:
-            tf.put("monitoring_returns", {**issued, "merged_at": on})
+        if not issued.merged_at:
+            tf.put("monitoring_returns", return_row(replace(issued, merged_at=on)))
     return len(changed)
 
 

@@ -9,11 +9,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from workbench.domain import Criterion, Lot, Rounding
+from workbench.domain import Commitment, Criterion, Delivery, Lot, Rounding
 from workbench.monitoring.commitments import (
     HELD,
-    Commitment,
-    Delivery,
     Ledger,
     social_value_criteria,
     supplier,

@@ -224,7 +224,7 @@ def _checked_rows(tf: TenderFile, data: TenderData, pack: PackReturn,
                   result: PackResult) -> list[Row]:
     """The score rows the pack would write; problems (and counts) go to `result`."""
     evaluator_id = pack.identity.evaluator_id
-    minimum = int(tf.rows("tender")[0]["rationale_min_length"])
+    minimum = tf.tender().panel.rationale_min_length
     status = "submitted" if pack.submitted else "draft"
     existing = {(r["lot_id"], r["bidder_id"], r["criterion_id"]): r
                 for r in tf.rows("scores", "evaluator_id = ?", [evaluator_id])}
@@ -268,7 +268,7 @@ def _checked_rows(tf: TenderFile, data: TenderData, pack: PackReturn,
             result.unchanged += 1
             continue
         rows.append(score_row(lot.id, Score(evaluator_id, bidder, criterion.id, entry.score,
-                                            entry.rationale, status), entered_by=evaluator_id))
+                                            entry.rationale, status, evaluator_id)))
         if before is None:
             result.added += 1
         else:

@@ -9,10 +9,17 @@ Every change is one audited action; the UI undoes it by reverting the action's c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
-from workbench.domain import CONFLICT_STATUSES, Conflict, Criterion, Lot, TenderData
+from workbench.domain import (
+    CONFLICT_STATUSES,
+    Criterion,
+    Lot,
+    LotConflict,
+    PanelRules,
+    TenderData,
+)
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
@@ -26,20 +33,16 @@ SETTINGS_RANGES = {"min_evaluators": (1, 20), "rationale_min_length": (0, 2000),
                    "blind_scoring": (0, 1)}
 
 
-@dataclass(frozen=True)
-class PanelSettings:
-    """The tender's panel rules: blind scoring, evaluators wanted per question, rationale length."""
-
-    blind_scoring: bool
-    min_evaluators: int
-    rationale_min_length: int
-
-
 # -- file kind and settings ---------------------------------------------------------------
 
 def is_pack(tf: TenderFile) -> bool:
     """True for an evaluator's scoring pack, False for the lead's tender file."""
     return tf.meta("kind") == "pack"
+
+
+def pack_submitted(tf: TenderFile) -> bool:
+    """True for a scoring pack its evaluator has submitted (its scores are final)."""
+    return is_pack(tf) and tf.meta("pack_submitted") == "1"
 
 
 def _require_lead_file(tf: TenderFile) -> None:
@@ -49,16 +52,15 @@ def _require_lead_file(tf: TenderFile) -> None:
 
 
 def _require_open_pack(tf: TenderFile) -> None:
-    if is_pack(tf) and tf.meta("pack_submitted") == "1":
+    if pack_submitted(tf):
         raise ReadOnlyError("this scoring pack has been submitted; it can no longer change")
-    if tf.rows("tender")[0]["status"] == "locked":
+    if tf.tender().status == "locked":
         raise ReadOnlyError("the tender is locked; unlock it (with a reason) to change scores")
 
 
-def panel_settings(tf: TenderFile) -> PanelSettings:
-    row = tf.rows("tender")[0]
-    return PanelSettings(bool(row["blind_scoring"]), int(row["min_evaluators"]),
-                         int(row["rationale_min_length"]))
+def panel_settings(tf: TenderFile) -> PanelRules:
+    """The tender's panel rules: blind scoring, evaluators wanted per question, rationale length."""
+    return tf.tender().panel
 
 
 def update_panel_settings(tf: TenderFile, **changes: int) -> None:
@@ -72,7 +74,12 @@ def update_panel_settings(tf: TenderFile, **changes: int) -> None:
             raise ValidationError(f"{name.replace('_', ' ')} must be a whole number from "
                                   f"{low} to {high}")
     with tf.action("Change panel settings"):
-        tf.update("tender", {"id": 1}, **changes)
+        tender = tf.tender()
+        old = tender.panel
+        tf.put_tender(replace(tender, panel=PanelRules(
+            bool(changes.get("blind_scoring", old.blind_scoring)),
+            changes.get("min_evaluators", old.min_evaluators),
+            changes.get("rationale_min_length", old.rationale_min_length))))
 
 
 # -- evaluators ---------------------------------------------------------------------------
@@ -150,7 +157,7 @@ def remove_evaluator(tf: TenderFile, evaluator_id: str) -> None:
 
 # -- conflicts of interest ----------------------------------------------------------------
 
-def conflicts(tf: TenderFile) -> dict[tuple[str, str], Conflict]:
+def conflicts(tf: TenderFile) -> dict[tuple[str, str], LotConflict]:
     """The conflicts register: (lot id, evaluator id) -> declaration; missing = not declared.
 
     An evaluator with no per-lot declaration but a dated one of their own (an imported tender)
@@ -163,8 +170,8 @@ def conflicts(tf: TenderFile) -> dict[tuple[str, str], Conflict]:
     with_rows = {evaluator for _lot, evaluator in register}
     for e in tf.rows("evaluators"):
         if e["id"] not in with_rows and e["conflict_declared_on"]:
-            whole = Conflict(e["conflict_status"], e["conflict_declared_on"],
-                             e["conflict_nature"], e["conflict_mitigation"])
+            whole = LotConflict(e["id"], e["conflict_status"], e["conflict_declared_on"],
+                                e["conflict_nature"], e["conflict_mitigation"])
             register.update({(lot["id"], e["id"]): whole for lot in tf.rows("lots")})
     return register
 
@@ -210,8 +217,8 @@ def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str
             "declares a conflict with " + ", ".join(names[b] for b in concerned) if concerned
             else "declares a conflict")
     with tf.action(f"{evaluator['name']} {verb} for {lot['title']}"):
-        tf.put("lot_conflicts", conflict_row(lot_id, evaluator_id, Conflict(
-            status, declared_on, nature, mitigation, concerned)))
+        tf.put("lot_conflicts", conflict_row(lot_id, LotConflict(
+            evaluator_id, status, declared_on, nature, mitigation, concerned)))
         _summarise_conflicts(tf, evaluator_id)
 
 
@@ -308,7 +315,7 @@ def _assignment_text(assigned: bool, lot: Lot, names: Mapping[str, str],
 
 # -- coverage -----------------------------------------------------------------------------
 
-def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], Conflict],
+def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], LotConflict],
                       min_evaluators: int = 2) -> list[str]:
     """What the assignments leave uncovered or unsafe, one sentence each, in lot order."""
     names = {e.id: e.name for e in data.evaluators}

@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from workbench.monitoring.ratings import Rating, RatingRules, percent, target_rating
+from workbench.domain import MonitoringRules
+from workbench.monitoring.ratings import Rating, percent, target_rating
 from workbench.portfolio.reading import CAUSES, TYPES, LotFacts, TenderFacts
 
 SMALL = ("SME", "VCSE")
@@ -55,7 +56,7 @@ class Figures:
 
     @property
     def rating(self) -> Rating:
-        return target_rating(self.statuses, RatingRules())
+        return target_rating(self.statuses, MonitoringRules())
 
 
 @dataclass(frozen=True)

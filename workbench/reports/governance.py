@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from workbench.domain import Conflict, Lot
+from workbench.domain import Lot, LotConflict
 from workbench.reports.common import BOLD_LOOK, CELL_LOOK, MUTED, Heading, esc, grid, para, rich
 from workbench.reports.facts import Facts
 from workbench.reports.textflow import Text
@@ -39,14 +39,14 @@ def panel_section(facts: Facts, number: int) -> list[Flowable]:
     return out
 
 
-def _declaration(found: Conflict | None) -> Flowable | str:
+def _declaration(found: LotConflict | None) -> Flowable | str:
     if found is None:
         return rich("<b>Not declared</b>", "warn")
     when = f" ({day(found.declared_on)})" if found.declared_on else ""
     return ("No conflict" if found.status == "none" else "Conflict declared") + when
 
 
-def _detail(found: Conflict | None, lot: Lot) -> Flowable | str:
+def _detail(found: LotConflict | None, lot: Lot) -> Flowable | str:
     if found is None or found.status == "none":
         return "—"
     names = [b.name if (b := lot.bidder(bid)) else bid for bid in found.bidders]

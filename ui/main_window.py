@@ -141,8 +141,8 @@ class MainWindow(QMainWindow):
             return
         if not path.endswith(".tender"):
             path += ".tender"
-        from workbench.domain import Tender, TenderData
-        self._create(path, TenderData(Tender(title=Path(path).stem)), "Create tender")
+        from workbench.model.templates import blank_tender
+        self._create(path, blank_tender(Path(path).stem), "Create tender")
 
     def portfolio(self) -> None:
         """Figures across every tender in a folder, in a window of their own."""

@@ -20,6 +20,7 @@ from workbench.domain import TenderData
 from workbench.exchange import interchange
 from workbench.moderation import consensus
 from workbench.moderation.flags import lot_items
+from workbench.monitoring.returns import create_return
 from workbench.panel import roster
 from workbench.storage import TenderFile
 
@@ -134,8 +135,10 @@ def _moderate_everything(tf: TenderFile) -> None:
 @pytest.fixture
 def finished_demo(tmp_path: Path) -> Iterator[Path]:
     """The demo taken on as its users would: panel rules and the flag rule changed, a conflict
-    declared, every item moderated, the award recommended (its notice dated), commitments seeded
-    from the winning bids and two quarters of deliveries entered (closed; open it yourself)."""
+    declared, every item moderated, the award recommended (its notice dated); lot 1 came
+    monitored, lot 2's commitments are taken from the winning bid with two quarters of
+    deliveries entered, a supplier return issued and the rating made value-based (closed; open
+    it yourself)."""
     path = tmp_path / "finished.tender"
     with create_demo(path, user="tester") as tf:
         roster.update_panel_settings(tf, min_evaluators=3, rationale_min_length=25)
@@ -145,15 +148,17 @@ def finished_demo(tmp_path: Path) -> Iterator[Path]:
         _moderate_everything(tf)
         tender_lock.recommend_award(tf)
         award_record.set_award_notice(tf, "2026-12-03")
-        for lot in tf.load().lots:
-            supplier = monitoring.monitor_lot(tf, lot.id).supplier
-            assert supplier is not None
-            monitoring.record_commitments_from_bid(tf, lot.id, supplier.bidder.id)
-            for measure, _theme in monitoring.measures(lot):
-                for quarter in ("2027 Q1", "2027 Q2"):
-                    monitoring.record_delivery(tf, lot.id, supplier.bidder.id, measure.id,
-                                               quarter, "1", f"{quarter} return, page 3",
-                                               recorded_on="2027-07-01")
+        supplier = monitoring.monitor_lot(monitoring.ledger(tf), "L2").supplier
+        assert supplier is not None
+        for code in monitoring.commitments_from_bid(tf, "L2", supplier.id):
+            monitoring.edit_commitment(tf, "L2", supplier.id, code, target="8", periods="4",
+                                       proxy_value="12.5")
+            for quarter in ("2027 Q1", "2027 Q2"):
+                monitoring.record_delivery(tf, "L2", supplier.id, code, quarter, "1",
+                                           f"{quarter} return, page 3", narrative="On plan",
+                                           recorded_on="2027-07-01")
+        create_return(tf, "L2", "2027 Q3", tmp_path / "q3.xlsx")
+        monitoring.set_rating_rules(tf, "value", "85", "70", "40")
     yield path
 
 

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
                                       QKeySequence.StandardKey.Close)
         self.save_copy_action = self._add(file_menu, "Save a &copy…", self.save_copy)
         file_menu.addSeparator()
+        self._add(file_menu, "&Portfolio of a folder…", self.portfolio)
         self._add(file_menu, "Restore &backup…", lambda: restore_backup(self))
         self._add(file_menu, "Your &name…", lambda: change_name(self))
         file_menu.addSeparator()
@@ -150,6 +151,20 @@ class MainWindow(QMainWindow):
             path += ".tender"
         from workbench.model.templates import blank_tender
         self._create(path, blank_tender(Path(path).stem), "Create tender")
+
+    def portfolio(self) -> None:
+        """Figures across every tender in a folder, in a window of their own."""
+        folder = QFileDialog.getExistingDirectory(
+            self, "Portfolio of a folder", settings.get(settings.LAST_FOLDER) or str(Path.home()))
+        if folder:
+            self.show_portfolio(folder)
+
+    def show_portfolio(self, folder: str):
+        from ui.views.portfolio import PortfolioWindow
+        window = PortfolioWindow(self.open_path, self)
+        window.show()
+        window.read(folder)
+        return window
 
     def open_demo(self) -> None:
         self.open_example(EXAMPLES[0])

@@ -286,6 +286,52 @@ def cmd_monitoring(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_return(args: argparse.Namespace) -> int:
+    from workbench.monitoring.returns import create_return
+
+    with TenderFile.open(args.tender) as tf:
+        create_return(tf, args.lot, args.period, args.output)
+    print(f"wrote the monitoring return for {args.period} to {args.output}")
+    return 0
+
+
+def cmd_merge_return(args: argparse.Namespace) -> int:
+    from workbench.monitoring.returns import merge_return
+
+    with TenderFile.open(args.tender) as tf:
+        for path in args.returns:
+            changed = merge_return(tf, path)
+            print(f"{Path(path).name}: {changed} deliveries recorded" if changed
+                  else f"{Path(path).name}: nothing new (already merged)")
+    return 0
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    from workbench.portfolio.output import portfolio, to_json, write_xlsx
+    from workbench.portfolio.reading import read_folder
+    from workbench.portfolio.text import summary
+    from workbench.reports.portfolio_report import write_portfolio_report
+
+    tenders, skipped = read_folder(args.folder)
+    found = portfolio(str(args.folder), tenders, skipped)
+    out = args.output
+    if out and out.lower().endswith(".xlsx"):
+        write_xlsx(found, out)
+        print(f"wrote the portfolio workbook to {out}")
+    elif out and out.lower().endswith(".pdf"):
+        pages = write_portfolio_report(found, out)
+        print(f"wrote the portfolio report to {out} ({pages} pages)")
+    elif out:
+        raise WorkbenchError(f"{out}: the portfolio is written as .pdf or .xlsx")
+    if args.json:
+        print(json.dumps(to_json(found), indent=2, ensure_ascii=False))
+    elif not out:
+        print(summary(found))
+    for s in skipped:
+        print(f"skipped {s.file}: {s.reason}", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench-cli", description="Tender Evaluation Workbench on the command line.")
@@ -366,6 +412,23 @@ def _parser() -> argparse.ArgumentParser:
                 "write the social value monitoring report (PDF): commitments and delivery")
     p.add_argument("tender")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p = command("return", cmd_return,
+                "write a supplier's monitoring return workbook for one period")
+    p.add_argument("tender")
+    p.add_argument("--lot", required=True, metavar="ID")
+    p.add_argument("--period", required=True, help="e.g. 2027-Q4")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    p = command("merge-return", cmd_merge_return,
+                "merge returned monitoring returns (each whole or not at all)")
+    p.add_argument("tender")
+    p.add_argument("returns", nargs="+", metavar="RETURN.xlsx")
+    p = command("portfolio", cmd_portfolio,
+                "figures across every .tender in a folder, per year and authority")
+    p.add_argument("folder")
+    p.add_argument("--json", action="store_true",
+                   help="print the figures as JSON (see docs/portfolio.md)")
+    p.add_argument("-o", "--output", metavar="OUT.pdf|OUT.xlsx",
+                   help="also write the portfolio report (.pdf) or workbook (.xlsx)")
     return parser
 
 

@@ -25,7 +25,16 @@ TENDER_STATUSES: tuple[TenderStatus, ...] = get_args(TenderStatus)
 SpreadUnit = Literal["points", "percent"]
 SPREAD_UNITS: tuple[SpreadUnit, ...] = get_args(SpreadUnit)
 
-#: The UK Government Social Value Model themes (Open Government Licence; titles only).
+#: The government missions of the Social Value Model of PPN 002 (2025), its themes.
+PPN002_MISSIONS = (
+    "Kickstart economic growth",
+    "Make Britain a clean energy superpower",
+    "Take back our streets",
+    "Break down barriers to opportunity",
+    "Build an NHS fit for the future",
+)
+#: The UK Government Social Value Model themes of PPN 06/20 (Open Government Licence; titles
+#: only), for tenders built on the older model.
 SOCIAL_VALUE_THEMES = (
     "COVID-19 recovery",
     "Tackling economic inequality",
@@ -33,6 +42,9 @@ SOCIAL_VALUE_THEMES = (
     "Equal opportunity",
     "Wellbeing",
 )
+#: Every social value theme offered for tagging a criterion: today's missions, then the older
+#: themes.
+THEMES_OFFERED = PPN002_MISSIONS + SOCIAL_VALUE_THEMES
 
 
 class UnknownName(ValueError):
@@ -92,6 +104,17 @@ class ModerationRules:
     spread_unit: SpreadUnit = "points"
 
 
+@dataclass(frozen=True)
+class MonitoringRules:
+    """How the tender rates its contracts: `method` (`MONITORING_METHODS`) and the lowest share
+    (percent) for Good, Approaching and Requires improvement; below that, Inadequate."""
+
+    method: str = "target"
+    good_at: Decimal = Decimal(90)
+    approaching_at: Decimal = Decimal(75)
+    improvement_at: Decimal = Decimal(50)
+
+
 @dataclass
 class Tender:
     """One procurement; the header of a tender file (every column of its `tender` row).
@@ -113,6 +136,7 @@ class Tender:
     seal: Seal | None = None
     panel: PanelRules = field(default_factory=PanelRules)
     moderation: ModerationRules = field(default_factory=ModerationRules)
+    monitoring: MonitoringRules = field(default_factory=MonitoringRules)
     shared_model: bool = False
     #: Where bidders find the full award criteria (s.50 summaries point to it).
     criteria_published: str = ""
@@ -356,29 +380,49 @@ class Parked:
 
 @dataclass(frozen=True)
 class Commitment:
-    """What the supplier promised on one measure; `periods_planned` may be unknown (None)."""
+    """One KPI of a supplier's contract (see `workbench.monitoring`): a measure in words, its
+    unit, target (None until agreed), basis (`MONITORING_BASES`), the reporting periods it
+    covers (None when not known), an optional proxy value per unit typed by the authority, and
+    the bid text it came from. `criterion_id` names the social value criterion it answers."""
 
     lot_id: str
     bidder_id: str
+    id: str
     criterion_id: str
-    committed: Decimal
+    measure: str
     unit: str = ""
-    period: str = "contract total"
-    periods_planned: int | None = None
-    note: str = ""
+    target: Decimal | None = None
+    basis: str = "contract total"
+    periods: int | None = None
+    proxy_value: Decimal | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class Delivery:
-    """What the supplier reported for one measure in one period, with the evidence seen."""
+    """What the supplier reported on one commitment in one period: the figure, its own account
+    of it, and the evidence seen."""
 
     lot_id: str
     bidder_id: str
-    criterion_id: str
+    commitment_id: str
     period: str
     delivered: Decimal
     evidence: str
     recorded_on: str
+    narrative: str = ""
+
+
+@dataclass(frozen=True)
+class MonitoringReturn:
+    """A supplier's monitoring return issued for one period, and when it was merged back."""
+
+    id: str
+    lot_id: str
+    bidder_id: str
+    period: str
+    issued_at: str
+    merged_at: str | None = None
 
 
 @dataclass
@@ -417,6 +461,7 @@ class Lot:
     #: Affordability: a bid above this is excluded (None: no ceiling).
     price_ceiling: Decimal | None = None
     low_bid_reviews: list[LowBidReview] = field(default_factory=list)
+    returns: list[MonitoringReturn] = field(default_factory=list)
 
     def conflict(self, evaluator_id: str) -> LotConflict | None:
         """The evaluator's declaration for this lot, if they have made one."""

@@ -52,7 +52,11 @@ def test_finished_demo_round_trips_byte_for_byte(finished_demo: Path, tmp_path: 
         "mitigation": "Chair reviews E2's marks"}]
     assert lots["L2"]["meetings"][0]["chair"] == "Priya Raman"  # L1 came moderated
     assert all(lot["commitments"] and lot["deliveries"] for lot in lots.values())
-    assert {d["period"] for d in lots["L1"]["deliveries"]} == {"2027 Q1", "2027 Q2"}
+    assert {d["period"] for d in lots["L2"]["deliveries"]} == {"2027 Q1", "2027 Q2"}
+    assert lots["L2"]["commitments"][0]["proxy_value"] == 12.5
+    assert [r["period"] for r in lots["L2"]["returns"]] == ["2027 Q3"]
+    assert tender["monitoring"] == {"method": "value", "good_at": 85, "approaching_at": 70,
+                                    "improvement_at": 40}
 
 
 def test_imported_file_keeps_the_seal_and_every_setting(finished_demo: Path,
@@ -121,16 +125,23 @@ def _mutated(change) -> str:
     (lambda d: d["tender"]["seal"].update(hash="abc"), r"^tender\.seal: 'hash' must be a SHA"),
     (lambda d: d["tender"].update(shared_model="yes"),
      r"^tender: 'shared_model' must be true or false$"),
-    (lambda d: d["lots"][0].update(commitments=[{"bidder": "B9", "criterion": "SV2",
-                                                 "committed": 5}]),
-     r"^lots\[L1\]\.commitments\[B9/SV2\]: unknown bidder 'B9'$"),
-    (lambda d: d["lots"][0].update(commitments=[{"bidder": "B4", "criterion": "Q1",
-                                                 "committed": 5}]),
-     r"^lots\[L1\]\.commitments\[B4/Q1\]: 'Q1' is not a quantitative criterion of the lot$"),
-    (lambda d: d["lots"][0].update(deliveries=[{"bidder": "B4", "criterion": "SV2",
+    (lambda d: d["lots"][0].update(commitments=[{"id": "X.1", "bidder": "B9",
+                                                 "criterion": "SV2", "measure": "Jobs"}]),
+     r"^lots\[L1\]\.commitments\[X\.1\]: unknown bidder 'B9'$"),
+    (lambda d: d["lots"][0].update(commitments=[{"id": "X.1", "bidder": "B4",
+                                                 "criterion": "Q1", "measure": "Jobs"}]),
+     r"^lots\[L1\]\.commitments\[X\.1\]: 'Q1' is not a social value criterion of the "
+     r"lot$"),
+    (lambda d: d["lots"][0].update(deliveries=[{"bidder": "B4", "commitment": "SV2.1",
                                                 "period": "Q1", "delivered": 1,
                                                 "recorded_on": "2027-01-01", "colour": 1}]),
      r"^lots\[L1\]\.deliveries\[0\]: unknown key 'colour'$"),
+    (lambda d: d["lots"][0].update(deliveries=[{"bidder": "B4", "commitment": "SV9.1",
+                                                "period": "Q1", "delivered": 1,
+                                                "recorded_on": "2027-01-01"}]),
+     r"^lots\[L1\]\.deliveries\[SV9\.1/Q1\]: no commitment 'SV9\.1' of 'B4'$"),
+    (lambda d: d["tender"].update(monitoring={"method": "vibes"}),
+     r"^tender\.monitoring: 'method' must be one of target, value, not 'vibes'$"),
     (lambda d: d["lots"][0].update(meetings=[{"id": "M1", "started_at": "x"}] * 2),
      r"^meetings: the id 'M1' is used twice$"),
     (lambda d: d["lots"][0].update(parked=[{"bidder": "B1", "criterion": "ZZ",

@@ -88,7 +88,7 @@ def _enum(*path: str) -> list[str]:
     (("conflict", "properties", "status"), domain.CONFLICT_STATUSES),
     (("gateway", "properties", "result"), domain.GATEWAY_RESULTS),
     (("score", "properties", "status"), domain.SCORE_STATUSES),
-    (("commitment", "properties", "period"), BASES),
+    (("commitment", "properties", "basis"), BASES),
 ])
 def test_schema_names_match_the_registries(path: tuple[str, ...], registry) -> None:
     assert _enum(*path) == list(registry), f"update docs/interchange.schema.json {path}"

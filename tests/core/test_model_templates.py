@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.domain import SOCIAL_VALUE_THEMES, Lot, Tender, TenderData
+from workbench.domain import PPN002_MISSIONS, SOCIAL_VALUE_THEMES, Lot, Tender, TenderData
 from workbench.errors import ValidationError
 from workbench.model.templates import (
+    PPN002_OUTCOMES,
     SOCIAL_VALUE_OUTCOMES,
     add_social_value_block,
     apply_starter,
@@ -54,7 +55,7 @@ def test_starter_goes_into_an_empty_lot_only(demo_tender: Path) -> None:
 
 def test_social_value_block_is_tagged_and_weighted_equally(demo_tender: Path) -> None:
     with TenderFile.open(demo_tender) as tf:
-        code = add_social_value_block(tf, "L1", [3, 4, 5])
+        code = add_social_value_block(tf, "L1", [3, 4, 5], model="ppn0620")
         lot = tf.load().lot("L1")
     assert code == "SV_2"  # SV is taken in the demo
     block = lot.criteria[-1]
@@ -64,6 +65,20 @@ def test_social_value_block_is_tagged_and_weighted_equally(demo_tender: Path) ->
     assert [c.theme for c in block.children] == ["Fighting climate change",
                                                  "Equal opportunity", "Equal opportunity"]
     assert block.children[0].title == "Effective stewardship of the environment"
+
+
+def test_todays_model_tags_each_outcome_with_its_mission(demo_tender: Path) -> None:
+    assert {mission for mission, _ in PPN002_OUTCOMES} <= set(PPN002_MISSIONS)
+    with TenderFile.open(demo_tender) as tf:
+        add_social_value_block(tf, "L2", [0, 6])  # today's model unless the user chooses
+        block = tf.load().lot("L2").criteria[-1]  # type: ignore[union-attr]
+        with pytest.raises(ValidationError, match="unknown social value model 'ppn99'"):
+            add_social_value_block(tf, "L2", [0], model="ppn99")
+    assert [(c.title, c.theme) for c in block.children] == [
+        ("Fair work", "Kickstart economic growth"),
+        ("Increasing productivity through physical and mental wellbeing",
+         "Build an NHS fit for the future")]
+    assert all(c.kind == "scored" and c.question for c in block.children)
 
 
 def test_starter_keeps_price_and_quality_positive() -> None:

@@ -27,9 +27,9 @@ CHANGED_COLUMN = {
     "lots": "title", "criteria": "weight", "bidders": "price", "bidder_values": "value",
     "assignments": "criterion_id", "scores": "score", "moderated": "score",
     "gateways": "rationale", "lot_conflicts": "mitigation", "packs": "checksum",
-    "meetings": "chair", "parked": "note", "commitments": "committed",
-    "deliveries": "evidence", "low_bid_reviews": "reason",
-    "award_record": "summaries_sent_on",
+    "meetings": "chair", "parked": "note", "commitments": "target",
+    "deliveries": "evidence", "monitoring_rules": "good_at", "monitoring_returns": "period",
+    "low_bid_reviews": "reason", "award_record": "summaries_sent_on",
 }
 STAMP = "2026-11-20T10:00:00+00:00"
 
@@ -48,15 +48,18 @@ def full_tender(demo_tender: Path) -> Path:
         tf.put("parked", {"lot_id": score["lot_id"], "bidder_id": score["bidder_id"],
                           "criterion_id": score["criterion_id"], "note": "ask finance",
                           "parked_at": STAMP})
-        tf.put("commitments", {"lot_id": "L1", "bidder_id": "B4", "criterion_id": "SV2",
-                               "committed": "5"})
-        tf.put("deliveries", {"lot_id": "L1", "bidder_id": "B4", "criterion_id": "SV2",
+        tf.put("commitments", {"lot_id": "L1", "bidder_id": "B4", "id": "SV2.1",
+                               "criterion_id": "SV2", "measure": "Local jobs", "target": "5"})
+        tf.put("deliveries", {"lot_id": "L1", "bidder_id": "B4", "commitment_id": "SV2.1",
                               "period": "2027-Q1", "delivered": "5", "evidence": "payroll",
                               "recorded_on": "2027-04-10"})
         tf.put("low_bid_reviews", {"lot_id": "L1", "bidder_id": "B4", "price": "1",
                                    "question": "how?", "response": "thus",
                                    "decision": "accept", "reason": "evidence seen"})
         tf.put("award_record", {"id": "award", "summaries_sent_on": "2026-12-01"})
+        tf.put("monitoring_rules", {"id": 1, "method": "target"})
+        tf.put("monitoring_returns", {"id": "R1", "lot_id": "L1", "bidder_id": "B4",
+                                      "period": "2027-Q1", "issued_at": STAMP})
     assert all(_count(demo_tender, table) for table in PROTECTED)
     return demo_tender
 
@@ -104,7 +107,7 @@ def test_changed_value_is_caught(full_tender: Path, table: str, capsys) -> None:
             pass
 
 
-@pytest.mark.parametrize("table", [t for t in PROTECTED if t != "tender"])
+@pytest.mark.parametrize("table", [t for t in PROTECTED if t not in ("tender", "monitoring_rules")])
 def test_added_row_is_caught(full_tender: Path, table: str, capsys) -> None:
     key = PROTECTED[table][-1]
     with outside(full_tender) as conn:

@@ -56,11 +56,11 @@ def test_models(qtmodeltester, demo_tender: Path) -> None:
 def test_view_lists_the_verified_trail_newest_first(audit_window) -> None:
     view = audit_window.show_view("audit")
     assert view.banner.objectName() == "banner_ok"
-    assert "Audit trail verified: 247 entries" in view.banner.text()
-    assert view.proxy.rowCount() == 247
+    assert "Audit trail verified: 259 entries" in view.banner.text()
+    assert view.proxy.rowCount() == 259
     first = view.proxy.index(0, AuditModel.COL_SEQ)
-    assert first.data() == "247"
-    assert view.count.text() == "247 entries, newest first"
+    assert first.data() == "259"
+    assert view.count.text() == "259 entries, newest first"
     assert not audit_window.file_banner.isVisible()
 
 

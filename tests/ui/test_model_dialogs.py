@@ -88,11 +88,16 @@ def test_pairwise_dialog_derives_weights_and_view_applies_them(qtbot, view,
 def test_social_value_block_and_undo(qtbot, view, monkeypatch) -> None:
     dialog = SocialValueDialog()
     qtbot.addWidget(dialog)
-    assert dialog.chosen() == [1, 6]
+    assert dialog.model_key == "ppn002" and dialog.chosen() == [0, 4]
+    assert dialog.boxes[0].text() == "Fair work"
+    dialog.model.setCurrentIndex(1)  # the older model, chosen by the user
+    qtbot.waitUntil(lambda: len(dialog.boxes) == 8)
+    assert dialog.model_key == "ppn0620" and dialog.chosen() == [1, 6]
     for box in dialog.boxes:
         box.setChecked(False)
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
-    monkeypatch.setattr(SocialValueDialog, "ask", classmethod(lambda cls, parent: [3]))
+    monkeypatch.setattr(SocialValueDialog, "ask",
+                        classmethod(lambda cls, parent: ("ppn0620", [3])))
     view.select("G1")
     view.social_value_block()
     block = view.doc.data.lot("L1").criteria[-1]

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import SOCIAL_VALUE_THEMES, Criterion, TenderData
+from workbench.domain import THEMES_OFFERED, Criterion, TenderData
 from workbench.numbers import dec_str, to_decimal
 from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS, Registry
 
@@ -90,7 +90,7 @@ class CriterionDetails(QFrame):
                                     "A figure above this is refused where it is typed; empty: "
                                     "none (100 for a percentage)")
         self.theme = self._combo("theme", "Social value theme",
-                                 [("", "(none)")] + [(t, t) for t in SOCIAL_VALUE_THEMES])
+                                 [("", "(none)")] + [(t, t) for t in THEMES_OFFERED])
         self.theme.setEditable(True)
         self.theme.lineEdit().editingFinished.connect(lambda: self._send("theme"))
         texts = QVBoxLayout()

@@ -503,14 +503,14 @@ class ModelView(View):
         from ui.views.social_value_dialog import SocialValueDialog
         if self.lot_id is None:
             return
-        outcomes = SocialValueDialog.ask(self)
+        model, outcomes = SocialValueDialog.ask(self)
         if not outcomes:
             return
         lot = self.doc.data.lot(self.lot_id)
         selected = self.selected_id()
         node = tree.find(lot.criteria, selected) if lot and selected else None
         parent = node.id if node is not None and node.kind == "group" else None
-        self.commands.social_value_block(self.lot_id, outcomes, parent)
+        self.commands.social_value_block(self.lot_id, outcomes, parent, model)
 
     def pairwise(self) -> None:
         from ui.views.pairwise_dialog import PairwiseDialog

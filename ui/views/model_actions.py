@@ -122,10 +122,11 @@ class ModelCommands:
                           lambda tf: templates.apply_starter(tf, lot_id))
 
     def social_value_block(self, lot_id: str, outcomes: Sequence[int],
-                           parent_id: str | None) -> bool:
+                           parent_id: str | None, model: str = "ppn002") -> bool:
         return self._push(
             "Add social value block",
-            lambda tf: templates.add_social_value_block(tf, lot_id, outcomes, parent_id))
+            lambda tf: templates.add_social_value_block(tf, lot_id, outcomes, parent_id,
+                                                        model=model))
 
     def copy_to(self, source: str, target: str) -> bool:
         return self._push(f"Copy the model of lot {source} to lot {target}",

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
 )
 
-from workbench.domain import CRITERION_KINDS, SOCIAL_VALUE_THEMES, Criterion, Lot, TenderData
+from workbench.domain import CRITERION_KINDS, THEMES_OFFERED, Criterion, Lot, TenderData
 from workbench.model_rules import Problem
 from workbench.numbers import dec_str, fmt_points
 from workbench.scoring.weights import effective_percent, points_available, sibling_sum
@@ -279,7 +279,7 @@ class CriteriaModel(QAbstractItemModel):
         if column == COL_SCALE:
             return list(self._scales)
         if column == COL_THEME:
-            return [("", "(none)")] + [(t, t) for t in SOCIAL_VALUE_THEMES]
+            return [("", "(none)")] + [(t, t) for t in THEMES_OFFERED]
         return None
 
     def _number_range(self, c: Criterion, column: int) -> tuple[float, float] | None:

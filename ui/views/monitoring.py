@@ -1,10 +1,11 @@
-"""Monitoring: after the award, what the supplier promised on each social value measure, what
-it delivered each period with the evidence seen, and whether it is on track.
+"""Monitoring: after the award, every commitment (KPI) the supplier made on social value, what
+it delivered each period with its account and the evidence seen, each commitment's status and
+the contract's overall rating.
 
-The supplier is the lot's first-placed bidder from the scoring engine; every figure and
-status comes from `workbench.monitoring`. Every edit is one undoable command: it calls one
-core function, and undo reverts the rows it changed. Monitoring stays open for writing after
-the tender is locked.
+The supplier is the lot's first-placed bidder once its results are final; every figure,
+status and rating comes from `workbench.monitoring`. Every edit is one undoable command: it
+calls one core function, and undo reverts the rows it changed. Monitoring stays open for
+writing after the tender is locked.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QTableView,
@@ -29,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from workbench import monitoring
 from workbench.errors import WorkbenchError
-from workbench.monitoring import BASES, LotMonitoring, MeasureStatus
+from workbench.monitoring import BASES, METHODS, CommitmentStatus, LotMonitoring
+from workbench.monitoring.returns import create_return, merge_return
 from workbench.reports.monitoring_report import write_monitoring_report
 from workbench.storage import TenderFile
 
@@ -40,18 +44,19 @@ from ui.tasks import Cancelled, run_task
 from ui.views.base import View, banner, button, lot_title_row, note, page_layout
 from ui.views.monitoring_form import DeliveryForm
 from ui.views.monitoring_models import (
+    CommitmentsModel,
     DeliveriesModel,
-    MeasuresModel,
-    RagChipDelegate,
+    StatusChipDelegate,
 )
 from ui.views.table_base import ChoiceDelegate, list_table
 
-#: What the page is for, shown until the award is recommended.
-PURPOSE = ("From then on this page follows each lot's contract: what the winning bidder "
-           "promised on each social value measure (seeded from its bid in one step), what it "
-           "delivers in each reporting period with the evidence you saw, and whether it is on "
-           "track: green, amber or red. Monitoring stays open after the tender is locked, "
-           "and the monitoring report goes in the contract file.")
+#: What the page is for, shown until a lot has a supplier.
+PURPOSE = ("From then on this page follows the lot's contract: each commitment the winning "
+           "bidder made on social value (taken from its bid in one step, then added to or "
+           "changed), what it delivers in each reporting period with the evidence you saw, "
+           "whether each commitment is on track, and the contract's overall rating. "
+           "Monitoring stays open after the tender is locked, and the monitoring report goes "
+           "in the contract file.")
 
 
 class MonitoringView(View):
@@ -69,31 +74,62 @@ class MonitoringView(View):
         layout.addWidget(self.status)
 
         buttons = QHBoxLayout()
-        self.seed_button = button("&Seed commitments from the winning bid", "seed_commitments",
-                                  self.seed, "Record the supplier's bid figure on each social "
-                                  "value measure as its commitment, in one step (measures "
-                                  "that already have a commitment are left alone)")
+        self.seed_button = button("&Commitments from the winning bid", "seed_commitments",
+                                  self.seed, "Turn each social value criterion of the "
+                                  "winning bid into a commitment, in one step (criteria that "
+                                  "already have one are left alone)")
+        self.add_button = button("&Add commitment", "add_commitment", self.add,
+                                 "Add another commitment under the selected commitment's "
+                                 "criterion; type its words and target in the table")
+        self.remove_button = button("&Remove commitment", "remove_commitment", self.remove,
+                                    "Remove the selected commitment (made by mistake) with "
+                                    "its delivery reports; Ctrl+Z brings it back")
         self.export_button = button("E&xport monitoring report…", "export_monitoring",
                                     self.export_report, "Save a PDF of every lot's "
                                     "commitments, deliveries, evidence and status, for the "
                                     "contract file")
-        buttons.addWidget(self.seed_button)
-        buttons.addWidget(self.export_button)
+        self.method = QComboBox()
+        self.method.setObjectName("rating_method")
+        self.method.addItems([f"Rated {words}" for words in METHODS.values()])
+        self.method.setToolTip("Target-based: the share of commitments on track. Value-based: "
+                               "the proxy value delivered against the value committed (needs "
+                               "a £ value per unit on the commitments)")
+        self.method.activated.connect(self.choose_method)
+        self.bands_button = button("&Bands…", "rating_bands", self.choose_bands,
+                                   "The lowest share for Good, Approaching and Requires "
+                                   "improvement (below it: Inadequate)")
+        self.return_button = button("Create &monitoring return…", "create_return",
+                                    self.create_return, "Write the supplier's return for a "
+                                    "period: a workbook with one row per commitment to fill "
+                                    "in and send back")
+        self.merge_button = button("Mer&ge return…", "merge_return", self.merge_return,
+                                   "Read a filled return back: checked in full, recorded whole "
+                                   "or not at all (Ctrl+Z undoes)")
+        for push in (self.return_button, self.merge_button, self.export_button):
+            buttons.addWidget(push)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-        self.measures_model = MeasuresModel(self._edit_commitment, self)
-        self.measures = self._table("measures_table", self.measures_model)
-        self.measures.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                      | QAbstractItemView.EditTrigger.EditKeyPressed
-                                      | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.measures.setItemDelegateForColumn(MeasuresModel.COL_BASIS, ChoiceDelegate(BASES, self))
-        self.measures.setItemDelegateForColumn(MeasuresModel.COL_STATUS,
-                                               RagChipDelegate(self))
-        layout.addWidget(self.measures, 2)
-        self.rule = note("Status: green at 100% or more of the target to date, amber from 75%, "
-                         "red below 75%. Hover over a column title for how each figure is "
-                         "worked out.")
+        above = QHBoxLayout()  # the rating, and what changes the table under it
+        self.rating = QLabel()
+        self.rating.setObjectName("subheading")
+        above.addWidget(self.rating)
+        above.addStretch(1)
+        for widget in (self.seed_button, self.add_button, self.remove_button, self.method,
+                       self.bands_button):
+            above.addWidget(widget)
+        layout.addLayout(above)
+        self.commitments_model = CommitmentsModel(self._edit_commitment, self)
+        self.commitments = self._table("commitments_table", self.commitments_model)
+        self.commitments.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                         | QAbstractItemView.EditTrigger.EditKeyPressed
+                                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.commitments.setItemDelegateForColumn(CommitmentsModel.COL_BASIS,
+                                                  ChoiceDelegate(BASES, self))
+        self.commitments.setItemDelegateForColumn(CommitmentsModel.COL_STATUS,
+                                                  StatusChipDelegate(self))
+        layout.addWidget(self.commitments, 2)
+        self.rule = note("")
         layout.addWidget(self.rule)
         self.deliveries_title = QLabel()
         self.deliveries_title.setObjectName("subheading")
@@ -107,7 +143,9 @@ class MonitoringView(View):
         layout.addWidget(self.form)
         self._filler = QWidget()  # takes the room of the tables while they are hidden
         layout.addWidget(self._filler, 1)
-        self._work = (self.status, self.seed_button, self.measures, self.rule,
+        self._work = (self.status, self.seed_button, self.add_button, self.remove_button,
+                      self.method, self.bands_button, self.return_button, self.merge_button,
+                      self.rating, self.commitments, self.rule,
                       self.deliveries_title, self.deliveries, self.form)
 
         # Delete removes the picked entry from the deliveries table only; Insert starts a
@@ -117,7 +155,7 @@ class MonitoringView(View):
         QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self._new_entry,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.lots.lot_chosen.connect(lambda _lot: self._show_lot())
-        self.measures.selectionModel().currentRowChanged.connect(self._measure_changed)
+        self.commitments.selectionModel().currentRowChanged.connect(self._commitment_changed)
         self.deliveries.selectionModel().currentRowChanged.connect(self._delivery_changed)
 
     def _table(self, name: str, model) -> QTableView:
@@ -139,19 +177,17 @@ class MonitoringView(View):
     def _show_lot(self) -> None:
         lot_id = self.lots.lot_id()
         data = self.doc.data
-        self._lot = None if lot_id is None else monitoring.monitor_lot(
-            monitoring.ledger(self.doc.tf, data), lot_id)
+        book = monitoring.ledger(self.doc.tf, data)
+        self._lot = None if lot_id is None else monitoring.monitor_lot(book, lot_id)
         found = self._lot
         ready = found is not None and found.supplier is not None
         why = self.refusal
         if lot_id is None:
             self._banner("banner_info", "This tender has no lots yet: add one in the Model "
                          "view.")
-        elif data.tender.status not in monitoring.MONITORED:
-            self._banner("banner_info", "Monitoring starts once the award is recommended "
-                         "(Audit ▸ Recommend award…).")
         elif found is not None and found.supplier is None:
-            self._banner("banner_warning", f"Nothing to monitor in this lot: {found.why_none}.")
+            self._banner("banner_info", f"Nothing to monitor in this lot yet: "
+                         f"{found.why_none}.")
         elif why:
             self._banner("banner_warning", f"Monitoring cannot change: {why}.")
         elif data.tender.status == "locked":
@@ -163,20 +199,28 @@ class MonitoringView(View):
         for widget in self._work:
             widget.setVisible(ready)
         self._filler.setVisible(not ready)
-        self.purpose.setVisible(data.tender.status not in monitoring.MONITORED)
-        self.export_button.setVisible(data.tender.status in monitoring.MONITORED)
-        measures = found.measures if found is not None and ready else []
-        self.measures_model.set_rows(measures, editable=ready and not why)
-        self._size(self.measures, MeasuresModel.COL_MEASURE, MeasuresModel.COL_NOTE)
+        self.purpose.setVisible(not ready)
+        self.export_button.setVisible(ready)
+        rows = found.commitments if found is not None and ready else []
+        self.commitments_model.set_rows(rows, editable=ready and not why)
+        self._size(self.commitments, CommitmentsModel.COL_MEASURE)
         self.status.setText(self._status_text(found))
-        self.seed_button.setEnabled(ready and not why and self._can_seed(found))
-        row = self.measures_model.row_of(self._chosen.get(lot_id or "", ""))
-        if measures:
-            self.measures.selectionModel().setCurrentIndex(
-                self.measures_model.index(row or 0, 0),
+        rating = found.rating if found is not None else None
+        self.rating.setText(f"Overall: {rating.band or 'not rated'}" if rating else "")
+        self.rule.setText(f"How: {rating.working}." if rating else "")
+        self.method.setCurrentIndex(list(METHODS).index(book.rules.method))
+        for widget in (self.seed_button, self.add_button, self.method, self.bands_button,
+                       self.merge_button):
+            widget.setEnabled(ready and not why)
+        self.return_button.setEnabled(ready and not why and bool(rows))
+        self.remove_button.setEnabled(ready and not why and bool(rows))
+        row = self.commitments_model.row_of(self._chosen.get(lot_id or "", ""))
+        if rows:
+            self.commitments.selectionModel().setCurrentIndex(
+                self.commitments_model.index(row or 0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
-        self._show_measure()
+        self._show_commitment()
 
     def _banner(self, kind: str, text: str) -> None:
         self.banner.setObjectName(kind)
@@ -192,19 +236,9 @@ class MonitoringView(View):
         periods = ", ".join(found.periods) if found.periods else "none yet"
         text = (f"Supplier: {s.name} (first place, {s.total_text} points). "
                 f"Periods reported: {periods}.")
-        if not found.measures:
-            return text + (" This lot has no social value measures (measured figures tagged "
-                           "with a social value theme) to monitor.")
-        if all(m.commitment is None for m in found.measures):
-            return text + " Start with “Seed commitments from the winning bid”."
-        return text + " Double-click a commitment to change it; Ctrl+Z undoes."
-
-    @staticmethod
-    def _can_seed(found: LotMonitoring | None) -> bool:
-        if found is None or found.supplier is None:
-            return False
-        values = found.supplier.bidder.values
-        return any(m.commitment is None and m.criterion.id in values for m in found.measures)
+        if not found.commitments:
+            return text + " Start with “Commitments from the winning bid”."
+        return text + " Double-click a cell to change a commitment; Ctrl+Z undoes."
 
     def _size(self, table: QTableView, *stretch: int) -> None:
         """Columns fit their contents; the `stretch` ones share what room is left."""
@@ -215,28 +249,29 @@ class MonitoringView(View):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         table.resizeRowsToContents()
 
-    def selected_measure(self) -> MeasureStatus | None:
-        index = self.measures.currentIndex()
-        return self.measures_model.measure_at(index.row()) if index.isValid() else None
+    def selected_commitment(self) -> CommitmentStatus | None:
+        index = self.commitments.currentIndex()
+        return self.commitments_model.commitment_at(index.row()) if index.isValid() else None
 
-    def _measure_changed(self, current, _previous) -> None:
+    def _commitment_changed(self, current, _previous) -> None:
         lot_id = self.lots.lot_id()
         if current.isValid() and lot_id is not None:
-            self._chosen[lot_id] = self.measures_model.measure_at(current.row()).criterion.id
-        self._show_measure()
+            self._chosen[lot_id] = self.commitments_model.commitment_at(
+                current.row()).commitment.id
+        self._show_commitment()
 
-    def _show_measure(self) -> None:
-        m = self.selected_measure()
-        self.deliveries_model.set_rows(list(m.deliveries) if m else [], m.unit if m else "")
-        self._size(self.deliveries, DeliveriesModel.COL_EVIDENCE)
-        name = f"{m.criterion.id} {m.criterion.title}" if m else None
-        self.deliveries_title.setText(f"Deliveries: {name}" if m else "Deliveries")
+    def _show_commitment(self) -> None:
+        s = self.selected_commitment()
+        unit = s.commitment.unit if s else ""
+        self.deliveries_model.set_rows(list(s.deliveries) if s else [], unit)
+        self._size(self.deliveries, DeliveriesModel.COL_NARRATIVE,
+                   DeliveriesModel.COL_EVIDENCE)
+        name = f"{s.commitment.id} {s.commitment.measure}" if s else None
+        self.deliveries_title.setText(f"Deliveries: {name}" if s else "Deliveries")
         why = self.refusal
-        if m is not None and m.commitment is None and not why:
-            why = "Record the commitment first: type the committed figure in the table above."
         periods = self._lot.periods if self._lot else []
-        self.form.show_for(name, m.unit if m else "", monitoring.next_period(periods),
-                           enabled=m is not None and not why, why=why)
+        self.form.show_for(name, unit, monitoring.next_period(periods),
+                           enabled=s is not None and not why, why=why)
 
     def _delivery_changed(self, current, _previous) -> None:
         if current.isValid():
@@ -256,58 +291,113 @@ class MonitoringView(View):
 
     def seed(self) -> None:
         lot_id, bidder_id = self._ids()
-        self._push("Seed commitments from the winning bid",
-                   lambda tf: monitoring.record_commitments_from_bid(tf, lot_id, bidder_id))
+        self._push("Commitments from the winning bid",
+                   lambda tf: monitoring.commitments_from_bid(tf, lot_id, bidder_id))
 
-    def _edit_commitment(self, criterion_id: str, field: str, text: str) -> bool:
+    def add(self) -> None:
+        """A new commitment under the selected one's criterion (or the first social value
+        criterion), ready to be described in the table."""
+        found = self._lot
+        assert found is not None
+        s = self.selected_commitment()
+        criteria = monitoring.social_value_criteria(found.lot)
+        if s is None and not criteria:
+            show_error(self, f"Lot {found.lot.id} has no social value criterion to add a "
+                       "commitment under.")
+            return
+        criterion = s.criterion.id if s else criteria[0][0].id
+        lot_id, bidder_id = self._ids()
+        added: list[str] = []
+
+        def change(tf: TenderFile) -> None:
+            added[:] = [monitoring.add_commitment(tf, lot_id, bidder_id, criterion,
+                                                  "New commitment: describe it")]
+
+        if self._push("Add commitment", change) and added:
+            self._chosen[lot_id] = added[0]
+            self._show_lot()
+            row = self.commitments_model.row_of(added[0])
+            if row is not None:
+                index = self.commitments_model.index(row, CommitmentsModel.COL_MEASURE)
+                self.commitments.setCurrentIndex(index)
+                self.commitments.edit(index)
+
+    def remove(self) -> None:
+        s = self.selected_commitment()
+        if s is None:
+            return
+        lot_id, bidder_id = self._ids()
+        code = s.commitment.id
+        self._push(f"Remove commitment {code}",
+                   lambda tf: monitoring.remove_commitment(tf, lot_id, bidder_id, code))
+
+    def choose_method(self, index: int) -> None:
+        method = list(METHODS)[index]
+        rules = monitoring.ledger(self.doc.tf, self.doc.data).rules
+        if method == rules.method:
+            return
+        self._push(f"Rate monitoring {METHODS[method]}", lambda tf: monitoring.set_rating_rules(
+            tf, method, rules.good_at, rules.approaching_at, rules.improvement_at))
+
+    def choose_bands(self) -> None:
+        rules = monitoring.ledger(self.doc.tf, self.doc.data).rules
+        now = ", ".join(format(v, "f") for v in (rules.good_at, rules.approaching_at,
+                                                  rules.improvement_at))
+        text = self.ask_bands(now)
+        if not text or text.strip() == now:
+            return
+        parts = [p.strip().rstrip("%") for p in text.split(",")]
+        if len(parts) != 3:
+            show_error(self, "Type three percentages, for Good, Approaching and Requires "
+                       f"improvement, e.g. {now}")
+            return
+        self._push("Change the rating bands", lambda tf: monitoring.set_rating_rules(
+            tf, rules.method, *parts))
+
+    def ask_bands(self, now: str) -> str:
+        """The three thresholds as typed (tests replace this method)."""
+        text, ok = QInputDialog.getText(
+            self, "Rating bands", "Lowest share (%) for Good, Approaching and Requires "
+            "improvement; below the last is Inadequate:", text=now)
+        return text if ok else ""
+
+    def _edit_commitment(self, commitment_id: str, field: str, text: str) -> bool:
         """A commitment cell was edited: apply it once the editor has closed (applying
         reloads the table, which must not happen while it is still committing the editor)."""
-        QTimer.singleShot(0, self, lambda: self._apply_commitment(criterion_id, field, text))
+        QTimer.singleShot(0, self, lambda: self._apply_commitment(commitment_id, field, text))
         return True
 
-    def _apply_commitment(self, criterion_id: str, field: str, text: str) -> None:
-        row = self.measures_model.row_of(criterion_id)
-        if row is None:
+    def _apply_commitment(self, commitment_id: str, field: str, text: str) -> None:
+        if self.commitments_model.row_of(commitment_id) is None:
             return
         lot_id, bidder_id = self._ids()
-        m = self.measures_model.measure_at(row)
-        c = m.commitment
-        # The whole commitment is written again with the one field changed.
-        v: dict[str, object] = {
-            "committed": c.committed if c else "", "unit": c.unit if c else m.criterion.unit,
-            "period": c.period if c else "contract total",
-            "periods_planned": c.periods_planned if c else None, "note": c.note if c else ""}
-        v[field] = text
-        self._push(
-            f"Set commitment on {criterion_id} ({field.replace('_', ' ')})",
-            lambda tf: monitoring.set_commitment(
-                tf, lot_id, bidder_id, criterion_id, v["committed"], unit=str(v["unit"]),
-                period=str(v["period"]), periods_planned=v["periods_planned"],
-                note=str(v["note"])))
+        self._push(f"Edit commitment {commitment_id} ({field.replace('_', ' ')})",
+                   lambda tf: monitoring.edit_commitment(tf, lot_id, bidder_id, commitment_id,
+                                                         **{field: text}))
 
-    def record_delivery(self, period: str, delivered: str, evidence: str,
+    def record_delivery(self, period: str, delivered: str, narrative: str, evidence: str,
                         replacing: str) -> None:
-        m = self.selected_measure()
-        if m is None:
+        s = self.selected_commitment()
+        if s is None:
             return
         lot_id, bidder_id = self._ids()
-        cid, on = m.criterion.id, date.today().isoformat()
+        code, on = s.commitment.id, date.today().isoformat()
         label = " ".join(period.split())
-        text = (f"Correct delivery on {cid} for {replacing}" if replacing
-                else f"Record delivery on {cid} for {label}")
+        text = (f"Correct delivery on {code} for {replacing}" if replacing
+                else f"Record delivery on {code} for {label}")
         if self._push(text, lambda tf: monitoring.record_delivery(
-                tf, lot_id, bidder_id, cid, period, delivered, evidence, recorded_on=on,
-                replacing=replacing or None)):
+                tf, lot_id, bidder_id, code, period, delivered, evidence, narrative=narrative,
+                recorded_on=on, replacing=replacing or None)):
             self._new_entry()  # ready for the next period; the table shows this one
 
     def remove_delivery(self, period: str) -> None:
-        m = self.selected_measure()
-        if m is None:
+        s = self.selected_commitment()
+        if s is None:
             return
         lot_id, bidder_id = self._ids()
-        cid = m.criterion.id
-        self._push(f"Remove delivery on {cid} for {period}",
-                   lambda tf: monitoring.remove_delivery(tf, lot_id, bidder_id, cid, period))
+        code = s.commitment.id
+        self._push(f"Remove delivery on {code} for {period}",
+                   lambda tf: monitoring.remove_delivery(tf, lot_id, bidder_id, code, period))
 
     def _remove_current(self) -> None:
         if self.form.editing:
@@ -317,6 +407,57 @@ class MonitoringView(View):
         self.deliveries.clearSelection()
         self.form.start_new()
         self.form.period.setFocus()
+
+    # -- supplier returns ---------------------------------------------------------------
+
+    def create_return(self) -> None:
+        found = self._lot
+        assert found is not None
+        period = self.ask_period(monitoring.next_period(found.periods))
+        if not period:
+            return
+        reference = re.sub(r"[^A-Za-z0-9-]+", "-", self.doc.data.tender.reference or "tender")
+        name = f"{reference.strip('-')}-{found.lot.id}-{re.sub(r'[^A-Za-z0-9-]+', '-', period)}"
+        path = self.ask_return_path(f"{name}-monitoring-return.xlsx")
+        if not path:
+            return
+        lot_id = found.lot.id
+        if self.doc.run(lambda tf: create_return(tf, lot_id, period, path)):
+            self._saved(path, 0)
+
+    def merge_return(self) -> None:
+        path = self.ask_open_return()
+        if not path:
+            return
+        changed: list[int] = []
+        if self.doc.push(CoreCommand(f"Merge {Path(path).name}",
+                                     lambda tf: changed.append(merge_return(tf, path)))):
+            window = self.window()
+            if isinstance(window, QMainWindow) and changed:
+                text = (f"{Path(path).name}: {changed[0]} deliveries recorded" if changed[0]
+                        else f"{Path(path).name}: nothing new (already merged)")
+                window.statusBar().showMessage(text, 8000)
+
+    def ask_period(self, suggested: str) -> str:
+        """The period the return is for (tests replace this method)."""
+        text, ok = QInputDialog.getText(self, "Create monitoring return",
+                                        "Reporting period (e.g. 2027-Q4):", text=suggested)
+        return text.strip() if ok else ""
+
+    def ask_return_path(self, suggested: str) -> str:
+        folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, "Save the monitoring return",
+                                              str(Path(folder) / suggested),
+                                              "Excel workbooks (*.xlsx)")
+        if path and not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        return path
+
+    def ask_open_return(self) -> str:
+        folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Merge a monitoring return", folder,
+                                              "Excel workbooks (*.xlsx)")
+        return path
 
     # -- the report ----------------------------------------------------------------------
 
@@ -341,7 +482,8 @@ class MonitoringView(View):
         return path
 
     def _saved(self, path: str, pages: int) -> None:
-        text = f"Saved {Path(path).name} ({pages} page{'s' if pages != 1 else ''})"
+        text = f"Saved {Path(path).name}" + (
+            f" ({pages} page{'s' if pages != 1 else ''})" if pages else "")
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, 8000)

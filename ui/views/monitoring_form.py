@@ -1,4 +1,4 @@
-"""The Monitoring view's entry card: record one period's delivery on the selected measure, or
+"""The Monitoring view's entry card: record one period's delivery on the selected commitment, or
 correct or remove the entry picked in the deliveries table."""
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ from ui.views.base import button, note
 
 
 class DeliveryForm(QFrame):
-    """Period, figure and evidence for one delivery. Enter in any box records it.
+    """Period, figure, the supplier's account and the evidence for one delivery. Enter in any
+    box records it.
 
-    `submit(period, delivered, evidence, replacing)` asks to record it (`replacing` is the
-    period of the entry being corrected, "" for a new one); `remove(period)` asks to remove
-    the entry being corrected. The view turns both into undoable commands.
+    `submit(period, delivered, narrative, evidence, replacing)` asks to record it (`replacing`
+    is the period of the entry being corrected, "" for a new one); `remove(period)` asks to
+    remove the entry being corrected. The view turns both into undoable commands.
     """
 
-    submit = Signal(str, str, str, str)
+    submit = Signal(str, str, str, str, str)
     remove = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -48,20 +49,24 @@ class DeliveryForm(QFrame):
                                   "return names it (a quarter such as 2027-Q3, a month…)")
         self.delivered = self._field("delivered", "Figure",
                                      "What the supplier delivered in that period")
+        self.narrative = self._field("narrative", "What the supplier says about it",
+                                     "The supplier's account of the period: what was done, "
+                                     "and why a figure fell short")
         self.evidence = self._field("evidence", "What you saw: the quarterly return, "
                                     "timesheets, payroll extract…",
                                     "The evidence checked for this figure; it goes in the "
                                     "report")
-        for column, (text, box) in enumerate((("Pe&riod:", self.period),
-                                              ("&Delivered:", self.delivered),
-                                              ("Ev&idence:", self.evidence))):
+        for at, (text, box) in enumerate((("Pe&riod:", self.period),
+                                          ("&Delivered:", self.delivered),
+                                          ("&Account:", self.narrative),
+                                          ("Ev&idence:", self.evidence))):
             label = QLabel(text)
             label.setBuddy(box)
-            grid.addWidget(label, 0, 2 * column)
-            grid.addWidget(box, 0, 2 * column + 1)
+            row, column = divmod(at, 2)
+            grid.addWidget(label, row, 2 * column)
+            grid.addWidget(box, row, 2 * column + 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        grid.setColumnStretch(5, 4)
         layout.addLayout(grid)
         buttons = QHBoxLayout()
         self.save_button = button("Record delivery", "record_delivery", self._submit,
@@ -92,12 +97,13 @@ class DeliveryForm(QFrame):
 
     def show_for(self, title: str | None, unit: str, suggested: str, enabled: bool,
                  why: str = "") -> None:
-        """Ready the card for a measure (`title`), empty, suggesting the next period."""
+        """Ready the card for a commitment (`title`), empty, suggesting the next period."""
         self._measure = title or ""
         self.hint.setText(why)
         self.hint.setVisible(bool(why))
         self.delivered.setPlaceholderText(f"Figure in {unit}" if unit else "Figure")
-        for widget in (self.period, self.delivered, self.evidence, self.save_button,
+        for widget in (self.period, self.delivered, self.narrative, self.evidence,
+                       self.save_button,
                        self.new_button):
             widget.setEnabled(enabled)
         self._suggested = suggested
@@ -109,6 +115,7 @@ class DeliveryForm(QFrame):
                            else "Record a delivery")
         self.period.setText(self._suggested)
         self.delivered.clear()
+        self.narrative.clear()
         self.evidence.clear()
         self.save_button.setText("Record delivery")
         self.remove_button.setEnabled(False)
@@ -119,14 +126,15 @@ class DeliveryForm(QFrame):
         self.title.setText(f"Correct the {delivery.period} entry: {self._measure}")
         self.period.setText(delivery.period)
         self.delivered.setText(format(delivery.delivered, "f"))
+        self.narrative.setText(delivery.narrative)
         self.evidence.setText(delivery.evidence)
         self.save_button.setText("Save correction")
         self.remove_button.setEnabled(self.save_button.isEnabled())
 
     def _submit(self) -> None:
         if self.save_button.isEnabled():
-            self.submit.emit(self.period.text(), self.delivered.text(), self.evidence.text(),
-                             self._editing)
+            self.submit.emit(self.period.text(), self.delivered.text(), self.narrative.text(),
+                             self.evidence.text(), self._editing)
 
     def _remove(self) -> None:
         if self._editing and self.remove_button.isEnabled():

@@ -43,6 +43,7 @@ from workbench.domain import (
     Meeting,
     ModeratedScore,
     ModerationRules,
+    MonitoringRules,
     PanelRules,
     Parked,
     Rounding,
@@ -55,7 +56,12 @@ from workbench.domain import (
 )
 from workbench.errors import InterchangeError, ValidationError
 from workbench.exchange.interchange_checks import check
-from workbench.exchange.interchange_monitoring import COMMITMENT, DELIVERY
+from workbench.exchange.interchange_monitoring import (
+    COMMITMENT,
+    DELIVERY,
+    MONITORING_RULES,
+    RETURN,
+)
 from workbench.exchange.json_fields import (
     FLAG,
     IDENT,
@@ -184,6 +190,7 @@ TENDER = Shape((
     Field("seal", Nested(SEAL, nullable=True), None, "if_set"),
     Field("panel", Nested(PANEL), PanelRules(), "if_set"),
     Field("moderation", Nested(MODERATION), ModerationRules(), "if_set"),
+    Field("monitoring", Nested(MONITORING_RULES), MonitoringRules(), "if_set"),
     Field("shared_model", FLAG, False, "if_set"),
     Field("abnormally_low_percent", NUMBER, Tender("").abnormally_low_percent, "if_set",
           check=_percent),
@@ -397,7 +404,7 @@ LOW_BID_REVIEW = Shape((
 def _lot(_obj: JsonObject, values: dict[str, Any]) -> Lot:
     """The lot, its id given to the records that carry it (meetings, monitoring)."""
     lot_id = values["id"]
-    for key in ("meetings", "commitments", "deliveries"):
+    for key in ("meetings", "commitments", "deliveries", "returns"):
         values[key] = [replace(item, lot_id=lot_id) for item in values[key]]
     return Lot(**values)
 
@@ -420,6 +427,7 @@ LOT = Shape((
     Field("price_ceiling", OPT_NUMBER, None, "if_set", check=_ceiling),
     Field("abnormally_low_reviews", ListOf(LOW_BID_REVIEW), [], "if_set",
           attr="low_bid_reviews"),
+    Field("returns", ListOf(RETURN), [], "if_set"),
 ), _lot)
 
 TENDER_DATA = Shape((

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.domain import (
     CRITERION_KINDS,
-    SOCIAL_VALUE_THEMES,
+    THEMES_OFFERED,
     Criterion,
     Lot,
     Scale,
@@ -141,7 +141,7 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
     _choices(ws, "L", ",".join(DIRECTIONS), last)
     if data.scales:
         _choices(ws, "H", f"{SCALES}!$A${HEADER_ROW + 1}:$A$500", last, quoted=False)
-    _choices(ws, "N", ",".join(SOCIAL_VALUE_THEMES), last, strict=False)
+    _choices(ws, "N", ",".join(THEMES_OFFERED), last, strict=False)
     ws.freeze_panes = f"D{HEADER_ROW + 1}"
 
 

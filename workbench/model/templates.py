@@ -1,18 +1,21 @@
 """Starter models: "Price / Quality / Social value", and a social value block built from the
-UK Government Social Value Model.
+UK Government Social Value Model, today's (PPN 002, 2025) or the older one (PPN 06/20), as
+the user chooses.
 
-The themes and policy outcomes are those of the Social Value Model published with Procurement
-Policy Note 06/20 (Crown copyright, Open Government Licence v3.0). Only their titles are used;
-no proxy values (financial values per unit of outcome) are shipped, since the common sets of
-those may not be redistributed. The questions are our own plain wording.
+The missions, themes and policy outcomes are those of the Social Value Models published with
+Procurement Policy Notes 002 and 06/20 (Crown copyright, Open Government Licence v3.0). Only
+their titles are used; no award criteria wording, reporting metrics or proxy values (financial
+values per unit of outcome) are shipped, since the common sets of those may not be
+redistributed. The questions are our own plain wording.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-from workbench.domain import SOCIAL_VALUE_THEMES, Criterion, Tender, TenderData
+from workbench.domain import PPN002_MISSIONS, SOCIAL_VALUE_THEMES, Criterion, Tender, TenderData
 from workbench.errors import ValidationError
 from workbench.model import tree
 from workbench.model.scales import template
@@ -34,27 +37,63 @@ SOCIAL_VALUE_OUTCOMES: tuple[tuple[str, str], ...] = (
     ("Wellbeing", "Improve community cohesion"),
 )
 assert {theme for theme, _ in SOCIAL_VALUE_OUTCOMES} == set(SOCIAL_VALUE_THEMES)
-#: Outcomes used by the starter model (indices into SOCIAL_VALUE_OUTCOMES).
-STARTER_OUTCOMES = (1, 6)
-LICENCE_NOTE = ("Themes and outcomes from the UK Government Social Value Model (PPN 06/20), "
-                "Crown copyright, used under the Open Government Licence v3.0.")
+#: PPN 002 (2025): each policy outcome under its mission. Outcome 5, under "Take back our
+#: streets", is left out until its title can be checked against the published model.
+PPN002_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("Kickstart economic growth", "Fair work"),
+    ("Kickstart economic growth", "Skills for growth"),
+    ("Kickstart economic growth", "Resilient, innovative and flexible supply chains"),
+    ("Make Britain a clean energy superpower", "Sustainable procurement practices"),
+    ("Break down barriers to opportunity", "Employment and training"),
+    ("Break down barriers to opportunity", "Creating a pipeline of opportunities"),
+    ("Build an NHS fit for the future",
+     "Increasing productivity through physical and mental wellbeing"),
+)
+assert {theme for theme, _ in PPN002_OUTCOMES} <= set(PPN002_MISSIONS)
+
+
+@dataclass(frozen=True)
+class SocialValueModel:
+    """A published Social Value Model: its outcomes (theme, title), those the starter model
+    uses, and the licence note shown beside them."""
+
+    name: str
+    outcomes: tuple[tuple[str, str], ...]
+    starter: tuple[int, ...]
+    licence: str
+
+
+PPN002 = SocialValueModel(
+    "PPN 002 (2025): the government's missions", PPN002_OUTCOMES, (0, 4),
+    "Missions and outcomes from the Social Value Model of PPN 002 (2025), Crown copyright, "
+    "used under the Open Government Licence v3.0 (titles only).")
+PPN0620 = SocialValueModel(
+    "PPN 06/20 (2020): the older themes", SOCIAL_VALUE_OUTCOMES, (1, 6),
+    "Themes and outcomes from the UK Government Social Value Model (PPN 06/20), Crown "
+    "copyright, used under the Open Government Licence v3.0 (titles only).")
+#: The models offered, today's first.
+MODELS = {"ppn002": PPN002, "ppn0620": PPN0620}
 SCALE_ID = "0-5"
 
 
 def social_value_block(outcomes: Sequence[int], scale_id: str, used: set[str],
-                       weight: Decimal) -> Criterion:
-    """A "Social value" group with one scored criterion per chosen outcome, tagged with its
-    theme, weighted equally. Codes avoid those in `used`."""
+                       weight: Decimal, model: str = "ppn002") -> Criterion:
+    """A "Social value" group with one scored criterion per chosen outcome of `model` (a key
+    of MODELS), tagged with its theme, weighted equally. Codes avoid those in `used`."""
+    if model not in MODELS:
+        raise ValidationError(f"unknown social value model '{model}' (known: "
+                              f"{', '.join(MODELS)})")
+    listed = MODELS[model].outcomes
     if not outcomes:
         raise ValidationError("choose at least one social value outcome")
-    if any(not 0 <= i < len(SOCIAL_VALUE_OUTCOMES) for i in outcomes):
+    if any(not 0 <= i < len(listed) for i in outcomes):
         raise ValidationError("unknown social value outcome")
     code = tree.free_code(used, "SV")
     taken = used | {code}
     shares = tree.to_hundred({str(n): Decimal(1) for n in range(len(outcomes))})
     children = []
     for n, index in enumerate(outcomes):
-        theme, outcome = SOCIAL_VALUE_OUTCOMES[index]
+        theme, outcome = listed[index]
         child_code = tree.free_code(taken, f"{code}{n + 1}")
         taken.add(child_code)
         children.append(Criterion(
@@ -92,7 +131,7 @@ def starter_model(social_value_weight: Decimal, scale_id: str) -> list[Criterion
         ]),
         Criterion("P", "Price", "price", price, formula="lowest_over_bid",
                   question="Total price for the contract term, as on the pricing schedule."),
-        social_value_block(STARTER_OUTCOMES, scale_id, {"Q", "Q1", "Q2", "Q3", "P", "G1"},
+        social_value_block(PPN002.starter, scale_id, {"Q", "Q1", "Q2", "Q3", "P", "G1"},
                            social_value_weight),
         Criterion("G1", "Insurance and compliance", "pass_fail", None,
                   question="Confirm that you hold the insurance and meet the compliance "
@@ -119,16 +158,17 @@ def apply_starter(tf: TenderFile, lot_id: str) -> None:
 
 
 def add_social_value_block(tf: TenderFile, lot_id: str, outcomes: Sequence[int],
-                           parent_id: str | None = None, weight: Decimal | None = None) -> str:
-    """Add a social value block under `parent_id` (top level by default); its weight defaults
-    to the tender's social value minimum. Returns the block's code."""
+                           parent_id: str | None = None, weight: Decimal | None = None,
+                           model: str = "ppn002") -> str:
+    """Add a social value block of `model`'s outcomes under `parent_id` (top level by
+    default); its weight defaults to the tender's social value minimum. Returns its code."""
     require_unsealed(tf)
     data = tf.load()
     if weight is None:
         weight = data.tender.social_value_minimum_weight
     lots = model_lots(tf, lot_id)
     used = {c.id for target in lots for c in _criteria(data, target)}
-    block = social_value_block(outcomes, SCALE_ID, used, weight)
+    block = social_value_block(outcomes, SCALE_ID, used, weight, model)
     with tf.action(f"Add social value block {block.id} to lot {lot_id}"):
         _ensure_scale(tf)
         for target in lots:

@@ -178,8 +178,8 @@ def verify_content(db: Database) -> list[AuditProblem]:
     found = []
     present = set(db.table_names())  # an older format lacks the tables added since
     for table in PROTECTED:
-        if table not in present:
-            continue
+        if table not in present or not set(PROTECTED[table]) <= {c.name for c in db[table].columns}:
+            continue  # not in this older format yet (or keyed otherwise): checked once upgraded
         try:
             problem = _table_problem(db, table)
         except sqlite3.OperationalError:  # a BLOB, which JSON cannot hold: not ours

@@ -105,6 +105,7 @@ NOUNS = {
     "moderated": "agreed score", "gateways": "gateway result", "lot_conflicts": "conflict "
     "declaration", "packs": "scoring pack", "meetings": "meeting", "parked": "parked item",
     "commitments": "commitment", "deliveries": "delivery report",
+    "monitoring_rules": "monitoring rating method", "monitoring_returns": "monitoring return",
 }
 
 
@@ -116,6 +117,8 @@ def row_name(tf: TenderFile, table: str, row: Row) -> str:
     parts: list[str] = []
     if "criterion_id" in row:
         parts.append(f"of {row['criterion_id']}")
+    if "commitment_id" in row:
+        parts.append(f"on {row['commitment_id']}")
     if "bidder_id" in row:
         bidder = {"lot_id": row.get("lot_id"), "id": row["bidder_id"]}
         parts.append(f"for {_name(tf, 'bidders', bidder)}")

@@ -30,6 +30,8 @@ from workbench.domain import (
     Meeting,
     ModeratedScore,
     ModerationRules,
+    MonitoringReturn,
+    MonitoringRules,
     PanelRules,
     Parked,
     Rounding,
@@ -236,25 +238,52 @@ def parked_of(r: Row) -> Parked:
 
 
 def commitment_row(c: Commitment) -> Row:
-    return {"lot_id": c.lot_id, "bidder_id": c.bidder_id, "criterion_id": c.criterion_id,
-            "committed": dec_str(c.committed), "unit": c.unit, "period": c.period,
-            "periods_planned": c.periods_planned, "note": c.note}
+    return {"lot_id": c.lot_id, "bidder_id": c.bidder_id, "id": c.id,
+            "criterion_id": c.criterion_id, "measure": c.measure, "unit": c.unit,
+            "target": _d(c.target), "basis": c.basis, "periods": c.periods,
+            "proxy_value": _d(c.proxy_value), "source": c.source}
 
 
 def commitment_of(r: Row) -> Commitment:
-    return Commitment(r["lot_id"], r["bidder_id"], r["criterion_id"], Decimal(r["committed"]),
-                      r["unit"], r["period"], r["periods_planned"], r["note"])
+    return Commitment(r["lot_id"], r["bidder_id"], r["id"], r["criterion_id"], r["measure"],
+                      r["unit"], parse_stored(r["target"]), r["basis"], r["periods"],
+                      parse_stored(r["proxy_value"]), r["source"])
 
 
 def delivery_row(d: Delivery) -> Row:
-    return {"lot_id": d.lot_id, "bidder_id": d.bidder_id, "criterion_id": d.criterion_id,
-            "period": d.period, "delivered": dec_str(d.delivered), "evidence": d.evidence,
-            "recorded_on": d.recorded_on}
+    return {"lot_id": d.lot_id, "bidder_id": d.bidder_id, "commitment_id": d.commitment_id,
+            "period": d.period, "delivered": dec_str(d.delivered), "narrative": d.narrative,
+            "evidence": d.evidence, "recorded_on": d.recorded_on}
 
 
 def delivery_of(r: Row) -> Delivery:
-    return Delivery(r["lot_id"], r["bidder_id"], r["criterion_id"], r["period"],
-                    Decimal(r["delivered"]), r["evidence"], r["recorded_on"])
+    return Delivery(r["lot_id"], r["bidder_id"], r["commitment_id"], r["period"],
+                    Decimal(r["delivered"]), r["evidence"], r["recorded_on"], r["narrative"])
+
+
+def return_row(m: MonitoringReturn) -> Row:
+    return {"id": m.id, "lot_id": m.lot_id, "bidder_id": m.bidder_id, "period": m.period,
+            "issued_at": m.issued_at, "merged_at": m.merged_at}
+
+
+def return_of(r: Row) -> MonitoringReturn:
+    return MonitoringReturn(r["id"], r["lot_id"], r["bidder_id"], r["period"], r["issued_at"],
+                            r["merged_at"])
+
+
+def monitoring_rules_row(m: MonitoringRules) -> Row:
+    return {"id": 1, "method": m.method, "good_at": dec_str(m.good_at),
+            "approaching_at": dec_str(m.approaching_at),
+            "improvement_at": dec_str(m.improvement_at)}
+
+
+def monitoring_rules_of(rows: list[Row]) -> MonitoringRules:
+    """The stored rating rules, or the defaults when the tender never set them."""
+    if not rows:
+        return MonitoringRules()
+    r = rows[0]
+    return MonitoringRules(r["method"], Decimal(r["good_at"]), Decimal(r["approaching_at"]),
+                           Decimal(r["improvement_at"]))
 
 
 def assignment_rows(lot_id: str, a: Assignment) -> Iterator[Row]:
@@ -268,6 +297,8 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
     rows["tender"].append(tender_row(data.tender, uid))
     if data.award != AwardRecord():
         rows["award_record"].append(award_row(data.award))
+    if data.tender.monitoring != MonitoringRules():
+        rows["monitoring_rules"].append(monitoring_rules_row(data.tender.monitoring))
     for scale in data.scales:
         head, levels = scale_rows(scale)
         rows["scales"].append(head)
@@ -292,13 +323,14 @@ def rows_of(data: TenderData, uid: str) -> dict[str, list[Row]]:
         rows["commitments"].extend(commitment_row(c) for c in lot.commitments)
         rows["deliveries"].extend(delivery_row(d) for d in lot.deliveries)
         rows["low_bid_reviews"].extend(review_row(lot.id, r) for r in lot.low_bid_reviews)
+        rows["monitoring_returns"].extend(return_row(m) for m in lot.returns)
     return rows
 
 
 #: The tables a lot is stored in, apart from its scores (read in full or not at all).
 LOT_TABLES = ("criteria", "bidders", "bidder_values", "assignments", "gateways",
               "lot_conflicts", "meetings", "parked", "commitments", "deliveries",
-              "low_bid_reviews")
+              "low_bid_reviews", "monitoring_returns")
 #: The columns scores and agreed scores are read with, in the order `lot_of` takes them:
 #: these tables hold nearly all of a tender's rows, so they are read as plain tuples.
 SCORE_COLUMNS = ("evaluator_id", "bidder_id", "criterion_id", "score", "rationale", "status",
@@ -310,6 +342,7 @@ MODERATED_COLUMNS = ("bidder_id", "criterion_id", "score", "rationale", "agreed_
 def head_of(rows: Mapping[str, list[Row]]) -> TenderData:
     """The tender, its scales and its panel from their rows, with no lots yet."""
     tender = tender_of(rows["tender"][0])
+    tender.monitoring = monitoring_rules_of(list(rows["monitoring_rules"]))
     levels: dict[str, list[Row]] = defaultdict(list)
     for row in rows["scale_levels"]:
         levels[row["scale_id"]].append(row)
@@ -406,7 +439,8 @@ def lot_of(lot: Row, rows: Mapping[str, list[Row]], scores: Iterable[tuple[Any, 
                [commitment_of(r) for r in rows["commitments"]],
                [delivery_of(r) for r in rows["deliveries"]],
                award_method=_named(AWARD_METHODS, lot["award_method"], f"lot {lot_id}"),
-               price_ceiling=parse_stored(lot["price_ceiling"]), low_bid_reviews=reviews)
+               price_ceiling=parse_stored(lot["price_ceiling"]), low_bid_reviews=reviews,
+               returns=[return_of(r) for r in rows["monitoring_returns"]])
 
 
 def scores_of(rows: Iterable[tuple[Any, ...]]) -> list[Score]:

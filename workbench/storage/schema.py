@@ -13,7 +13,7 @@ from sqlite_utils import Database, Migrations
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -33,16 +33,19 @@ PROTECTED: dict[str, tuple[str, ...]] = {
     "packs": ("id",),
     "meetings": ("id",),
     "parked": ("lot_id", "bidder_id", "criterion_id"),
-    "commitments": ("lot_id", "bidder_id", "criterion_id"),
-    "deliveries": ("lot_id", "bidder_id", "criterion_id", "period"),
+    "commitments": ("lot_id", "bidder_id", "id"),
+    "deliveries": ("lot_id", "bidder_id", "commitment_id", "period"),
     "low_bid_reviews": ("lot_id", "bidder_id"),
     "award_record": ("id",),
+    "monitoring_rules": ("id",),
+    "monitoring_returns": ("id",),
 }
 #: Contract monitoring after the award (see `workbench.monitoring`) and the award record (when
 #: summaries went out and the award notice was published): still written once the tender is
 #: locked, because delivery is reported for the life of the contract and the award is made
 #: known after the decision is locked.
-AFTER_AWARD = ("commitments", "deliveries", "award_record")
+AFTER_AWARD = ("commitments", "deliveries", "monitoring_rules", "monitoring_returns",
+               "award_record")
 
 #: Keys of the `meta` table (file bookkeeping, not audited): "kind" is "tender" for a lead's
 #: file and "pack" for one evaluator's scoring pack; a pack also records "pack_id",
@@ -332,3 +335,103 @@ def m004_bidder_outputs(db: Database) -> None:
     db.execute("CREATE TABLE award_record (id TEXT PRIMARY KEY, "
                "summaries_sent_on TEXT NOT NULL DEFAULT '', "
                "award_notice_on TEXT NOT NULL DEFAULT '')")
+
+
+@migrations()
+def m005_commitment_kpis(db: Database) -> None:
+    """Every commitment is a KPI of its own: several per social value criterion (scored ones
+    too), each with its measure in words, target, basis, periods, an optional proxy value
+    and the bid text it came from; deliveries gain a narrative. The tender's rating method
+    and supplier returns get their tables.
+
+    Old commitments keep their figure and unit and take their criterion's code as their own;
+    "each period" becomes "level to hold" and "per year" (whose deliveries added up) becomes
+    a contract total over its planned periods.
+    """
+    from workbench.storage import audit  # audit reads this module's tables
+
+    old_c = list(db.query("SELECT * FROM commitments"))
+    old_d = list(db.query("SELECT * FROM deliveries"))
+    titles = {(r["lot_id"], r["id"]): r["title"]
+              for r in db.query("SELECT lot_id, id, title FROM criteria")}
+    db.execute("DROP TABLE deliveries")
+    db.execute("DROP TABLE commitments")
+    for statement in _KPIS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    bases = {"contract total": "contract total", "per year": "contract total",
+             "each period": "level to hold"}
+    for r in old_c:
+        db.execute(
+            "INSERT INTO commitments (lot_id, bidder_id, id, criterion_id, measure, unit, "
+            "target, basis, periods, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [r["lot_id"], r["bidder_id"], r["criterion_id"], r["criterion_id"],
+             titles.get((r["lot_id"], r["criterion_id"]), r["criterion_id"]), r["unit"],
+             r["committed"], bases.get(r["period"], "contract total"), r["periods_planned"],
+             r["note"]])
+    for r in old_d:
+        db.execute(
+            "INSERT INTO deliveries (lot_id, bidder_id, commitment_id, period, delivered, "
+            "evidence, recorded_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [r["lot_id"], r["bidder_id"], r["criterion_id"], r["period"], r["delivered"],
+             r["evidence"], r["recorded_on"]])
+    if old_c or old_d:
+        # Opening re-audits the rows under their new keys; the old keys are closed here, so
+        # the trail does not expect rows that no longer exist.
+        at = db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')").fetchone()[0]
+        gone = [{"entity": table, "before": audit.content(r), "after": None,
+                 "entity_key": audit.canonical([r[c] for c in keys])}
+                for table, rows, keys in (
+                    ("commitments", old_c, ("lot_id", "bidder_id", "criterion_id")),
+                    ("deliveries", old_d, ("lot_id", "bidder_id", "criterion_id", "period")))
+                for r in rows]
+        audit.append(db, gone, action_id=audit.last_hash(db)[0] + 1, at=at, user="workbench",
+                     action="Upgrade file format: commitments become KPIs", reason="")
+
+
+_KPIS = """
+CREATE TABLE commitments (
+    lot_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    criterion_id TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    unit TEXT NOT NULL DEFAULT '',
+    target TEXT,
+    basis TEXT NOT NULL DEFAULT 'contract total',
+    periods INTEGER,
+    proxy_value TEXT,
+    source TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (lot_id, bidder_id, id),
+    FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id),
+    FOREIGN KEY (lot_id, criterion_id) REFERENCES criteria(lot_id, id)
+);
+CREATE TABLE deliveries (
+    lot_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL,
+    commitment_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    delivered TEXT NOT NULL,
+    narrative TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL,
+    recorded_on TEXT NOT NULL,
+    PRIMARY KEY (lot_id, bidder_id, commitment_id, period),
+    FOREIGN KEY (lot_id, bidder_id, commitment_id) REFERENCES commitments(lot_id, bidder_id, id)
+);
+CREATE TABLE monitoring_rules (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    method TEXT NOT NULL DEFAULT 'target',
+    good_at TEXT NOT NULL DEFAULT '90',
+    approaching_at TEXT NOT NULL DEFAULT '75',
+    improvement_at TEXT NOT NULL DEFAULT '50'
+);
+CREATE TABLE monitoring_returns (
+    id TEXT PRIMARY KEY,
+    lot_id TEXT NOT NULL,
+    bidder_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    merged_at TEXT,
+    FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id)
+)
+"""

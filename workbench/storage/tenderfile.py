@@ -57,7 +57,8 @@ from workbench.storage.verification import STRUCTURE, Verify
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: The tables of the tender as a whole, read before its lots.
-HEAD_TABLES = ("tender", "scales", "scale_levels", "evaluators", "award_record")
+HEAD_TABLES = ("tender", "scales", "scale_levels", "evaluators", "award_record",
+               "monitoring_rules")
 #: Why a locked tender refuses changes; unlocking it (with a reason) is the one action allowed.
 LOCKED_REASON = rules.LOCKED.reason
 

@@ -17,7 +17,7 @@ from tests.core.test_integrity_lock import moderate_everything
 
 from workbench.cli import main
 from workbench.errors import StorageError, ValidationError
-from workbench.monitoring import record_commitments_from_bid
+from workbench.monitoring import commitments_from_bid
 from workbench.storage import TenderFile, audit, verification
 from workbench.storage.tenderfile import now
 from workbench.tender_lock import lock_tender, recommend_award
@@ -169,7 +169,7 @@ def test_monitoring_after_the_lock_is_part_of_the_trail(locked: Path, capsys) ->
         lot = tf.rows("lots")[0]["id"]
         for bidder in tf.rows("bidders", "lot_id = ?", [lot]):
             with suppress(ValidationError):  # only the winner is monitored
-                assert record_commitments_from_bid(tf, lot, bidder["id"])
+                assert commitments_from_bid(tf, lot, bidder["id"])
     assert check(locked, capsys)[0] == 0
 
 

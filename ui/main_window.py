@@ -58,6 +58,9 @@ class MainWindow(QMainWindow):
         self._workspace = QWidget()
         self._sidebar = QListWidget()
         self._sidebar.setObjectName("sidebar")
+        self._sidebar.setAccessibleName("Views")
+        self._sidebar.setAccessibleDescription("The steps of the evaluation; Ctrl+1 to Ctrl+0 "
+                                               "jump to them")
         self._sidebar.setFixedWidth(170)
         self._pages = QStackedWidget()
         row = QHBoxLayout(self._workspace)

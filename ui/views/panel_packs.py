@@ -137,6 +137,7 @@ class PacksTab(QWidget):
         report_layout.addWidget(QLabel("<b>Last merge</b>"))
         self.report = QListWidget()
         self.report.setObjectName("merge_report")
+        self.report.setAccessibleName("What the last merge did")
         self.report.setWordWrap(True)
         self.report.addItem("No packs merged in this session yet.")
         report_layout.addWidget(self.report)

@@ -18,8 +18,8 @@ PRODUCT = "Tender Evaluation Workbench"
 
 
 def version_resource(version: str, exe_name: str, description: str) -> VSVersionInfo:
-    numbers = tuple(int(part) for part in version.split(".")[:3]) + (0,)
-    numbers = (numbers + (0, 0, 0, 0))[:4]
+    parts = [int(part) for part in version.split(".")[:3]]
+    numbers = tuple([*parts, 0, 0, 0, 0][:4])  # Windows wants four numbers: 0.1.0.0
     return VSVersionInfo(
         ffi=FixedFileInfo(filevers=numbers, prodvers=numbers, mask=0x3F, flags=0x0, OS=0x40004,
                           fileType=0x1, subtype=0x0, date=(0, 0)),

@@ -26,6 +26,11 @@ LAST_FOLDER = Setting("files/last_folder", str, "")
 WINDOW_GEOMETRY = Setting("window/geometry", bytes, b"")
 PRESENTATION_ZOOM = Setting("moderation/zoom", int, 150)
 
+
+def layout_setting(view: str, widget: str) -> Setting:
+    """A splitter's sizes or a table's column widths in a view, as Qt saved them."""
+    return Setting(f"layout/{view}/{widget}", bytes, b"")
+
 #: Tests point this at a temporary folder (QSettings.setPath) before any window exists.
 _store: QSettings | None = None
 _scratch: tempfile.TemporaryDirectory[str] | None = None

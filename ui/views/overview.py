@@ -73,9 +73,9 @@ class OverviewView(View):
         rounding = QHBoxLayout()
         for widget, text in ((self.decimals, "decimals"), (self.mode, "mode"),
                              (self.stage, "stage")):
-            label = QLabel(text)
-            label.setBuddy(widget)  # read out as the control's name
-            rounding.addWidget(label)
+            caption = QLabel(text)
+            caption.setBuddy(widget)  # read out as the control's name
+            rounding.addWidget(caption)
             rounding.addWidget(widget)
             widget.setAccessibleName(f"Rounding {text}")
         form.addRow("Rounding", rounding)

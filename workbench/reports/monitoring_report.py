@@ -55,7 +55,9 @@ def monitoring_pdf(book: Ledger, generated_on: str | None = None,
     if tender.status not in MONITORED:
         raise ValidationError(f"no monitoring report yet: {NOT_YET}")
     story = _story(book, generated_on or date.today().isoformat())
-    return render(story, Furniture(tender.reference, f"{DOCUMENT}: {tender.title}"), progress)
+    furniture = Furniture(tender.reference, f"{DOCUMENT}: {tender.title}",
+                          authority=tender.authority, subject=DOCUMENT)
+    return render(story, furniture, progress)
 
 
 def write_monitoring_report(book: Ledger, path: str | Path,

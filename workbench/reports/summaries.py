@@ -67,7 +67,7 @@ def summary_pdf(facts: Facts, lot: Lot, bidder: BidderResult) -> tuple[bytes, in
     result = facts.result(lot.id)
     tender = facts.data.tender
     furniture = Furniture(tender.reference, f"Assessment summary: {bidder.name}",
-                          result.provisional)
+                          result.provisional, tender.authority, "Assessment summary")
     return render(_story(facts, lot, result, bidder), furniture)
 
 

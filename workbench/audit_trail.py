@@ -199,6 +199,8 @@ def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> Non
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from workbench.exchange.results_xlsx import for_printing
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -220,6 +222,7 @@ def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> Non
     for letter, width in zip("ABCDEFGHI", (7, 26, 24, 34, 18, 30, 60, 40, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    for_printing(sheet, header_row)
     try:
         book.save(path)
     except OSError as exc:

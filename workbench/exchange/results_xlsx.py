@@ -88,6 +88,16 @@ def text(cell: Cell, value: str) -> None:
         cell.quotePrefix = True
 
 
+def for_printing(ws: Worksheet, header_row: int | None) -> None:
+    """Every workbook we write prints the same way: landscape, one page wide (as many pages
+    down as it takes), the header row repeated at the top of every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
 def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: str = "") -> Cell:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
@@ -119,11 +129,7 @@ def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]],
     ws.freeze_panes = ws.cell(row=start + 1, column=freeze_columns + 1)
     last = get_column_letter(len(header))
     ws.auto_filter.ref = f"A{start}:{last}{start + len(rows)}"
-    # Printed: landscape, one page wide, the header row repeated on every page.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{start}:{start}"
+    for_printing(ws, start)
 
 
 def _number(shown: str | None) -> Decimal | None:

@@ -36,13 +36,14 @@ from workbench.domain import (
     TenderData,
 )
 from workbench.errors import InterchangeError, StorageError, ValidationError
+from workbench.exchange.results_xlsx import for_printing, text
 from workbench.model import tree
 from workbench.model.edit import replace_model
 from workbench.model.scales import check_scale, put_scale
 from workbench.model.store import is_shared, lot_ids, require_unsealed
 from workbench.model_rules import errors
 from workbench.numbers import dec_str, to_decimal
-from workbench.scoring.weights import effective_percent, points_available
+from workbench.scoring.weights import effective_percent
 from workbench.storage import TenderFile
 from workbench.storage.backup import before_bulk_change
 
@@ -102,12 +103,14 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
     ws["A2"].font = _NOTE_FONT
     _header(ws, COLUMNS)
     effective = effective_percent(lot)
-    points = points_available(lot, data.tender.total_points)
+    total = data.tender.total_points
     row = HEADER_ROW + 1
+    rows_of: dict[str, int] = {}
     for node, parent, depth in _rows(lot.criteria):
+        rows_of[node.id] = row
         values: list[Any] = [
             node.id, parent, node.title, node.kind, node.weight,
-            _two(effective.get(node.id)), _two(points.get(node.id)),
+            *_derived(row, rows_of.get(parent or ""), total, node.id in effective),
             node.scale if node.kind == "scored" else None, node.minimum,
             node.normalise if node.kind == "scored" else None,
             node.formula if node.kind == "price" else None,
@@ -115,7 +118,11 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
             node.unit or None, node.theme, node.question or None, node.guidance or None,
             node.good_answer or None]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
+            cell = ws.cell(row, col)
+            if isinstance(value, str) and COLUMNS[col - 1][0] not in CALCULATED:
+                text(cell, value)  # the user's words stay words, whatever they start with
+            else:
+                cell.value = value
             # long texts stay on one line, so every criterion keeps a row of normal height
             cell.alignment = Alignment(vertical="top")
             if node.kind == "group":
@@ -166,11 +173,7 @@ def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
 
 def _header(ws: Worksheet, columns: tuple[tuple[str, int], ...]) -> None:
     """Headings in row 3, column widths, and a landscape page one sheet wide for printing."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    for_printing(ws, HEADER_ROW)
     ws.row_dimensions[HEADER_ROW].height = 30  # two-line headings
     for col, (title, width) in enumerate(columns, start=1):
         cell = ws.cell(HEADER_ROW, col, title)
@@ -196,8 +199,16 @@ def _rows(nodes: list[Criterion], parent: str | None = None,
     return out
 
 
-def _two(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.01"))
+def _derived(row: int, parent_row: int | None, total: Decimal,
+             weighted: bool) -> tuple[str | None, str | None]:
+    """Excel formulas for the calculated columns (F effective weight, G points available), so
+    they follow as weights are drafted in the workbook: effective = weight × the parent's
+    effective ÷ 100; points = effective × the tender's total points ÷ 100. The import ignores
+    both (the workbench computes its own)."""
+    if not weighted:
+        return None, None
+    effective = f"=E{row}" if parent_row is None else f"=E{row}*F{parent_row}/100"
+    return effective, f"=F{row}*{total}/100"
 
 
 # -- import -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ VersionInfoVersion={#AppVersion}
 VersionInfoDescription={#AppName} installer
 ; Per user, no elevation: installs under %LOCALAPPDATA%\Programs, registry entries under HKCU.
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+PrivilegesRequiredOverridesAllowed=commandline dialog
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes

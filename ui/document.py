@@ -1,7 +1,11 @@
 """The open tender as the UI sees it: the file, a cached snapshot, the undo stack, one signal.
 
-Every view reads `doc.data` and listens to `doc.changed`; every edit goes through `doc.push()`
-with a `CoreCommand`, so it is one audited transaction in the file and one step of undo.
+Every view reads `doc.data` and listens to `doc.changed` (or `doc.changes`, which says what an
+action touched); every edit goes through `doc.push()` with a `CoreCommand`, so it is one audited
+transaction in the file and one step of undo. Undo and redo are `revert()` of the step's change
+record: the same mechanism for every kind of edit, refused (naming the row) when a later action
+changed what it would put back, and then dropped from the stack so Undo/Redo stay in step
+with the file.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from workbench.domain import TenderData
 from workbench.errors import WorkbenchError
 from workbench.storage import TenderFile
+from workbench.storage.changes import ChangeSet, revert
 
 from ui.errors import show_error
 
@@ -21,34 +26,53 @@ CoreCall = Callable[[TenderFile], object]
 
 
 class CoreCommand(QUndoCommand):
-    """One user action: `redo` and `undo` each call one core function on the file."""
+    """One user action: `do` calls one core function on the file; undo and redo revert what
+    it changed."""
 
-    def __init__(self, text: str, redo: CoreCall, undo: CoreCall) -> None:
+    def __init__(self, text: str, do: CoreCall) -> None:
         super().__init__(text)
-        self._redo, self._undo = redo, undo
+        self._do = do
         self.doc: TenderDocument | None = None
+        #: What the step's last application changed: undo reverts it, redo reverts the undo.
+        self.changes = ChangeSet()
         self._first = True
+
+    def apply(self, tf: TenderFile) -> ChangeSet:
+        """Do the action for the first time; returns what it changed."""
+        with tf.recording() as taken:
+            self._do(tf)
+        self.changes = ChangeSet.join(taken, self.text())
+        return self.changes
 
     def redo(self) -> None:
         if self._first:  # already applied by TenderDocument.push()
             self._first = False
             return
-        self._call(self._redo)
+        self._revert(f"Redo: {self.text()}")
 
     def undo(self) -> None:
-        self._call(self._undo)
+        self._revert(f"Undo: {self.text()}")
 
-    def _call(self, func: CoreCall) -> None:
+    def _revert(self, description: str) -> None:
         assert self.doc is not None
         try:
-            func(self.doc.tf)
+            self.changes = revert(self.doc.tf, self.changes, description)
         except WorkbenchError as exc:
+            # Nothing was written: drop this step so the stack never offers what the file
+            # cannot do (Qt removes an obsolete command as soon as undo/redo returns).
+            self.setObsolete(True)
             show_error(None, str(exc))
-        self.doc.notify()
+            return
+        self.doc.notify(self.changes)
 
 
 class TenderDocument(QObject):
+    #: The file changed (any view may reload).
     changed = Signal()
+    #: The file changed, with the `ChangeSet` saying which tables and lots.
+    changes = Signal(object)
+    #: A short note for the status bar (e.g. why the undo history was cleared).
+    message = Signal(str)
 
     def __init__(self, tf: TenderFile, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,31 +94,45 @@ class TenderDocument(QObject):
             self._data = self.tf.load()
         return self._data
 
-    def notify(self) -> None:
-        """The file changed: drop the snapshot and tell every view."""
+    def notify(self, changes: ChangeSet | None = None) -> None:
+        """The file changed: drop the snapshot and tell every view (None: anything may have)."""
         self._data = None
+        self.changes.emit(changes)
         self.changed.emit()
 
     def push(self, command: CoreCommand) -> bool:
-        """Apply a command now; if the core refuses, show why and keep nothing on the stack."""
+        """Apply a command now; if the core refuses, show why and keep nothing on the stack.
+        A command that changed nothing is not kept either (an undo step that does nothing
+        would only confuse)."""
         command.doc = self
         try:
-            command._redo(self.tf)
+            changes = command.apply(self.tf)
         except WorkbenchError as exc:
             show_error(None, str(exc))
             return False
-        self.undo_stack.push(command)
-        self.notify()
+        if changes:
+            self.undo_stack.push(command)
+            self.notify(changes)
         return True
 
-    def run(self, func: CoreCall) -> bool:
-        """An action that is not undoable (seal, merge, import): applied, errors shown."""
+    def run(self, func: CoreCall, *, clears_undo: str = "") -> bool:
+        """An action that is not undoable (seal, merge, import, lock): applied, errors shown.
+
+        Earlier steps stay on the stack: their undo is refused, naming the row, where this
+        action changed what they would put back, and by the status rules where it froze it.
+        `clears_undo` (a reason) empties the stack instead, for actions after which no earlier
+        step makes sense to undo (the plan sealed, the tender locked).
+        """
         try:
-            func(self.tf)
+            with self.tf.recording() as taken:
+                func(self.tf)
         except WorkbenchError as exc:
             show_error(None, str(exc))
             return False
-        self.notify()
+        if clears_undo and self.undo_stack.count():
+            self.undo_stack.clear()
+            self.message.emit(f"Undo history cleared: {clears_undo}")
+        self.notify(ChangeSet.join(taken))
         return True
 
     def close(self) -> None:

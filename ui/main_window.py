@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         self.close_document()
         self.doc = TenderDocument(tf, self)
         self.doc.changed.connect(self._update_status)
+        self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.file_banner.watch(self.doc)
         settings.add_recent(str(Path(path).resolve()))
         settings.put(settings.LAST_FOLDER, str(Path(path).resolve().parent))

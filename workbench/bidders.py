@@ -4,14 +4,13 @@ Each public function is one user action: it checks its input, then writes in one
 `tf.action`. Bad input raises a `ValidationError` naming the bidder and the field, and nothing
 is written. While the tender is locked every change is refused.
 
-Undo restores what was stored before (`state` then `restore`) instead of replaying the inverse
-edit: an imported file may hold a state the forward checks would refuse to write (a gateway
-result without a rationale, say), and undo must put exactly that back.
+Undo is the revert of the action's change record (`workbench.storage.changes`), which puts back
+exactly what was stored, even a state the forward checks would refuse to write (an imported
+gateway result without a rationale, say).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from workbench.domain import (
@@ -25,33 +24,14 @@ from workbench.domain import (
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, parse_stored, typed_amount
 from workbench.storage import TenderFile
-from workbench.storage.records import Row, bidder_row, gateway_row, value_row
+from workbench.storage.records import bidder_row, gateway_row, value_row
 
 #: Fields a user edits as text or a choice (`update_bidder`).
 EDITABLE = ("name", "organisation_type", "anonymous_code")
 #: What people type around an amount: "£684,000" is 684000.
 
 
-@dataclass(frozen=True)
-class BidderState:
-    """Everything stored about one bidder (None: no such bidder): what undo puts back."""
-
-    bidder: Row | None
-    values: tuple[Row, ...] = ()
-    gateways: tuple[Row, ...] = ()
-
-
 # -- reading ------------------------------------------------------------------------------
-
-
-def state(tf: TenderFile, lot_id: str, bidder_id: str) -> BidderState:
-    """The stored rows of one bidder, to hand to `restore` later."""
-    found = tf.rows("bidders", "lot_id = ? AND id = ?", [lot_id, bidder_id])
-    if not found:
-        return BidderState(None)
-    mine = "lot_id = ? AND bidder_id = ?"
-    return BidderState(found[0], tuple(tf.rows("bidder_values", mine, [lot_id, bidder_id])),
-                       tuple(tf.rows("gateways", mine, [lot_id, bidder_id])))
 
 
 def next_bidder_id(lot: Lot) -> str:
@@ -187,28 +167,6 @@ def remove_bidder(tf: TenderFile, lot_id: str, bidder_id: str) -> None:
     _refuse_if_scored(tf, lot_id, bidder)
     with tf.action(f"Remove bidder {bidder_id} from lot {lot_id}"):
         _delete_all(tf, lot_id, bidder_id)
-
-
-def restore(tf: TenderFile, lot_id: str, bidder_id: str, saved: BidderState,
-            description: str) -> None:
-    """Put a bidder back exactly as `state` found it (removing it if it did not exist)."""
-    _require_unlocked(tf)
-    if saved.bidder is None:
-        current = _lot(tf, lot_id).bidder(bidder_id)
-        if current is not None:
-            _refuse_if_scored(tf, lot_id, current)
-    with tf.action(description):
-        if saved.bidder is None:
-            _delete_all(tf, lot_id, bidder_id)
-            return
-        tf.put("bidders", saved.bidder)
-        for table, rows in (("bidder_values", saved.values), ("gateways", saved.gateways)):
-            keep = {r["criterion_id"] for r in rows}
-            for row in tf.rows(table, "lot_id = ? AND bidder_id = ?", [lot_id, bidder_id]):
-                if row["criterion_id"] not in keep:
-                    tf.delete(table, row)
-            for row in rows:
-                tf.put(table, row)
 
 
 # -- checks -------------------------------------------------------------------------------

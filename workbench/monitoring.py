@@ -383,36 +383,6 @@ def remove_delivery(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: s
                                  "criterion_id": criterion_id, "period": period})
 
 
-@dataclass(frozen=True)
-class SavedRows:
-    """The monitoring rows of one supplier on one lot, captured so undo can put them back."""
-
-    lot_id: str
-    bidder_id: str
-    commitments: tuple[Row, ...]
-    deliveries: tuple[Row, ...]
-
-
-def state(tf: TenderFile, lot_id: str, bidder_id: str) -> SavedRows:
-    """The stored monitoring rows of a supplier on a lot, for `restore` later."""
-    return SavedRows(lot_id, bidder_id, tuple(_rows(tf, "commitments", lot_id, bidder_id)),
-                     tuple(_rows(tf, "deliveries", lot_id, bidder_id)))
-
-
-def restore(tf: TenderFile, saved: SavedRows, description: str) -> None:
-    """Put a supplier's monitoring rows back exactly as `state` found them (undo)."""
-    _writable(tf)
-    with tf.action(description):
-        for table, rows in (("deliveries", saved.deliveries),
-                            ("commitments", saved.commitments)):
-            keep = [_key(table, r) for r in rows]
-            for row in _rows(tf, table, saved.lot_id, saved.bidder_id):
-                if _key(table, row) not in keep:
-                    tf.delete(table, row)
-            for row in rows:
-                tf.put(table, row)
-
-
 # -- helpers -------------------------------------------------------------------------------
 
 
@@ -461,11 +431,6 @@ def _rows(tf: TenderFile, table: str, lot_id: str, bidder_id: str, *more: str) -
     columns = ["lot_id", "bidder_id", "criterion_id", "period"][:2 + len(more)]
     where = " AND ".join(f"{c} = ?" for c in columns)
     return tf.rows(table, where, [lot_id, bidder_id, *more])
-
-
-def _key(table: str, row: Row) -> tuple[str, ...]:
-    columns = ("criterion_id", "period") if table == "deliveries" else ("criterion_id",)
-    return tuple(row[c] for c in columns)
 
 
 def _commitment(r: Row) -> Commitment:

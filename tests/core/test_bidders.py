@@ -14,6 +14,7 @@ from workbench.details import set_status
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.scoring.results import compute_lot
 from workbench.storage import TenderFile
+from workbench.storage.changes import ChangeSet, revert
 
 
 @pytest.fixture
@@ -161,21 +162,25 @@ def test_remove_only_without_scores(tf: TenderFile) -> None:
     assert tf.integrity_problem == ""
 
 
-def test_restore_puts_back_exactly_what_was_stored(tf: TenderFile) -> None:
-    saved = bidders.state(tf, "L1", "B2")
+def test_revert_puts_back_exactly_what_was_stored(tf: TenderFile) -> None:
     before = digest(tf)
-    bidders.set_value(tf, "L1", "B2", "SV2", None)
-    bidders.set_gateway(tf, "L1", "B2", "G1", None)
-    bidders.withdraw(tf, "L1", "B2", "gone")
-    bidders.restore(tf, "L1", "B2", saved, "Undo: withdraw bidder B2")
+    with tf.recording() as taken:
+        bidders.set_value(tf, "L1", "B2", "SV2", None)
+        bidders.set_gateway(tf, "L1", "B2", "G1", None)
+        bidders.withdraw(tf, "L1", "B2", "gone")
+    revert(tf, ChangeSet.join(taken), "Undo: withdraw bidder B2")
     assert digest(tf) == before
     added = bidders.add_bidder(tf, "L1", "Temp")
-    bidders.restore(tf, "L1", added, bidders.BidderState(None), "Undo: add bidder")
+    adding = tf.last_change
+    bidders.update_bidder(tf, "L1", added, name="Temp Two")
+    renaming, after_rename = tf.last_change, digest(tf)
+    with pytest.raises(ValidationError, match=r"the bidder Temp Two \(lot L1\) was changed by "
+                       r"a later action .*undoing would overwrite it"):
+        revert(tf, adding, "Undo: add bidder")
+    assert digest(tf) == after_rename
+    revert(tf, renaming, "Undo: rename")
+    revert(tf, adding, "Undo: add bidder")
     assert digest(tf) == before
-    scored = bidders.state(tf, "L1", "B1")
-    with pytest.raises(ValidationError, match="already has scores"):
-        bidders.restore(tf, "L1", "B1", bidders.BidderState(None), "Undo")
-    assert bidders.state(tf, "L1", "B1") == scored
 
 
 def test_locked_tender_refuses_every_edit(tf: TenderFile) -> None:

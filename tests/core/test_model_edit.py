@@ -12,10 +12,11 @@ from workbench.domain import Criterion
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.model import edit, tree
 from workbench.model.seal import seal
-from workbench.model.store import LINKED_TABLES, capture, restore
+from workbench.model.store import LINKED_TABLES
 from workbench.model_rules import errors
 from workbench.scoring.weights import effective_percent
 from workbench.storage import TenderFile
+from workbench.storage.changes import revert
 from workbench.storage.schema import PROTECTED
 
 
@@ -109,9 +110,8 @@ def test_delete_takes_linked_records_and_restore_brings_everything_back(demo) ->
     before = _all_rows(demo)
     counts = edit.linked(demo, "L1", "Q")
     assert counts["scores"] > 0 and counts["moderated"] > 0 and counts["assignments"] > 0
-    ids = [c.id for c in tree.find(_lot(demo).criteria, "Q").walk()]
-    snap = capture(demo, ["L1"], ids)
     edit.delete_criterion(demo, "L1", "Q")
+    deleting = demo.last_change
     lot = _lot(demo)
     assert [c.id for c in lot.criteria] == ["P", "SV", "G1"]
     assert not [s for s in lot.scores if s.criterion.startswith("Q")]
@@ -119,7 +119,7 @@ def test_delete_takes_linked_records_and_restore_brings_everything_back(demo) ->
         "SELECT entity FROM audit WHERE after IS NULL AND action LIKE 'Delete criterion Q%'"))
     assert {row["entity"] for row in deleted} >= {"criteria", "scores", "moderated",
                                                   "assignments"}
-    restore(demo, snap, "Undo: delete criterion Q")
+    revert(demo, deleting, "Undo: delete criterion Q")
     after = _all_rows(demo)
     for table in ("criteria", *LINKED_TABLES):
         key = PROTECTED[table]
@@ -187,6 +187,8 @@ def test_shared_model_edits_every_lot(demo) -> None:
 
 
 def test_every_edit_is_refused_while_sealed(demo) -> None:
+    edit.update_criterion(demo, "L1", "Q1", title="Service model")
+    renamed = demo.last_change  # made before the seal: its undo is refused after it
     seal(demo)
     before = _all_rows(demo)
     for call in (
@@ -196,7 +198,7 @@ def test_every_edit_is_refused_while_sealed(demo) -> None:
         lambda: edit.move_criterion(demo, "L1", "Q1", None, 0),
         lambda: edit.normalise(demo, "L1", None),
         lambda: edit.copy_model(demo, "L1", "L2"),
-        lambda: restore(demo, capture(demo, ["L1"]), "Undo"),
+        lambda: revert(demo, renamed, "Undo"),
     ):
         with pytest.raises(ReadOnlyError, match="the evaluation plan is sealed"):
             call()

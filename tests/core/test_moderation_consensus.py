@@ -21,12 +21,12 @@ from workbench.moderation.consensus import (
     parked_items,
     progress,
     read_rules,
-    restore,
     set_flag_rule,
     start_meeting,
     unpark,
 )
 from workbench.storage import TenderFile
+from workbench.storage.changes import revert
 
 RATIONALE = "Clear plan for step-free venues; outreach is thin, so not excellent."
 PANEL = ["Priya Raman", "Gareth Llewellyn", "Funmi Adeyemi"]
@@ -137,16 +137,16 @@ def test_park_unpark_and_agreeing_a_parked_item(tf: TenderFile, meeting: str) ->
         park(tf, "L2", "B3", "Q3")
 
 
-def test_restore_undoes_agree_and_change_exactly(tf: TenderFile, meeting: str) -> None:
+def test_revert_undoes_agree_and_change_exactly(tf: TenderFile, meeting: str) -> None:
     park(tf, "L2", "B3", "Q3", "later")
-    agreed = agree(tf, meeting, "B3", "Q3", "3", RATIONALE)
-    restore(tf, agreed, "Undo: agree")
+    agree(tf, meeting, "B3", "Q3", "3", RATIONALE)
+    revert(tf, tf.last_change, "Undo: agree")
     assert not tf.rows("moderated", "lot_id = 'L2' AND criterion_id = 'Q3'")
     assert parked_items(tf, "L2")[("B3", "Q3")].note == "later"
     agree(tf, meeting, "B3", "Q3", "3", RATIONALE)
     first = tf.rows("moderated", "lot_id = 'L2' AND criterion_id = 'Q3'")
-    changed = change_agreed(tf, meeting, "B3", "Q3", "2", RATIONALE, "re-read the answer")
-    restore(tf, changed, "Undo: change")
+    change_agreed(tf, meeting, "B3", "Q3", "2", RATIONALE, "re-read the answer")
+    revert(tf, tf.last_change, "Undo: change")
     assert tf.rows("moderated", "lot_id = 'L2' AND criterion_id = 'Q3'") == first
     assert _audit(tf, "moderated")[-1]["action"] == "Undo: change"
 

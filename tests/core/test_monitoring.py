@@ -12,6 +12,7 @@ from workbench import details, monitoring, tender_lock
 from workbench.cli import main
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.storage import TenderFile
+from workbench.storage.changes import ChangeSet, revert
 
 # The demo's first-placed bidders: L1 Northbridge Voluntary Action (SV2 = 5 FTE local
 # residents employed), L2 Riverside Neighbourhood Trust (SV2 = 3,100 volunteering hours).
@@ -189,16 +190,17 @@ def test_editing_moves_a_mislabelled_period_and_removing_takes_it_out(tf: Tender
         monitoring.remove_delivery(tf, "L2", L2_SUPPLIER, "SV2", "2027-Q1")
 
 
-def test_restore_puts_the_rows_back_exactly(tf: TenderFile) -> None:
-    _hours(tf)
-    _deliver(tf, ("2027-Q1", "700"))
-    saved = monitoring.state(tf, "L2", L2_SUPPLIER)
+def test_revert_puts_the_rows_back_exactly(tf: TenderFile) -> None:
+    with tf.recording() as first:
+        _hours(tf)
+        _deliver(tf, ("2027-Q1", "700"))
     before = _monitoring_rows(tf)
-    monitoring.set_commitment(tf, "L2", L2_SUPPLIER, "SV2", "9")
-    _deliver(tf, ("2027-Q2", "800"))
-    monitoring.restore(tf, saved, "Undo")
+    with tf.recording() as later:
+        monitoring.set_commitment(tf, "L2", L2_SUPPLIER, "SV2", "9")
+        _deliver(tf, ("2027-Q2", "800"))
+    revert(tf, ChangeSet.join(later), "Undo")
     assert _monitoring_rows(tf) == before
-    monitoring.restore(tf, monitoring.SavedRows("L2", L2_SUPPLIER, (), ()), "Undo")
+    revert(tf, ChangeSet.join(first), "Undo")
     assert _monitoring_rows(tf) == ([], [])
 
 

@@ -11,6 +11,7 @@ from workbench.domain import Conflict
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.panel import roster
 from workbench.storage import TenderFile
+from workbench.storage.changes import revert
 
 RATIONALE = "Clear mobilisation plan with named staff and dates."
 
@@ -45,21 +46,25 @@ def _state(tf: TenderFile) -> dict[str, list[dict]]:
 
 def test_add_edit_remove_evaluator_and_undo_each(demo) -> None:
     start = _state(demo)
-    added = roster.add_evaluator(demo, "  Sam   Okafor ", "Clinical lead")
+    roster.add_evaluator(demo, "  Sam   Okafor ", "Clinical lead")
+    added = demo.last_change
     sam = demo.load().evaluators[-1]
     assert (sam.id, sam.name, sam.role, sam.conflict.declared_on) == \
         ("E4", "Sam Okafor", "Clinical lead", None)
-    edited = roster.update_evaluator(demo, "E4", role="Clinical lead, community nursing")
-    assigned = roster.set_assignments(demo, "L1", True, evaluators=["E4"])
-    removed = roster.remove_evaluator(demo, "E4")
+    roster.update_evaluator(demo, "E4", role="Clinical lead, community nursing")
+    edited = demo.last_change
+    roster.set_assignments(demo, "L1", True, evaluators=["E4"])
+    assigned = demo.last_change
+    roster.remove_evaluator(demo, "E4")
+    removed = demo.last_change
     assert demo.load().evaluator("E4") is None
     assert not demo.rows("assignments", "evaluator_id = 'E4'")
-    roster.restore(demo, removed)
+    revert(demo, removed, "Undo")
     assert len(demo.rows("assignments", "evaluator_id = 'E4'")) == 5
-    roster.restore(demo, edited)
+    revert(demo, edited, "Undo")
     assert demo.load().evaluator("E4").role == "Clinical lead"
-    roster.restore(demo, assigned)
-    roster.restore(demo, added)
+    revert(demo, assigned, "Undo")
+    revert(demo, added, "Undo")
     assert _state(demo) == start
     assert demo.integrity_problem == ""
 
@@ -81,20 +86,23 @@ def test_conflict_register_per_lot_keeps_evaluator_summary(demo) -> None:
     # An imported declaration at evaluator level stands for every lot.
     assert roster.conflicts(demo)[("L2", "E3")].status == "declared"
     before = _state(demo)
-    snap = roster.declare_conflict(demo, "L1", "E4", "declared", "Trustee of bidder B4",
+    roster.declare_conflict(demo, "L1", "E4", "declared", "Trustee of bidder B4",
                                    "", "2026-11-04")
+    snap = demo.last_change
     sam = demo.load().evaluator("E4")
     assert sam.conflict == Conflict("declared", None, "Lot 1: Social prescribing link "
                                     "workers: Trustee of bidder B4", "")
-    lot2 = roster.declare_conflict(demo, "L2", "E4", "none", "ignored", "ignored",
+    roster.declare_conflict(demo, "L2", "E4", "none", "ignored", "ignored",
                                    "2026-11-05")
+    lot2 = demo.last_change
     sam = demo.load().evaluator("E4")
     assert sam.conflict == Conflict("declared", "2026-11-05", "Lot 1: Social prescribing link "
                                     "workers: Trustee of bidder B4", "")
     assert roster.conflicts(demo)[("L2", "E4")] == Conflict("none", "2026-11-05", "", "")
-    roster.restore(demo, roster.declare_conflict(demo, "L2", "E4", "declared", "Same", "Left"))
-    roster.restore(demo, lot2)
-    roster.restore(demo, snap)
+    roster.declare_conflict(demo, "L2", "E4", "declared", "Same", "Left")
+    revert(demo, demo.last_change, "Undo")
+    revert(demo, lot2, "Undo")
+    revert(demo, snap, "Undo")
     assert _state(demo) == before
 
 
@@ -113,12 +121,16 @@ def test_conflict_input_is_checked(demo) -> None:
 def test_assignments_single_row_column_all_and_undo(demo) -> None:
     roster.add_evaluator(demo, "Sam Okafor")
     start = _state(demo)
-    one = roster.set_assignments(demo, "L1", True, evaluators=["E4"], criteria=["Q2"])
+    roster.set_assignments(demo, "L1", True, evaluators=["E4"], criteria=["Q2"])
+    one = demo.last_change
     assert demo.load().lot("L1").assignments[-1].criteria == ["Q2"]
-    row = roster.set_assignments(demo, "L1", True, evaluators=["E4"])
+    roster.set_assignments(demo, "L1", True, evaluators=["E4"])
+    row = demo.last_change
     assert _assigned(demo, "L1", "E4") == ["Q1", "Q2", "Q3", "Q4", "SV1"]
     roster.set_assignments(demo, "L1", False, evaluators=["E4"], criteria=["Q3"])
-    column = roster.set_assignments(demo, "L1", True, criteria=["Q3"])
+    gap = demo.last_change
+    roster.set_assignments(demo, "L1", True, criteria=["Q3"])
+    column = demo.last_change
     assert "E4" in _assigned_to(demo, "L1", "Q3")
     roster.set_assignments(demo, "L2", True)  # the whole panel, every quality question
     assert len(demo.rows("assignments", "lot_id = 'L2'")) == 4 * 4
@@ -127,11 +139,15 @@ def test_assignments_single_row_column_all_and_undo(demo) -> None:
         roster.set_assignments(demo, "L1", True, criteria=["G1"])
     with pytest.raises(ValidationError, match="Priya Raman has already scored Q1"):
         roster.set_assignments(demo, "L1", False, criteria=["Q1"])
-    roster.restore(demo, column)
+    revert(demo, column, "Undo")
     assert "E4" not in _assigned_to(demo, "L1", "Q3")
-    roster.restore(demo, row)
+    with pytest.raises(ValidationError, match=r"the assignment of Q3 by Sam Okafor .* was changed "
+                       "by a later action"):
+        revert(demo, row, "Undo")  # skipping the undo of `gap` would overwrite it
+    revert(demo, gap, "Undo")
+    revert(demo, row, "Undo")
     assert _assigned(demo, "L1", "E4") == ["Q2"]
-    roster.restore(demo, one)
+    revert(demo, one, "Undo")
     assert not any(a.evaluator == "E4" for a in demo.load().lot("L1").assignments)
     audit = [r["action"] for r in demo.db.query("SELECT DISTINCT action FROM audit")]
     assert "Assign Sam Okafor to Q2 Safeguarding and risk management (Lot 1: Social " \
@@ -178,14 +194,21 @@ def test_coverage_warnings_name_gaps_shortfalls_and_unmitigated_conflicts(demo) 
 def test_set_score_records_who_entered_it_and_undoes(demo) -> None:
     roster.add_evaluator(demo, "Sam Okafor")
     roster.set_assignments(demo, "L1", True, evaluators=["E4"], criteria=["Q1"])
-    snap = roster.set_score(demo, "L1", "E4", "B2", "Q1", "4", RATIONALE,
-                            entered_by=roster.entered_for("lead", "Sam Okafor"))
+    roster.set_score(demo, "L1", "E4", "B2", "Q1", "4", RATIONALE,
+                     entered_by=roster.entered_for("lead", "Sam Okafor"))
+    first = demo.last_change
     row = demo.rows("scores", "evaluator_id = 'E4'")[0]
     assert (row["score"], row["status"], row["entered_by"]) == ("4", "submitted",
                                                                 "lead for Sam Okafor")
     roster.set_score(demo, "L1", "E4", "B2", "Q1", Decimal(3), RATIONALE + " Revised.",
                      entered_by="lead for Sam Okafor")
-    roster.restore(demo, snap)
+    revised = demo.last_change
+    with pytest.raises(ValidationError, match=r"the score of Q1 for .* by Sam Okafor \(lot L1\) "
+                       "was changed by a later action"):
+        revert(demo, first, "Undo")
+    assert demo.rows("scores", "evaluator_id = 'E4'")[0]["score"] == "3"
+    revert(demo, revised, "Undo")
+    revert(demo, first, "Undo")
     assert demo.rows("scores", "evaluator_id = 'E4'") == []
 
 
@@ -217,11 +240,12 @@ def test_set_score_refuses_unassigned_unknown_and_locked(demo) -> None:
 
 
 def test_rationale_minimum_comes_from_the_tender(demo) -> None:
-    snap = roster.update_panel_settings(demo, rationale_min_length=60, min_evaluators=3)
+    roster.update_panel_settings(demo, rationale_min_length=60, min_evaluators=3)
+    snap = demo.last_change
     assert roster.panel_settings(demo) == roster.PanelSettings(False, 3, 60)
     with pytest.raises(ValidationError, match="at least 60 characters"):
         roster.set_score(demo, "L1", "E1", "B1", "Q1", "3", RATIONALE, entered_by="lead")
-    roster.restore(demo, snap)
+    revert(demo, snap, "Undo")
     assert roster.panel_settings(demo) == roster.PanelSettings(False, 2, 20)
     with pytest.raises(ValidationError, match="from 1 to 20"):
         roster.update_panel_settings(demo, min_evaluators=0)

@@ -181,7 +181,7 @@ def test_agree_is_undone_and_redone(view, qtbot, window) -> None:
     assert view.progress_label.text().startswith("Agreed 11 of 20")
     undo = list(window.doc.tf.db.query("SELECT action FROM audit WHERE entity = 'moderated' "
                                        "ORDER BY seq DESC LIMIT 2"))
-    assert [u["action"] for u in undo] == ["Agree Café Connect CIC on Q3: 4",
+    assert [u["action"] for u in undo] == ["Redo: Agree Café Connect CIC on Q3",
                                            "Undo: Agree Café Connect CIC on Q3"]
 
 

@@ -135,9 +135,7 @@ def test_results_follow_an_edit_and_its_undo(results_view, qtbot) -> None:
     from ui.document import CoreCommand
 
     doc = results_view.doc
-    saved = bidders.state(doc.tf, "L1", "B4")
-    doc.push(CoreCommand("Withdraw", lambda tf: bidders.withdraw(tf, "L1", "B4", "gone"),
-                         lambda tf: bidders.restore(tf, "L1", "B4", saved, "Undo")))
+    doc.push(CoreCommand("Withdraw", lambda tf: bidders.withdraw(tf, "L1", "B4", "gone")))
     assert results_view.ranking.bidder_at(0).bidder.id == "B1"
     row = results_view.ranking.row_of("B4")
     assert shown_rows(results_view)[row]["status"] == "Excluded: withdrawn: gone"

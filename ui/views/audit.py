@@ -245,7 +245,8 @@ class AuditView(View):
         if reason is None:
             return
         head: list[tuple[int, str]] = []
-        if self.doc.run(lambda tf: head.append(lock_tender(tf, reason))):
+        if self.doc.run(lambda tf: head.append(lock_tender(tf, reason)),
+                        clears_undo="the tender is locked"):
             seq, digest = head[0]
             _tell(self, f"Tender locked. Fingerprint {seq}:{digest[:16]} — note it in the "
                   "award report.")

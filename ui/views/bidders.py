@@ -1,7 +1,7 @@
 """Bidders: per lot, who bid, at what price, their quantitative figures and gateway results.
 
-Every edit is one undoable command calling one function of `workbench.bidders`; undo puts the
-bidder's stored rows back exactly (`bidders.restore`). The Results view follows at once.
+Every edit is one undoable command calling one function of `workbench.bidders`; undo reverts
+the rows it changed. The Results view follows at once.
 """
 
 from __future__ import annotations
@@ -176,14 +176,8 @@ class BiddersView(View):
 
     # -- actions: each one undoable command ------------------------------------------------
 
-    def _push(self, text: str, bidder_id: str, change: Callable[[TenderFile], object]) -> bool:
-        """Apply `change`; undo restores the bidder's stored rows as they are now."""
-        lot_id = self.lots.lot_id()
-        assert lot_id is not None
-        saved = bidders.state(self.doc.tf, lot_id, bidder_id)
-        return self.doc.push(CoreCommand(
-            text, change,
-            lambda tf: bidders.restore(tf, lot_id, bidder_id, saved, f"Undo: {text}")))
+    def _push(self, text: str, change: Callable[[TenderFile], object]) -> bool:
+        return self.doc.push(CoreCommand(text, change))
 
     def _edit(self, bidder_id: str, field: str, text: str) -> bool:
         """A cell was edited: apply it once the editor has closed.
@@ -213,7 +207,7 @@ class BiddersView(View):
             what = field.replace("_", " ")
             change = lambda tf: bidders.update_bidder(  # noqa: E731
                 tf, lot_id, bidder_id, **{field: text})
-        if not self._push(f"Change {what} of {bidder.name}", bidder_id, change):
+        if not self._push(f"Change {what} of {bidder.name}", change):
             self._show_lot()  # refused: show the stored value again
 
     def add_bidder(self) -> None:
@@ -222,7 +216,7 @@ class BiddersView(View):
             return
         new_id = bidders.next_bidder_id(lot)
         name = f"New bidder {new_id}"
-        if not self._push(f"Add bidder {new_id}", new_id,
+        if not self._push(f"Add bidder {new_id}",
                           lambda tf: bidders.add_bidder(tf, lot.id, name, bidder_id=new_id)):
             return
         self._chosen[lot.id] = new_id
@@ -241,7 +235,7 @@ class BiddersView(View):
                                   f"Why is {bidder.name} withdrawn from this lot?")
         if reason is not None:
             lot_id = self.lots.lot_id() or ""
-            self._push(f"Withdraw {bidder.name}", bidder.id,
+            self._push(f"Withdraw {bidder.name}",
                        lambda tf: bidders.withdraw(tf, lot_id, bidder.id, reason))
 
     def reinstate(self) -> None:
@@ -252,7 +246,7 @@ class BiddersView(View):
                                   f"Why is {bidder.name} back in the competition?")
         if reason is not None:
             lot_id = self.lots.lot_id() or ""
-            self._push(f"Reinstate {bidder.name}", bidder.id,
+            self._push(f"Reinstate {bidder.name}",
                        lambda tf: bidders.reinstate(tf, lot_id, bidder.id, reason))
 
     def remove(self) -> None:
@@ -261,7 +255,7 @@ class BiddersView(View):
                                            "for a bidder entered by mistake."):
             return
         lot_id = self.lots.lot_id() or ""
-        self._push(f"Remove {bidder.name}", bidder.id,
+        self._push(f"Remove {bidder.name}",
                    lambda tf: bidders.remove_bidder(tf, lot_id, bidder.id))
 
     def record_gateway(self, criterion_id: str, result: str | None, rationale: str) -> None:
@@ -270,7 +264,7 @@ class BiddersView(View):
             return
         lot_id = self.lots.lot_id() or ""
         verdict = {"pass": "pass", "fail": "fail"}.get(result or "", "not assessed")
-        self._push(f"Gateway {criterion_id}: {bidder.name} {verdict}", bidder.id,
+        self._push(f"Gateway {criterion_id}: {bidder.name} {verdict}",
                    lambda tf: bidders.set_gateway(tf, lot_id, bidder.id, criterion_id, result,
                                                   rationale))
 

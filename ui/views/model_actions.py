@@ -1,17 +1,18 @@
-"""The Model view's edits as undoable commands: each builds one CoreCommand whose redo and undo
-call one core function each (undo of a delete, a copy or a template restores a snapshot taken
-just before). Nothing here touches widgets beyond asking the user a question."""
+"""The Model view's edits as undoable commands: each builds one CoreCommand that calls one core
+function (undo reverts what it changed). Nothing here touches widgets beyond asking the user a
+question."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from PySide6.QtWidgets import QWidget
 
 from workbench.domain import Criterion, TenderData
 from workbench.model import edit, templates, tree
-from workbench.model.store import capture, describe_counts, is_shared, model_lots, restore
+from workbench.model.store import describe_counts, is_shared
+from workbench.storage import TenderFile
 
 from ui import errors
 from ui.document import CoreCommand, TenderDocument
@@ -28,15 +29,8 @@ class ModelCommands:
     def data(self) -> TenderData:
         return self.doc.data
 
-    def _push(self, text: str, redo, undo) -> bool:
-        return self.doc.push(CoreCommand(text, redo, undo))
-
-    def _snapshot_undo(self, lot_id: str, text: str, redo, removing: Sequence[str] = (),
-                       scales: bool = False, every_lot: bool = False) -> bool:
-        tf = self.doc.tf
-        lots = [lot.id for lot in self.data.lots] if every_lot else model_lots(tf, lot_id)
-        snap = capture(tf, lots, removing, scales=scales)
-        return self._push(text, redo, lambda tf: restore(tf, snap, f"Undo: {text}"))
+    def _push(self, text: str, do: Callable[[TenderFile], object]) -> bool:
+        return self.doc.push(CoreCommand(text, do))
 
     # -- structure -------------------------------------------------------------------------
 
@@ -57,8 +51,7 @@ class ModelCommands:
         new = Criterion(code, "New criterion", "scored", Decimal(0),
                         scale=edit.default_scale(self.data))
         ok = self._push(f"Add criterion {code}",
-                        lambda tf: edit.add_criterion(tf, lot_id, new, parent_id, position),
-                        lambda tf: edit.delete_criterion(tf, lot_id, code))
+                        lambda tf: edit.add_criterion(tf, lot_id, new, parent_id, position))
         return code if ok else None
 
     def delete(self, lot_id: str, criterion_id: str) -> bool:
@@ -75,23 +68,15 @@ class ModelCommands:
                 f"{describe_counts(counts)} recorded against it. Undo brings them back, and "
                 "the audit trail keeps them. Delete?", "Delete criterion"):
             return False
-        ids = [c.id for c in node.walk()]
-        return self._snapshot_undo(
-            lot_id, f"Delete criterion {criterion_id}",
-            lambda tf: edit.delete_criterion(tf, lot_id, criterion_id), removing=ids)
+        return self._push(f"Delete criterion {criterion_id}",
+                          lambda tf: edit.delete_criterion(tf, lot_id, criterion_id))
 
     def move(self, lot_id: str, criterion_id: str, parent_id: str | None,
              position: int | None) -> bool:
         """The one move (buttons, keys and drag and drop); undo moves it back."""
-        lot = self.data.lot(lot_id)
-        if lot is None:
-            return False
-        old_parent, old_index = tree.locate(lot.criteria, criterion_id)
-        back = old_parent.id if old_parent else None
         return self._push(
             f"Move criterion {criterion_id}",
-            lambda tf: edit.move_criterion(tf, lot_id, criterion_id, parent_id, position),
-            lambda tf: edit.move_criterion(tf, lot_id, criterion_id, back, old_index))
+            lambda tf: edit.move_criterion(tf, lot_id, criterion_id, parent_id, position))
 
     def step(self, lot_id: str, criterion_id: str, step: str) -> bool:
         lot = self.data.lot(lot_id)
@@ -111,66 +96,47 @@ class ModelCommands:
         if field == "id":
             new = str(value).strip()
             return self._push(f"Rename criterion {criterion_id} to {new}",
-                              lambda tf: edit.rename_criterion(tf, lot_id, criterion_id, new),
-                              lambda tf: edit.rename_criterion(tf, lot_id, new, criterion_id))
+                              lambda tf: edit.rename_criterion(tf, lot_id, criterion_id, new))
         changes = {field: value}
-        old = {name: getattr(node, name) for name in edit.touched_fields(changes)}
         what = "weight" if field == "weight" else field.replace("_", " ")
         return self._push(f"Change {what} of {criterion_id}",
-                          lambda tf: edit.update_criterion(tf, lot_id, criterion_id, **changes),
-                          lambda tf: edit.update_criterion(tf, lot_id, criterion_id, **old))
+                          lambda tf: edit.update_criterion(tf, lot_id, criterion_id, **changes))
 
     def normalise(self, lot_id: str, parent_id: str | None) -> bool:
-        lot = self.data.lot(lot_id)
-        if lot is None:
-            return False
-        old = edit.weights_under(lot, parent_id)
         where = parent_id or "the top level"
         return self._push(f"Normalise weights in {where}",
-                          lambda tf: edit.normalise(tf, lot_id, parent_id),
-                          lambda tf: edit.set_weights(tf, lot_id, old,
-                                                      f"Undo: normalise weights in {where}"))
+                          lambda tf: edit.normalise(tf, lot_id, parent_id))
 
     def set_weights(self, lot_id: str, weights: Mapping[str, Decimal], text: str) -> bool:
-        lot = self.data.lot(lot_id)
-        if lot is None:
-            return False
-        old = {cid: tree.find(lot.criteria, cid).weight for cid in weights}
-        return self._push(text, lambda tf: edit.set_weights(tf, lot_id, weights, text),
-                          lambda tf: edit.set_weights(tf, lot_id, old, f"Undo: {text}"))
+        return self._push(text, lambda tf: edit.set_weights(tf, lot_id, weights, text))
 
     # -- templates and lots ----------------------------------------------------------------
 
     def starter(self, lot_id: str) -> bool:
-        return self._snapshot_undo(lot_id, f"Starter model for lot {lot_id}",
-                                   lambda tf: templates.apply_starter(tf, lot_id), scales=True)
+        return self._push(f"Starter model for lot {lot_id}",
+                          lambda tf: templates.apply_starter(tf, lot_id))
 
     def social_value_block(self, lot_id: str, outcomes: Sequence[int],
                            parent_id: str | None) -> bool:
-        return self._snapshot_undo(
-            lot_id, "Add social value block",
-            lambda tf: templates.add_social_value_block(tf, lot_id, outcomes, parent_id),
-            scales=True)
+        return self._push(
+            "Add social value block",
+            lambda tf: templates.add_social_value_block(tf, lot_id, outcomes, parent_id))
 
     def copy_to(self, source: str, target: str) -> bool:
-        snap = capture(self.doc.tf, [target])
-        text = f"Copy the model of lot {source} to lot {target}"
-        return self._push(text, lambda tf: edit.copy_model(tf, source, target),
-                          lambda tf: restore(tf, snap, f"Undo: {text}"))
+        return self._push(f"Copy the model of lot {source} to lot {target}",
+                          lambda tf: edit.copy_model(tf, source, target))
 
     def share(self, source: str, on: bool) -> bool:
         if not on:
-            return self._push("Stop sharing one model across lots", edit.stop_sharing,
-                              lambda tf: edit.share_model(tf, source))
-        return self._snapshot_undo(source, f"Share the model of lot {source} across all lots",
-                                   lambda tf: edit.share_model(tf, source), every_lot=True)
+            return self._push("Stop sharing one model across lots", edit.stop_sharing)
+        return self._push(f"Share the model of lot {source} across all lots",
+                          lambda tf: edit.share_model(tf, source))
 
     def add_lot(self, title: str) -> str | None:
         """A new empty lot with the next free code (L1, L2...); returns the code."""
         used = {lot.id for lot in self.data.lots}
         code = next(f"L{n}" for n in range(1, len(used) + 2) if f"L{n}" not in used)
-        ok = self._push(f"Add lot {code}", lambda tf: edit.add_lot(tf, code, title),
-                        lambda tf: edit.remove_empty_lot(tf, code))
+        ok = self._push(f"Add lot {code}", lambda tf: edit.add_lot(tf, code, title))
         return code if ok else None
 
     def shared(self) -> bool:

@@ -29,7 +29,6 @@ from workbench.domain import Lot
 from workbench.moderation.agreement import agreement_table, evaluator_deviation
 from workbench.moderation.consensus import (
     Meeting,
-    Snapshot,
     agree,
     change_agreed,
     end_meeting,
@@ -39,7 +38,6 @@ from workbench.moderation.consensus import (
     parked_items,
     progress,
     read_rules,
-    restore,
     set_flag_rule,
     start_meeting,
     unpark,
@@ -358,16 +356,8 @@ class ModerationView(View):
 
     # -- actions (each one undoable command) ------------------------------------------------
 
-    def _push(self, text: str, do: Callable[[TenderFile], Snapshot]) -> bool:
-        before: list[Snapshot] = []
-
-        def redo(tf: TenderFile) -> None:
-            before[:] = [do(tf)]
-
-        def undo(tf: TenderFile) -> None:
-            restore(tf, before[0], f"Undo: {text}")
-
-        ok = self.doc.push(CoreCommand(text, redo, undo))
+    def _push(self, text: str, do: Callable[[TenderFile], object]) -> bool:
+        ok = self.doc.push(CoreCommand(text, do))
         self.refresh_if_stale()
         return ok
 

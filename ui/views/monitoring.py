@@ -3,8 +3,8 @@ it delivered each period with the evidence seen, and whether it is on track.
 
 The supplier is the lot's first-placed bidder from the scoring engine; every figure and
 status comes from `workbench.monitoring`. Every edit is one undoable command: it calls one
-core function, and undo puts the supplier's monitoring rows back as they were
-(`monitoring.restore`). Monitoring stays open for writing after the tender is locked.
+core function, and undo reverts the rows it changed. Monitoring stays open for writing after
+the tender is locked.
 """
 
 from __future__ import annotations
@@ -247,13 +247,7 @@ class MonitoringView(View):
     # -- actions: each one undoable command ------------------------------------------------
 
     def _push(self, text: str, change: Callable[[TenderFile], object]) -> bool:
-        """Apply `change`; undo puts the supplier's monitoring rows back as they are now."""
-        found = self._lot
-        assert found is not None and found.supplier is not None
-        lot_id, bidder_id = found.lot.id, found.supplier.id
-        saved = monitoring.state(self.doc.tf, lot_id, bidder_id)
-        return self.doc.push(CoreCommand(
-            text, change, lambda tf: monitoring.restore(tf, saved, f"Undo: {text}")))
+        return self.doc.push(CoreCommand(text, change))
 
     def _ids(self) -> tuple[str, str]:
         found = self._lot

@@ -133,11 +133,8 @@ class OverviewView(View):
         if str(old if old is not None else "") == str(value):
             return
         label = dict(TEXT_FIELDS).get(field, field.replace("_", " "))
-        ok = self.doc.push(CoreCommand(
-            f"Change {label.lower()}",
-            lambda tf: update_details(tf, **{field: value}),
-            lambda tf: update_details(tf, **{field: old}),
-        ))
+        ok = self.doc.push(CoreCommand(f"Change {label.lower()}",
+                                       lambda tf: update_details(tf, **{field: value})))
         if not ok:
             self._stale = True
             self.refresh_if_stale()

@@ -1,4 +1,4 @@
-"""Panel and scoring actions: undoable core changes (undo restores the rows each touched) and
+"""Panel and scoring actions: undoable core changes (undo reverts the rows each touched) and
 the short confirmation a user sees in the status bar."""
 
 from __future__ import annotations
@@ -7,23 +7,14 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from workbench.panel.roster import Snapshot, restore
 from workbench.storage import TenderFile
 
 from ui.document import CoreCommand, TenderDocument
 
 
-def push_change(doc: TenderDocument, text: str, change: Callable[[TenderFile], Snapshot]) -> bool:
+def push_change(doc: TenderDocument, text: str, change: Callable[[TenderFile], object]) -> bool:
     """Apply `change` as one undoable step; undo puts back exactly the rows it touched."""
-    taken: list[Snapshot] = []
-
-    def redo(tf: TenderFile) -> None:
-        taken[:] = [change(tf)]
-
-    def undo(tf: TenderFile) -> None:
-        restore(tf, taken[0], f"Undo: {text}")
-
-    return doc.push(CoreCommand(text, redo, undo))
+    return doc.push(CoreCommand(text, change))
 
 
 def tell(widget: QWidget, message: str) -> None:

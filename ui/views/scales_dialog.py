@@ -307,12 +307,10 @@ class ScalesDialog(QDialog):
             errors.show_error(self, f"there is already a scale {scale.id}; choose another code")
             return False
         new = copy.deepcopy(scale)
-        undo = ((lambda tf: delete_scale(tf, new.id)) if old is None
-                else (lambda tf: put_scale(tf, old)))
         self._is_new = False
         self._editing = new
         ok = self.doc.push(CoreCommand(f"{'Add' if old is None else 'Edit'} scale {new.id}",
-                                       lambda tf: put_scale(tf, new), undo))
+                                       lambda tf: put_scale(tf, new)))
         if ok:
             self.refresh(select=new.id)
         else:
@@ -323,12 +321,10 @@ class ScalesDialog(QDialog):
         scale = self._editing
         if scale is None or self._is_new:
             return False
-        old = copy.deepcopy(self.doc.data.scale(scale.id))
-        if old is None:
+        if self.doc.data.scale(scale.id) is None:
             return False
-        return self.doc.push(CoreCommand(f"Delete scale {old.id}",
-                                         lambda tf: delete_scale(tf, old.id),
-                                         lambda tf: put_scale(tf, old)))
+        return self.doc.push(CoreCommand(f"Delete scale {scale.id}",
+                                         lambda tf: delete_scale(tf, scale.id)))
 
     @classmethod
     def open_for(cls, parent: QWidget, doc: TenderDocument, editable: bool) -> None:

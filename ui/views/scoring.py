@@ -366,8 +366,7 @@ class ScoringView(View):
                           "submitting. Then send this file back to the procurement lead.",
                           "Submit scoring pack"):
             return
-        if self.doc.run(submit_pack):
-            self.doc.undo_stack.clear()  # a submitted pack cannot be changed, so no undo
+        self.doc.run(submit_pack, clears_undo="the pack was submitted and can no longer change")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """A digit typed on the list goes straight into the score box."""

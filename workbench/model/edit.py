@@ -41,8 +41,6 @@ from workbench.storage import TenderFile
 FIELDS = ("title", "kind", "weight", "scale", "minimum", "normalise", "formula", "direction",
           "theme", "unit", "question", "guidance", "good_answer")
 TEXT_FIELDS = ("unit", "question", "guidance", "good_answer")
-#: A change of kind also resets these (a gateway has no weight, only scored has a scale).
-KIND_TOUCHES = ("weight", "scale", "minimum")
 
 Change = Callable[[list[Criterion], Lot, TenderData], Mapping[str, str] | None]
 
@@ -134,14 +132,6 @@ def rename_criterion(tf: TenderFile, lot_id: str, old: str, new: str) -> None:
 # -- fields ---------------------------------------------------------------------------------
 
 
-def touched_fields(changes: Mapping[str, Any]) -> tuple[str, ...]:
-    """Every field an update may change, so the UI can capture their old values for undo."""
-    names = list(changes)
-    if "kind" in changes:
-        names += [f for f in KIND_TOUCHES if f not in names]
-    return tuple(names)
-
-
 def update_criterion(tf: TenderFile, lot_id: str, criterion_id: str, **changes: Any) -> None:
     """Change fields of one criterion (see FIELDS); all are checked before anything is written."""
     unknown = [f for f in changes if f not in FIELDS]
@@ -183,12 +173,6 @@ def normalise(tf: TenderFile, lot_id: str, parent_id: str | None) -> None:
             node.weight = shares[node.id]
 
     _edit(tf, lot_id, f"Normalise weights in {parent_id or 'the top level'} to 100%", change)
-
-
-def weights_under(lot: Lot, parent_id: str | None) -> dict[str, Decimal | None]:
-    """The weights of a group's criteria (for undoing a normalise)."""
-    return {c.id: c.weight for c in tree.children_of(lot.criteria, parent_id)
-            if c.kind != "pass_fail"}
 
 
 def _update_text(criterion_id: str, changes: Mapping[str, Any]) -> str:

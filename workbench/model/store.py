@@ -1,4 +1,4 @@
-"""How model edits reach the file: the seal guard, shared models, row diffs and undo snapshots.
+"""How model edits reach the file: the seal guard, shared models and row diffs.
 
 A model edit loads the lot's tree, changes it in memory and calls `write_tree`, which writes
 only the criteria rows that differ, so the audit trail records exactly what changed. Rows in
@@ -10,11 +10,10 @@ go with a deleted one, inside the same action.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from workbench.domain import Criterion
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.storage import TenderFile
+from workbench.storage import TenderFile, rules
 from workbench.storage.records import Row, criteria_rows
 from workbench.storage.schema import PROTECTED
 
@@ -34,8 +33,9 @@ def tender_row(tf: TenderFile) -> Row:
 
 
 def require_unsealed(tf: TenderFile, what: str = "the evaluation model") -> None:
-    """Refuse any change to the model, scales or formulas while the plan is sealed."""
-    if tender_row(tf)["seal_hash"]:
+    """Refuse any change to the model, scales or formulas while the plan is sealed, before the
+    work of the change is done (the action itself enforces the same rule, `rules.FREEZES`)."""
+    if rules.plan_sealed(tender_row(tf)):
         raise ReadOnlyError(f"the evaluation plan is sealed: {what} cannot change until the "
                             "plan is unsealed (with a written reason)")
 
@@ -107,72 +107,3 @@ def describe_counts(counts: Mapping[str, int]) -> str:
         name = LINKED_NAMES.get(table, table.replace("_", " "))
         parts.append(f"{n} {name}{'' if n == 1 else 's'}")
     return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The model rows an action may change, captured before it, so undo can put them back.
-
-    `linked` holds the linked records of the criteria the action removes; `scales` is None
-    when the action cannot touch scales.
-    """
-
-    lots: tuple[str, ...]
-    criteria: tuple[Row, ...]
-    linked: tuple[tuple[str, Row], ...] = ()
-    scales: tuple[Row, ...] | None = None
-    levels: tuple[Row, ...] = ()
-    shared: bool = False
-
-
-def capture(tf: TenderFile, lots: Iterable[str], removing: Iterable[str] = (),
-            scales: bool = False) -> Snapshot:
-    """Snapshot the criteria of `lots` (and the linked records of `removing` in each)."""
-    lots = tuple(lots)
-    criteria: list[Row] = []
-    linked: list[tuple[str, Row]] = []
-    removing = list(removing)
-    for lot_id in lots:
-        criteria.extend(tf.rows("criteria", "lot_id = ?", [lot_id]))
-        linked.extend(linked_rows(tf, lot_id, removing))
-    return Snapshot(
-        lots, tuple(criteria), tuple(linked),
-        tuple(tf.rows("scales")) if scales else None,
-        tuple(tf.rows("scale_levels")) if scales else (), is_shared(tf))
-
-
-def restore(tf: TenderFile, snap: Snapshot, description: str) -> None:
-    """Put the captured rows back exactly (undo of a delete, a copy, a template...)."""
-    require_unsealed(tf)
-    with tf.action(description):
-        if snap.scales is not None:
-            for row in snap.scales:
-                tf.put("scales", row)
-            for row in snap.levels:
-                tf.put("scale_levels", row)
-        for lot_id in snap.lots:
-            wanted = [r for r in snap.criteria if r["lot_id"] == lot_id]
-            for row in wanted:
-                tf.put("criteria", row)
-            keep = {r["id"] for r in wanted}
-            for row in tf.rows("criteria", "lot_id = ?", [lot_id]):
-                if row["id"] not in keep:
-                    tf.delete("criteria", row)
-        for table, row in snap.linked:
-            tf.put(table, row)
-        if snap.scales is not None:
-            _restore_scales(tf, snap)
-        if is_shared(tf) != snap.shared:
-            tf.update("tender", {"id": 1}, shared_model=int(snap.shared))
-
-
-def _restore_scales(tf: TenderFile, snap: Snapshot) -> None:
-    assert snap.scales is not None
-    levels = {(r["scale_id"], r["value"]) for r in snap.levels}
-    for row in tf.rows("scale_levels"):
-        if (row["scale_id"], row["value"]) not in levels:
-            tf.delete("scale_levels", row)
-    keep = {r["id"] for r in snap.scales}
-    for row in tf.rows("scales"):
-        if row["id"] not in keep:
-            tf.delete("scales", row)

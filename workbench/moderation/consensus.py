@@ -10,17 +10,16 @@ Rules, each enforced here so the command line and the screen behave alike:
   trail beside the before and after rows;
 - the evaluators' own scores (`scores` table) are never touched.
 
-Every write is one audited action and returns a `Snapshot` of the rows it touched as they were
-before, so the screen can undo it exactly with `restore()` (itself an audited action).
+Every write is one audited action; the screen undoes it by reverting the action's change record
+(`workbench.storage.changes`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from workbench.domain import Criterion, Lot, Scale, ScaleLevel
 from workbench.errors import ReadOnlyError, ValidationError
@@ -28,15 +27,7 @@ from workbench.moderation.flags import SPREAD_UNITS, Key, Parked, Rules, rules_o
 from workbench.numbers import dec_str, parse_stored, to_decimal
 from workbench.storage import TenderFile
 from workbench.storage.records import Row
-from workbench.storage.schema import PROTECTED
 from workbench.storage.tenderfile import now
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Rows as they were before an action: (table, key, row or None if it did not exist)."""
-
-    entries: tuple[tuple[str, Row, Row | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,49 +59,6 @@ class Progress:
     def done(self) -> bool:
         """True when every item counted is agreed (and there is at least one)."""
         return self.total > 0 and self.agreed == self.total
-
-
-class _Writer:
-    """Writes through the file while remembering each touched row's state before the action."""
-
-    def __init__(self, tf: TenderFile) -> None:
-        self.tf = tf
-        self._entries: list[tuple[str, Row, Row | None]] = []
-
-    def _remember(self, table: str, key: Mapping[str, Any]) -> None:
-        key_only = {column: key[column] for column in PROTECTED[table]}
-        if not any(t == table and k == key_only for t, k, _ in self._entries):
-            self._entries.append((table, key_only, _row(self.tf, table, key_only)))
-
-    def put(self, table: str, row: Mapping[str, Any]) -> None:
-        self._remember(table, row)
-        self.tf.put(table, row)
-
-    def delete(self, table: str, key: Mapping[str, Any]) -> None:
-        self._remember(table, key)
-        self.tf.delete(table, key)
-
-    def snapshot(self) -> Snapshot:
-        return Snapshot(tuple(self._entries))
-
-
-def _row(tf: TenderFile, table: str, key: Mapping[str, Any]) -> Row | None:
-    columns = PROTECTED[table]
-    found = tf.rows(table, " AND ".join(f"[{c}] = ?" for c in columns), [key[c] for c in columns])
-    return found[0] if found else None
-
-
-def restore(tf: TenderFile, snapshot: Snapshot, description: str = "Undo") -> Snapshot:
-    """Put every row of `snapshot` back as it was, in one audited action; returns its inverse."""
-    _require_writable(tf)
-    with tf.action(description):
-        writer = _Writer(tf)
-        for table, key, before in reversed(snapshot.entries):
-            if before is None:
-                writer.delete(table, key)
-            else:
-                writer.put(table, before)
-    return writer.snapshot()
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -154,7 +102,7 @@ def progress(lot: Lot) -> list[Progress]:
 
 # -- settings ------------------------------------------------------------------------------
 
-def set_flag_rule(tf: TenderFile, threshold: object, unit: str) -> Snapshot:
+def set_flag_rule(tf: TenderFile, threshold: object, unit: str) -> None:
     """Flag items whose marks are `threshold` apart, in scale points or percent of the range."""
     _require_writable(tf)
     if unit not in SPREAD_UNITS:
@@ -168,16 +116,14 @@ def set_flag_rule(tf: TenderFile, threshold: object, unit: str) -> Snapshot:
                               (" and at most 100%" if unit == "percent" else ""))
     with tf.action(f"Flag items whose marks are {dec_str(value)} "
                    f"{'%' if unit == 'percent' else 'points'} apart"):
-        writer = _Writer(tf)
         row = tf.rows("tender")[0]
-        writer.put("tender", {**row, "spread_threshold": dec_str(value),
+        tf.put("tender", {**row, "spread_threshold": dec_str(value),
                               "spread_threshold_unit": unit})
-    return writer.snapshot()
 
 
 # -- meetings ------------------------------------------------------------------------------
 
-def start_meeting(tf: TenderFile, lot_id: str, chair: str, attendees: Iterable[str]) -> Snapshot:
+def start_meeting(tf: TenderFile, lot_id: str, chair: str, attendees: Iterable[str]) -> None:
     """Open a meeting of the lot; the chair is counted among the attendees."""
     _require_writable(tf)
     lot = tf.rows("lots", "id = ?", [lot_id])
@@ -198,23 +144,19 @@ def start_meeting(tf: TenderFile, lot_id: str, chair: str, attendees: Iterable[s
     numbers = [int(m["id"][1:]) for m in tf.rows("meetings") if m["id"][1:].isdigit()]
     meeting_id = f"M{max(numbers, default=0) + 1}"
     with tf.action(f"Start moderation meeting on {lot[0]['title']}"):
-        writer = _Writer(tf)
-        writer.put("meetings", {"id": meeting_id, "lot_id": lot_id, "chair": chair,
+        tf.put("meetings", {"id": meeting_id, "lot_id": lot_id, "chair": chair,
                                 "attendees": json.dumps(people, ensure_ascii=False),
                                 "started_at": now(), "ended_at": None})
-    return writer.snapshot()
 
 
-def end_meeting(tf: TenderFile, meeting_id: str) -> Snapshot:
+def end_meeting(tf: TenderFile, meeting_id: str) -> None:
     """Close the meeting; agreeing scores then needs a new one."""
     _require_writable(tf)
     meeting = _meeting(tf, meeting_id)
     with tf.action("End moderation meeting"):
-        writer = _Writer(tf)
-        row = _row(tf, "meetings", {"id": meeting.id})
+        row = tf.get("meetings", {"id": meeting.id})
         assert row is not None
-        writer.put("meetings", {**row, "ended_at": now()})
-    return writer.snapshot()
+        tf.put("meetings", {**row, "ended_at": now()})
 
 
 def _meeting(tf: TenderFile, meeting_id: str) -> Meeting:
@@ -302,27 +244,27 @@ def _rationale(tf: TenderFile, item: _Item, rationale: str) -> str:
 
 
 def agree(tf: TenderFile, meeting_id: str, bidder_id: str, criterion_id: str, score: object,
-          rationale: str) -> Snapshot:
+          rationale: str) -> None:
     """Record the panel's consensus score for an item not yet agreed (unparks it)."""
     _require_writable(tf)
     meeting = _meeting(tf, meeting_id)
     item = _item(tf, meeting.lot_id, bidder_id, criterion_id)
     value = _score(item, score)
     text = _rationale(tf, item, rationale)
-    existing = _row(tf, "moderated", item.key)
+    existing = tf.get("moderated", item.key)
     if existing is not None:
         raise ValidationError(f"{item.name} is already agreed at {existing['score']}; give a "
                               "reason to change it")
-    return _write(tf, f"Agree {item.name}: {dec_str(value)}", "", meeting, item, value, text)
+    _write(tf, f"Agree {item.name}: {dec_str(value)}", "", meeting, item, value, text)
 
 
 def change_agreed(tf: TenderFile, meeting_id: str, bidder_id: str, criterion_id: str,
-                  score: object, rationale: str, reason: str) -> Snapshot:
+                  score: object, rationale: str, reason: str) -> None:
     """Change an agreed score or its rationale; the reason is kept in the audit trail."""
     _require_writable(tf)
     meeting = _meeting(tf, meeting_id)
     item = _item(tf, meeting.lot_id, bidder_id, criterion_id)
-    existing = _row(tf, "moderated", item.key)
+    existing = tf.get("moderated", item.key)
     if existing is None:
         raise ValidationError(f"{item.name} has no agreed score yet to change")
     value = _score(item, score)
@@ -333,43 +275,37 @@ def change_agreed(tf: TenderFile, meeting_id: str, bidder_id: str, criterion_id:
                               "nothing to change")
     if not why:
         raise ValidationError(f"{item.name}: say why the agreed score is changing")
-    return _write(tf, f"Change agreed score of {item.name}: {existing['score']} → "
-                      f"{dec_str(value)}", why, meeting, item, value, text)
+    _write(tf, f"Change agreed score of {item.name}: {existing['score']} → "
+           f"{dec_str(value)}", why, meeting, item, value, text)
 
 
 def _write(tf: TenderFile, description: str, reason: str, meeting: Meeting, item: _Item,
-           value: Decimal, text: str) -> Snapshot:
+           value: Decimal, text: str) -> None:
     with tf.action(description, reason=reason):
-        writer = _Writer(tf)
-        writer.put("moderated", {
+        tf.put("moderated", {
             **item.key, "score": dec_str(value), "rationale": text, "agreed_by": meeting.chair,
             "agreed_at": now(), "attendees": json.dumps(list(meeting.attendees),
                                                         ensure_ascii=False)})
-        writer.delete("parked", item.key)
-    return writer.snapshot()
+        tf.delete("parked", item.key)
 
 
 def park(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
-         note: str = "") -> Snapshot:
+         note: str = "") -> None:
     """Set an item aside to come back to (with an optional note of what is waited for)."""
     _require_writable(tf)
     item = _item(tf, lot_id, bidder_id, criterion_id)
-    if _row(tf, "moderated", item.key) is not None:
+    if tf.get("moderated", item.key) is not None:
         raise ValidationError(f"{item.name} is already agreed; there is nothing to park")
     with tf.action(f"Park {item.name}"):
-        writer = _Writer(tf)
-        writer.put("parked", {**item.key, "note": note.strip(), "parked_at": now()})
-    return writer.snapshot()
+        tf.put("parked", {**item.key, "note": note.strip(), "parked_at": now()})
 
 
-def unpark(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str) -> Snapshot:
+def unpark(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str) -> None:
     """Bring a parked item back into the meeting."""
     _require_writable(tf)
     item = _item(tf, lot_id, bidder_id, criterion_id)
     with tf.action(f"Unpark {item.name}"):
-        writer = _Writer(tf)
-        writer.delete("parked", item.key)
-    return writer.snapshot()
+        tf.delete("parked", item.key)
 
 
 def _require_writable(tf: TenderFile) -> None:

@@ -1,7 +1,7 @@
 """The evaluation panel in the lead's file: evaluators, conflicts per lot, assignments, scores.
 
-Every change is one audited action and returns a `Snapshot` of the rows it touched as they
-were before, so the UI can undo it exactly with `restore()`. The per-lot conflicts register
+Every change is one audited action; the UI undoes it by reverting the action's change record
+(`workbench.storage.changes`). The per-lot conflicts register
 (`lot_conflicts`) is the record; the evaluator's own conflict columns are kept as its summary
 (declared if any lot is, dated once every lot is declared) so older readers stay truthful.
 """
@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from workbench.domain import CONFLICT_STATUSES, Conflict, Criterion, Lot, TenderData
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
 from workbench.storage.records import Row
-from workbench.storage.schema import PROTECTED
 
 #: Criterion kinds an evaluator can be assigned to: quality questions are scored; a finance
 #: evaluator assigned to price reviews the prices (price points come from the formula).
@@ -29,71 +27,12 @@ SETTINGS_RANGES = {"min_evaluators": (1, 20), "rationale_min_length": (0, 2000),
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """Rows as they were before an action (None: the row did not exist), oldest change first."""
-
-    entries: tuple[tuple[str, Row, Row | None], ...] = ()
-
-
-@dataclass(frozen=True)
 class PanelSettings:
     """The tender's panel rules: blind scoring, evaluators wanted per question, rationale length."""
 
     blind_scoring: bool
     min_evaluators: int
     rationale_min_length: int
-
-
-class _Recorder:
-    """Writes through the file while remembering each touched row's first 'before' state."""
-
-    def __init__(self, tf: TenderFile) -> None:
-        self.tf = tf
-        self._entries: list[tuple[str, Row, Row | None]] = []
-        self._seen: set[tuple[str, tuple[Any, ...]]] = set()
-
-    def _remember(self, table: str, key: Mapping[str, Any]) -> None:
-        key_only = {column: key[column] for column in PROTECTED[table]}
-        marker = (table, tuple(key_only.values()))
-        if marker not in self._seen:
-            self._seen.add(marker)
-            self._entries.append((table, key_only, row_of(self.tf, table, key_only)))
-
-    def put(self, table: str, row: Mapping[str, Any]) -> None:
-        self._remember(table, row)
-        self.tf.put(table, row)
-
-    def update(self, table: str, key: Mapping[str, Any], **changes: Any) -> None:
-        self._remember(table, key)
-        self.tf.update(table, key, **changes)
-
-    def delete(self, table: str, key: Mapping[str, Any]) -> None:
-        self._remember(table, key)
-        self.tf.delete(table, key)
-
-    def snapshot(self) -> Snapshot:
-        return Snapshot(tuple(self._entries))
-
-
-def row_of(tf: TenderFile, table: str, key: Mapping[str, Any]) -> Row | None:
-    """The stored row of a protected table with this key, or None."""
-    columns = PROTECTED[table]
-    found = tf.rows(table, " AND ".join(f"[{c}] = ?" for c in columns), [key[c] for c in columns])
-    return found[0] if found else None
-
-
-def restore(tf: TenderFile, snapshot: Snapshot, description: str = "Undo") -> Snapshot:
-    """Put every row of `snapshot` back as it was, in one action (undo); returns its inverse."""
-    if any(table in ("scores", "lot_conflicts") for table, _key, _row in snapshot.entries):
-        _require_open_pack(tf)
-    with tf.action(description):
-        recorder = _Recorder(tf)
-        for table, key, before in reversed(snapshot.entries):  # children removed before parents
-            if before is None:
-                recorder.delete(table, key)
-            else:
-                recorder.put(table, before)
-    return recorder.snapshot()
 
 
 # -- file kind and settings ---------------------------------------------------------------
@@ -122,7 +61,7 @@ def panel_settings(tf: TenderFile) -> PanelSettings:
                          int(row["rationale_min_length"]))
 
 
-def update_panel_settings(tf: TenderFile, **changes: int) -> Snapshot:
+def update_panel_settings(tf: TenderFile, **changes: int) -> None:
     """Change blind scoring, evaluators wanted per question or minimum rationale length."""
     _require_lead_file(tf)
     for name, value in changes.items():
@@ -133,9 +72,7 @@ def update_panel_settings(tf: TenderFile, **changes: int) -> Snapshot:
             raise ValidationError(f"{name.replace('_', ' ')} must be a whole number from "
                                   f"{low} to {high}")
     with tf.action("Change panel settings"):
-        recorder = _Recorder(tf)
-        recorder.update("tender", {"id": 1}, **changes)
-    return recorder.snapshot()
+        tf.update("tender", {"id": 1}, **changes)
 
 
 # -- evaluators ---------------------------------------------------------------------------
@@ -157,32 +94,30 @@ def _clean_name(tf: TenderFile, name: str, evaluator_id: str) -> str:
 
 
 def add_evaluator(tf: TenderFile, name: str, role: str = "", *,
-                  evaluator_id: str | None = None) -> Snapshot:
+                  evaluator_id: str | None = None) -> None:
     """Add a panel member (id E<n> unless given); no conflict declared yet."""
     _require_lead_file(tf)
     evaluator_id = evaluator_id or next_evaluator_id(tf)
-    if row_of(tf, "evaluators", {"id": evaluator_id}) is not None:
+    if tf.get("evaluators", {"id": evaluator_id}) is not None:
         raise ValidationError(f"evaluator {evaluator_id} already exists")
     name = _clean_name(tf, name, evaluator_id)
     position = max((row["position"] for row in tf.rows("evaluators")), default=-1) + 1
     with tf.action(f"Add evaluator {name}"):
-        recorder = _Recorder(tf)
-        recorder.put("evaluators", {
+        tf.put("evaluators", {
             "id": evaluator_id, "name": name, "role": role.strip(), "conflict_status": "none",
             "conflict_declared_on": None, "conflict_nature": "", "conflict_mitigation": "",
             "position": position})
-    return recorder.snapshot()
 
 
 def _evaluator_row(tf: TenderFile, evaluator_id: str) -> Row:
-    row = row_of(tf, "evaluators", {"id": evaluator_id})
+    row = tf.get("evaluators", {"id": evaluator_id})
     if row is None:
         raise ValidationError(f"there is no evaluator {evaluator_id}")
     return row
 
 
 def update_evaluator(tf: TenderFile, evaluator_id: str, *, name: str | None = None,
-                     role: str | None = None) -> Snapshot:
+                     role: str | None = None) -> None:
     """Rename an evaluator or change their role."""
     _require_lead_file(tf)
     row = _evaluator_row(tf, evaluator_id)
@@ -192,12 +127,10 @@ def update_evaluator(tf: TenderFile, evaluator_id: str, *, name: str | None = No
     if role is not None:
         changes["role"] = role.strip()
     with tf.action(f"Edit evaluator {changes.get('name', row['name'])}"):
-        recorder = _Recorder(tf)
-        recorder.update("evaluators", {"id": evaluator_id}, **changes)
-    return recorder.snapshot()
+        tf.update("evaluators", {"id": evaluator_id}, **changes)
 
 
-def remove_evaluator(tf: TenderFile, evaluator_id: str) -> Snapshot:
+def remove_evaluator(tf: TenderFile, evaluator_id: str) -> None:
     """Remove an evaluator with their assignments and declarations; refused once they scored."""
     _require_lead_file(tf)
     row = _evaluator_row(tf, evaluator_id)
@@ -209,12 +142,10 @@ def remove_evaluator(tf: TenderFile, evaluator_id: str) -> Snapshot:
         raise ValidationError(f"a scoring pack was issued to {row['name']}; an evaluator who "
                               "was sent a pack stays on the record")
     with tf.action(f"Remove evaluator {row['name']}"):
-        recorder = _Recorder(tf)
         for table in ("assignments", "lot_conflicts"):
             for child in tf.rows(table, "evaluator_id = ?", [evaluator_id]):
-                recorder.delete(table, child)
-        recorder.delete("evaluators", row)
-    return recorder.snapshot()
+                tf.delete(table, child)
+        tf.delete("evaluators", row)
 
 
 # -- conflicts of interest ----------------------------------------------------------------
@@ -241,11 +172,11 @@ def conflicts(tf: TenderFile) -> dict[tuple[str, str], Conflict]:
 
 def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str,
                      nature: str = "", mitigation: str = "",
-                     declared_on: str | None = None) -> Snapshot:
+                     declared_on: str | None = None) -> None:
     """Record an evaluator's declaration for one lot: none, or declared with its nature."""
     _require_open_pack(tf)
     evaluator = _evaluator_row(tf, evaluator_id)
-    lot = row_of(tf, "lots", {"id": lot_id})
+    lot = tf.get("lots", {"id": lot_id})
     if lot is None:
         raise ValidationError(f"there is no lot {lot_id}")
     if status not in CONFLICT_STATUSES:
@@ -264,15 +195,13 @@ def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str
                               "2026-11-03") from None
     verb = "declares a conflict" if status == "declared" else "declares no conflict"
     with tf.action(f"{evaluator['name']} {verb} for {lot['title']}"):
-        recorder = _Recorder(tf)
-        recorder.put("lot_conflicts", {
+        tf.put("lot_conflicts", {
             "lot_id": lot_id, "evaluator_id": evaluator_id, "status": status,
             "declared_on": declared_on, "nature": nature, "mitigation": mitigation})
-        _summarise_conflicts(tf, recorder, evaluator_id)
-    return recorder.snapshot()
+        _summarise_conflicts(tf, evaluator_id)
 
 
-def _summarise_conflicts(tf: TenderFile, recorder: _Recorder, evaluator_id: str) -> None:
+def _summarise_conflicts(tf: TenderFile, evaluator_id: str) -> None:
     """Keep the evaluator's own conflict columns a faithful summary of their per-lot rows."""
     rows = tf.rows("lot_conflicts", "evaluator_id = ?", [evaluator_id])
     titles = {lot["id"]: lot["title"] for lot in tf.rows("lots")}
@@ -285,7 +214,7 @@ def _summarise_conflicts(tf: TenderFile, recorder: _Recorder, evaluator_id: str)
             return str(texts.pop())
         return "\n".join(f"{titles[r['lot_id']]}: {r[column]}" for r in declared if r[column])
 
-    recorder.update(
+    tf.update(
         "evaluators", {"id": evaluator_id},
         conflict_status="declared" if declared else "none",
         conflict_declared_on=max(r["declared_on"] for r in rows) if complete and rows else None,
@@ -306,7 +235,7 @@ def quality_questions(lot: Lot) -> list[Criterion]:
 
 def set_assignments(tf: TenderFile, lot_id: str, assigned: bool, *,
                     evaluators: Iterable[str] | None = None,
-                    criteria: Iterable[str] | None = None) -> Snapshot:
+                    criteria: Iterable[str] | None = None) -> None:
     """Assign (or unassign) evaluators to criteria of one lot, in one action.
 
     `evaluators=None` means the whole panel; `criteria=None` means every quality question. So
@@ -338,16 +267,14 @@ def set_assignments(tf: TenderFile, lot_id: str, assigned: bool, *,
                         f"{names[evaluator_id]} has already scored {criterion_id} on "
                         f"{lot.title}; that assignment stays with their scores")
     with tf.action(_assignment_text(assigned, lot, names, evaluators, criteria, kinds)):
-        recorder = _Recorder(tf)
         for evaluator_id in chosen_evaluators:
             for criterion_id in chosen:
                 row = {"lot_id": lot_id, "evaluator_id": evaluator_id,
                        "criterion_id": criterion_id}
                 if assigned:
-                    recorder.put("assignments", row)
-                elif row_of(tf, "assignments", row) is not None:
-                    recorder.delete("assignments", row)
-    return recorder.snapshot()
+                    tf.put("assignments", row)
+                elif tf.get("assignments", row) is not None:
+                    tf.delete("assignments", row)
 
 
 def _assignment_text(assigned: bool, lot: Lot, names: Mapping[str, str],
@@ -402,7 +329,7 @@ def entered_for(user: str, evaluator_name: str) -> str:
 
 
 def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: str,
-              score: object, rationale: str, *, entered_by: str) -> Snapshot:
+              score: object, rationale: str, *, entered_by: str) -> None:
     """Record one evaluator's score and rationale for one bidder on one question.
 
     Refused when the pack is submitted or the tender locked, when the score is not on the
@@ -449,9 +376,7 @@ def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: 
         raise ValidationError(f"the rationale on {where} needs at least {max(minimum, 1)} "
                               f"characters (it has {len(rationale)})")
     with tf.action(f"Score {where} ({who.name})"):
-        recorder = _Recorder(tf)
-        recorder.put("scores", {
+        tf.put("scores", {
             "lot_id": lot, "evaluator_id": evaluator, "bidder_id": bidder,
             "criterion_id": criterion, "score": dec_str(value), "rationale": rationale,
             "status": "draft" if pack else "submitted", "entered_by": entered_by})
-    return recorder.snapshot()

@@ -221,14 +221,26 @@ def entries(db: Database) -> list[dict[str, Any]]:
     return list(db.query(f"SELECT {', '.join(_HASHED)}, hash FROM audit ORDER BY seq"))
 
 
-def reaudit_table(db: Database, table: str, *, at: str, user: str, action: str) -> None:
-    """Record the current content of every row of `table` (for migrations that change rows)."""
-    action_id = last_hash(db)[0] + 1
-    rows = [
-        {"before": None, "after": content(row), "entity": table, "entity_key": key_text(table, row)}
-        for row in db.query(f"SELECT * FROM [{table}]")
-    ]
-    append(db, rows, action_id=action_id, at=at, user=user, action=action, reason="")
+def reaudit(db: Database, *, at: str, user: str, action: str) -> int:
+    """Record, as one action, the current content of every protected row that differs from its
+    latest audit record: a format upgrade that adds a column changes every row's content, and
+    without this the upgraded file would fail its own verification. Verify the file before
+    calling this (it trusts what it finds). Returns the number of entries written."""
+    changes = []
+    for table in PROTECTED:
+        latest = {
+            row["entity_key"]: row["after"] for row in db.query(
+                "SELECT entity_key, after FROM audit WHERE seq IN (SELECT max(seq) FROM audit "
+                "WHERE entity = ? GROUP BY entity_key)", [table])}
+        for row in db.query(f"SELECT * FROM [{table}]"):
+            key, now = key_text(table, row), content(row)
+            if latest.get(key) != now:
+                changes.append({"entity": table, "entity_key": key, "before": latest.get(key),
+                                "after": now})
+    if changes:
+        append(db, changes, action_id=last_hash(db)[0] + 1, at=at, user=user, action=action,
+               reason="")
+    return len(changes)
 
 
 def append(

@@ -1,8 +1,9 @@
 """The tender file's schema: tables, their keys, and the migrations that build them.
 
 Decimals are stored as TEXT (exact); every domain table has a natural key so that each row
-can be named in the audit trail. A migration that changes the content of protected rows must
-re-audit them (see `workbench.storage.audit.reaudit_table`), or `check` will report them.
+can be named in the audit trail. A migration may change protected tables freely (add a column,
+fix data): opening the file re-audits every row the upgrade changed, in the same transaction,
+as "Upgrade file format to vN" (`TenderFile._migrate`), so the upgraded file still verifies.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ to the audit chain in the same transaction, so a crash keeps both or neither.
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sqlite3
 import uuid
@@ -24,11 +23,11 @@ from sqlite_utils import Database
 from workbench import __version__
 from workbench.domain import TenderData
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
-from workbench.storage import audit, backup
+from workbench.storage import audit, backup, rules
+from workbench.storage.changes import Change, ChangeSet
 from workbench.storage.lock import FileLock
 from workbench.storage.records import Row, data_of, rows_of
 from workbench.storage.schema import (
-    AFTER_AWARD,
     APPLICATION_ID,
     META_KIND,
     PROTECTED,
@@ -38,7 +37,7 @@ from workbench.storage.schema import (
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Why a locked tender refuses changes; unlocking it (with a reason) is the one action allowed.
-LOCKED_REASON = "the tender is locked; unlock it, giving a reason, to change anything"
+LOCKED_REASON = rules.LOCKED.reason
 
 
 def now() -> str:
@@ -106,6 +105,10 @@ class TenderFile:
         #: The first audit problem found on open ("" when the chain and content verify).
         self.integrity_problem = ""
         self._pending: list[dict[str, Any]] | None = None
+        self._changes: list[Change] = []
+        #: What the last action changed (empty when it changed nothing or failed).
+        self.last_change = ChangeSet()
+        self._recorders: list[list[ChangeSet]] = []
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -132,6 +135,10 @@ class TenderFile:
             _quick_check(db, path.name)
             tf = cls(path, db, lock, user, reason)
             if lock is not None and version < SCHEMA_VERSION:
+                problem = audit.verify(db)
+                if problem is not None:  # an upgrade re-audits: never bless a tampered file
+                    raise StorageError(f"{path.name} cannot be upgraded to this version's file "
+                                       f"format: its audit trail is broken ({problem.message})")
                 backup.snapshot(db, path, "before-migration", backup.keep_count(db))
                 tf._migrate()
             tf._require_schema()
@@ -205,8 +212,14 @@ class TenderFile:
         return self._lock is not None
 
     def _migrate(self) -> None:
-        migrations.apply(self.db)
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        """Bring the file to this version's format in one transaction, re-auditing every row
+        the upgrade changed, so the file stays writable and its trail verifies."""
+        with self.db.atomic():
+            migrations.apply(self.db)
+            if self.db["audit"].exists():
+                audit.reaudit(self.db, at=now(), user=self.user,
+                              action=f"Upgrade file format to v{SCHEMA_VERSION}")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _require_schema(self) -> None:
         missing = set(PROTECTED) - set(self.db.table_names())
@@ -248,22 +261,23 @@ class TenderFile:
     def action(self, description: str, reason: str = "") -> Iterator[TenderFile]:
         """One user action: one transaction, its changes appended to the audit chain.
 
-        A locked tender accepts one action only: the unlock (its status, and nothing else,
-        changed away from "locked", with a reason), plus contract monitoring (`AFTER_AWARD`
-        tables). Anything else is undone and refused.
+        What the tender's state freezes (`rules.FREEZES`: a sealed plan, a locked tender) is
+        checked against every changed row before the transaction commits; a locked tender
+        accepts only its unlock (with a reason) and contract monitoring. Afterwards
+        `last_change` holds what the action changed.
         """
         if self.read_only and self.read_only_reason != LOCKED_REASON:
             raise ReadOnlyError(f"{self.path.name} is read-only: {self.read_only_reason}")
         if self._pending is not None:  # nested: part of the enclosing action
             yield self
             return
-        self._pending = []
-        locked = self._status() == "locked"
+        self._pending, self._changes = [], []
+        self.last_change = ChangeSet()
         try:
             with self.db.atomic():
+                freeze = rules.freeze_of(self._get("tender", {"id": 1}))
                 yield self
-                if locked:
-                    self._refuse_unless_unlock(reason)
+                self._enforce(freeze, reason)
                 if self._pending:
                     audit.append(self.db, self._pending, action_id=audit.last_hash(self.db)[0] + 1,
                                  at=now(), user=self.user, action=description, reason=reason)
@@ -273,33 +287,46 @@ class TenderFile:
         except sqlite3.OperationalError as exc:
             raise StorageError(f"{description}: could not save to {self.path.name} ({exc})") \
                 from None
+        else:
+            self.last_change = ChangeSet(tuple(self._changes), description)
+            for taken in self._recorders:
+                taken.append(self.last_change)
         finally:
-            self._pending = None
+            self._pending, self._changes = None, []
         if self._status() == "locked":
             self.read_only_reason = self.read_only_reason or LOCKED_REASON
         elif self.read_only_reason == LOCKED_REASON:
             self.read_only_reason = ""
 
+    @contextmanager
+    def recording(self) -> Iterator[list[ChangeSet]]:
+        """Collect the change record of every action completed inside the block (an undo
+        step may be made of several actions)."""
+        taken: list[ChangeSet] = []
+        self._recorders.append(taken)
+        try:
+            yield taken
+        finally:
+            self._recorders.remove(taken)
+
     def _status(self) -> str:
         rows = list(self.db.query("SELECT status FROM tender WHERE id = 1"))
         return str(rows[0]["status"]) if rows else ""
 
-    def _refuse_unless_unlock(self, reason: str) -> None:
-        """Inside an action on a locked tender: let only the unlock through, with its reason."""
-        # Monitoring rows are exempt: the supplier reports delivery for years after the award
-        # is locked, and those reports must not reopen the evaluation to be recorded.
-        changes = [c for c in self._pending or [] if c["entity"] not in AFTER_AWARD]
-        if not changes:
+    def _enforce(self, freeze: rules.Freeze, reason: str) -> None:
+        """Inside an action: refuse it if it changed anything the tender's state freezes."""
+        frozen = [c for c in self._changes if rules.touches(freeze, c.table, c.before, c.after)]
+        if not frozen:
             return
-        unlock = False
-        if len(changes) == 1 and changes[0]["entity"] == "tender" and changes[0]["before"] \
-                and changes[0]["after"]:
-            before, after = json.loads(changes[0]["before"]), json.loads(changes[0]["after"])
-            unlock = {k for k in after if after[k] != before.get(k)} == {"status"}
-        if not unlock:
+        if freeze is rules.LOCKED:
+            if len(frozen) == 1 and rules.is_unlock(frozen[0].table, frozen[0].before,
+                                                   frozen[0].after):
+                if not reason.strip():
+                    raise ReadOnlyError("the tender is locked: unlocking it needs a written "
+                                        "reason")
+                return
             raise ReadOnlyError(f"{self.path.name} is read-only: {LOCKED_REASON}")
-        if not reason.strip():
-            raise ReadOnlyError("the tender is locked: unlocking it needs a written reason")
+        raise ReadOnlyError(freeze.reason)
 
     def put(self, table: str, row: Mapping[str, Any]) -> None:
         """Insert or replace the row with this key; audited only if it really changed."""
@@ -318,6 +345,7 @@ class TenderFile:
         assert after is not None
         if before != after:
             pending.append(self._entry(table, after, before, after))
+            self._changes.append(Change(table, before, after))
 
     def update(self, table: str, key: Mapping[str, Any], **changes: Any) -> None:
         """Change some columns of an existing row."""
@@ -334,6 +362,7 @@ class TenderFile:
         where = " AND ".join(f"[{c}] = ?" for c in PROTECTED[table])
         self.db.execute(f"DELETE FROM [{table}] WHERE {where}", [key[c] for c in PROTECTED[table]])
         pending.append(self._entry(table, before, before, None))
+        self._changes.append(Change(table, before, None))
 
     def write_all(self, data: TenderData, description: str) -> None:
         """Store a whole tender into an empty file (creation, import, demo)."""
@@ -352,6 +381,17 @@ class TenderFile:
         if self._pending is None:
             raise RuntimeError("writes must happen inside TenderFile.action()")
         return self._pending
+
+    def get(self, table: str, key: Mapping[str, Any]) -> Row | None:
+        """The stored row of a protected table with this key, or None."""
+        return self._get(table, key)
+
+    def last_action_on(self, table: str, row: Mapping[str, Any]) -> str:
+        """The description of the latest action that changed this row ("" if none did)."""
+        found = list(self.db.query(
+            "SELECT action FROM audit WHERE entity = ? AND entity_key = ? ORDER BY seq DESC "
+            "LIMIT 1", [table, audit.key_text(table, row)]))
+        return str(found[0]["action"]) if found else ""
 
     def _get(self, table: str, key: Mapping[str, Any]) -> Row | None:
         where = " AND ".join(f"[{c}] = ?" for c in PROTECTED[table])

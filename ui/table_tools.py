@@ -76,13 +76,11 @@ class CopyCells(QObject):
         return False
 
 
-_copier = CopyCells()
-
-
 def install(widget: QWidget) -> None:
-    """Give every table under `widget` the copy behaviour."""
+    """Give every table under `widget` the copy behaviour (the filter lives and dies with its
+    table: a module-level QObject would outlive the application and crash Python's exit)."""
     for table in widget.findChildren(QAbstractItemView):
-        table.installEventFilter(_copier)
+        table.installEventFilter(CopyCells(table))
 
 
 def current_table(view: QWidget | None) -> QAbstractItemView | None:

@@ -67,13 +67,20 @@ def test_ctrl_c_copies_the_selected_cells_for_excel_and_word(demo_window: MainWi
     selection.select(model.index(1, 0), QItemSelectionModel.SelectionFlag.Select
                      | QItemSelectionModel.SelectionFlag.Rows)
     qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
-    mime = QGuiApplication.clipboard().mimeData()
-    lines = mime.text().split("\n")
+    clipboard = QGuiApplication.clipboard()
+    try:
+        mime = clipboard.mimeData()
+        text, html = mime.text(), mime.html()
+    finally:
+        # The offscreen platform's clipboard crashes Python's exit if it still holds data
+        # (a real display does not): empty it.
+        clipboard.clear()
+    lines = text.split("\n")
     assert len(lines) == 3  # headers and the two rows
     assert lines[0].split("\t")[:2] == [model.headerData(c, Qt.Orientation.Horizontal)
                                         for c in range(2)]
     assert lines[1].split("\t")[1] == model.index(0, 1).data()
-    assert "<table" in mime.html() and f"<td>{model.index(1, 1).data()}</td>" in mime.html()
+    assert "<table" in html and f"<td>{model.index(1, 1).data()}</td>" in html
 
 
 def test_ctrl_f_finds_in_the_current_table(demo_window: MainWindow, qtbot) -> None:
@@ -142,3 +149,26 @@ def test_the_first_window_fits_the_screen(qtbot, room, size) -> None:
     fitted = win.fit_size(QSize(*room))
     assert (fitted.width(), fitted.height()) == size
     assert fitted.width() <= room[0] and fitted.height() <= room[1]
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="needs poppler")
+def test_ctrl_p_in_export_prints_the_previewed_report(demo_window: MainWindow, qtbot,
+                                                      tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "printed.pdf"
+
+    def to_pdf(_parent, printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        printer.setResolution(60)  # enough to check the pages, quick to draw
+        return True
+
+    monkeypatch.setattr(table_tools, "ask_printer", to_pdf)
+    export = demo_window.show_view("export")
+    export.kinds.setCurrentRow(1)
+    qtbot.mouseClick(export.make_summary, Qt.MouseButton.LeftButton)
+    pages = export.document.pageCount()
+    assert pages >= 2
+    qtbot.keyClick(export, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    assert f"Pages:           {pages}" in info

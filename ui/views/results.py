@@ -69,6 +69,7 @@ class ResultsView(View):
 
         self.working = WorkingModel(self)
         self.working_table = _table(self.working, "working_table")
+        self.working_table.setAccessibleName("How the selected bidder's points were worked out")
         self.working_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.working_title = QLabel()
         self.working_title.setObjectName("subheading")

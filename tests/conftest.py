@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
+import jsonschema
 import pytest
 
 from workbench.domain import TenderData
@@ -14,6 +18,27 @@ from workbench.exchange import interchange
 from workbench.storage import TenderFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SCHEMA = Path(__file__).parent.parent / "docs" / "interchange.schema.json"
+
+
+@cache
+def interchange_validator() -> jsonschema.Draft202012Validator:
+    """The validator of docs/interchange.schema.json, the documented format."""
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(autouse=True)
+def _exports_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every interchange JSON a test makes (CLI `export-json` included) is checked against the
+    JSON Schema, so the documented format cannot drift from what is written."""
+    to_dict = interchange.to_dict
+
+    def checked(data: TenderData) -> dict[str, Any]:
+        out = to_dict(data)
+        interchange_validator().validate(json.loads(json.dumps(out)))
+        return out
+
+    monkeypatch.setattr(interchange, "to_dict", checked)
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +71,12 @@ def small_tender(tmp_path: Path, small_data: TenderData) -> Path:
 
 @pytest.fixture
 def demo_data() -> TenderData:
+    """The demo's tender, unsealed so that tests may edit its model (`create_demo` writes it
+    sealed, as its JSON says)."""
     from workbench.resources import read_text
-    return interchange.loads(read_text("demo", "demo.json"))
+    data = interchange.loads(read_text("demo", "demo.json"))
+    data.tender.seal = None
+    return data
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from workbench.demo import create_demo
 from workbench.errors import WorkbenchError
+from workbench.panel.roster import is_pack, pack_submitted
 from workbench.storage import TenderFile
 
 from ui import layouts, settings, table_tools
@@ -307,8 +308,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addActions(self._table_actions)
         # A scoring pack opens in evaluator mode: Scoring only, nothing of the lead's views.
-        shown = [v for v in VIEWS if v[0] == "scoring"] if self.doc.tf.meta("kind") == "pack" \
-            else VIEWS
+        shown = [v for v in VIEWS if v[0] == "scoring"] if is_pack(self.doc.tf) else VIEWS
         for index, (name, title, where) in enumerate(shown):
             view = view_class(where)(self.doc)
             view.setObjectName(f"view_{name}")
@@ -338,8 +338,8 @@ class MainWindow(QMainWindow):
         suffix = " [read-only]" if self.doc.read_only else ""
         self.setWindowTitle(f"{data.tender.title} — {name}{suffix}")
         state = data.tender.status.replace("_", " ")
-        if self.doc.tf.meta("kind") == "pack":  # the lead's workflow state means nothing here
-            submitted = self.doc.tf.meta("pack_submitted") == "1"
+        if is_pack(self.doc.tf):  # the lead's workflow state means nothing here
+            submitted = pack_submitted(self.doc.tf)
             state = "scoring pack, submitted" if submitted else "scoring pack"
         self._status_file.setText(f"{self.doc.path} · {state}{suffix}")
 

@@ -79,7 +79,7 @@ class RestoreDialog(QDialog):
         self.keep.setToolTip("Older backups are deleted when a new one is made")
         keep_label.setBuddy(self.keep)
         writable = doc is not None and not doc.read_only
-        self.keep.setValue(backup.keep_count(doc.tf.db) if doc is not None else backup.KEEP)
+        self.keep.setValue(backup.kept(doc.tf) if doc is not None else backup.KEEP)
         self.keep.setEnabled(writable)
         self.keep.valueChanged.connect(self._set_keep)
         keep_row.addWidget(keep_label)

@@ -89,6 +89,16 @@ class AuditEntry:
             return self.at
 
 
+def problems(tf: TenderFile) -> list[audit.AuditProblem]:
+    """Everything found wrong with the file's trail and content (empty when it verifies)."""
+    return audit.problems(tf.db)
+
+
+def fingerprint(tf: TenderFile) -> tuple[int, str]:
+    """(entry number, hash) of the newest audit entry: the trail's fingerprint to note down."""
+    return audit.last_hash(tf.db)
+
+
 def show(value: Any, limit: int | None = SHORT) -> str:
     """A stored value as a person reads it: '—' for nothing, quotes around text with spaces."""
     if value is None or value == "":

@@ -173,7 +173,7 @@ def remove_bidder(tf: TenderFile, lot_id: str, bidder_id: str) -> None:
 
 
 def _require_unlocked(tf: TenderFile) -> None:
-    if tf.rows("tender")[0]["status"] == "locked":
+    if tf.tender().status == "locked":
         raise ReadOnlyError("the tender is locked: bidders cannot change until it is unlocked "
                             "(unlocking asks for a reason and is audited)")
 

@@ -25,12 +25,15 @@ def checklist(data: TenderData, seal: SealState) -> list[Item]:
     for lot in data.lots:
         active = [b.id for b in lot.bidders if not b.withdrawn]
         got = {(s.evaluator, s.bidder, s.criterion) for s in lot.scores if s.status == "submitted"}
-        for a in lot.assignments:
-            for cid in a.criteria:
-                for bid in active:
-                    expected += 1
-                    submitted += (a.evaluator, bid, cid) in got
         scored = [c.id for c in lot.all_criteria() if c.kind == "scored"]
+        for a in lot.assignments:
+            # A price reviewer owes no marks (price points come from the formula), nor does an
+            # evaluator on a bidder they declared a conflict with.
+            for cid in (c for c in a.criteria if c in scored):
+                for bid in active:
+                    if not lot.recused(a.evaluator, bid):
+                        expected += 1
+                        submitted += (a.evaluator, bid, cid) in got
         agreed = {(m.bidder, m.criterion) for m in lot.moderated}
         to_moderate += len(scored) * len(active)
         moderated += sum((bid, cid) in agreed for bid in active for cid in scored)

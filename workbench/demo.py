@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 
 from workbench.exchange import interchange
-from workbench.model.seal import seal
 from workbench.resources import read_text
 from workbench.storage import TenderFile
 
 
 def create_demo(path: str | os.PathLike[str], *, user: str | None = None) -> TenderFile:
-    """Write the demo tender to `path` and open it. Its plan is sealed, as it would have been
-    before scoring began (the interchange JSON carries no seal)."""
+    """Write the demo tender to `path` and open it. Its plan is sealed (the seal travels in
+    the demo's JSON, as it was before scoring began)."""
     data = interchange.loads(read_text("demo", "demo.json"))
-    tf = TenderFile.create(path, data, user=user, action="Create demo tender")
-    seal(tf)
-    return tf
+    return TenderFile.create(path, data, user=user, action="Create demo tender")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
-from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES, TENDER_STATUSES
+from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES, Tender, UnknownName, tender_status
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
@@ -19,12 +21,28 @@ SEALED_FIELDS = ("total_points", "rounding_decimals", "rounding_mode", "rounding
 
 
 def details(tf: TenderFile) -> dict[str, Any]:
-    """The stored tender row (decimals as canonical text)."""
-    return dict(tf.rows("tender")[0])
+    """The editable details of the file's tender (see `details_of`)."""
+    return details_of(tf.tender())
+
+
+def details_of(t: Tender) -> dict[str, Any]:
+    """The `EDITABLE` details by name, as `update_details` takes them (decimals as text)."""
+    return {
+        "title": t.title, "reference": t.reference, "authority": t.authority,
+        "currency": t.currency,
+        "estimated_value": None if t.estimated_value is None else dec_str(t.estimated_value),
+        "total_points": dec_str(t.total_points),
+        "social_value_minimum_weight": dec_str(t.social_value_minimum_weight),
+        "rounding_decimals": t.rounding.decimals, "rounding_mode": t.rounding.mode,
+        "rounding_stage": t.rounding.stage, "procedure": t.procedure,
+    }
+
+
+_NUMBERS = ("estimated_value", "total_points", "social_value_minimum_weight")
 
 
 def _clean(field: str, value: Any) -> Any:
-    if field in ("estimated_value", "total_points", "social_value_minimum_weight"):
+    if field in _NUMBERS:
         if field == "estimated_value" and value in (None, ""):
             return None
         try:
@@ -56,19 +74,31 @@ def update_details(tf: TenderFile, **changes: Any) -> None:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"unknown tender detail '{sorted(unknown)[0]}'")
-    current = details(tf)
     frozen = [f for f in changes if f in SEALED_FIELDS]
-    if frozen and current["seal_hash"]:
+    if frozen and tf.tender().seal is not None:
         raise ReadOnlyError(f"the evaluation plan is sealed: {frozen[0].replace('_', ' ')} "
                             "cannot change until it is unsealed")
-    cleaned = {field: _clean(field, value) for field, value in changes.items()}
+    tender = tf.tender()
+    for field, value in changes.items():
+        tender = _with(tender, field, _clean(field, value))
     with tf.action("Edit tender details"):
-        tf.update("tender", {"id": 1}, **cleaned)
+        tf.put_tender(tender)
+
+
+def _with(t: Tender, field: str, value: Any) -> Tender:
+    """`t` with one `EDITABLE` detail changed (`value` as `_clean` gives it)."""
+    if field.startswith("rounding_"):
+        return replace(t, rounding=replace(t.rounding, **{field.removeprefix("rounding_"): value}))
+    if field in _NUMBERS:
+        value = None if value is None else Decimal(value)
+    return replace(t, **{field: value})
 
 
 def set_status(tf: TenderFile, status: str, reason: str = "") -> None:
-    if status not in TENDER_STATUSES:
-        raise ValidationError(f"unknown status '{status}'")
+    try:
+        known = tender_status(status)
+    except UnknownName as exc:
+        raise ValidationError(str(exc)) from None
     with tf.action(f"Status: {status.replace('_', ' ')}", reason=reason):
-        tf.update("tender", {"id": 1}, status=status)
+        tf.put_tender(replace(tf.tender(), status=known))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal, get_args
 
 CRITERION_KINDS = ("group", "scored", "pass_fail", "price", "quantitative")
 NORMALISE_MODES = ("max", "best")
@@ -16,7 +17,13 @@ ORGANISATION_TYPES = ("SME", "VCSE", "large", "public body")
 CONFLICT_STATUSES = ("none", "declared")
 GATEWAY_RESULTS = ("pass", "fail")
 SCORE_STATUSES = ("draft", "submitted")
-TENDER_STATUSES = ("setup", "sealed", "scoring", "moderation", "award_recommended", "locked")
+#: The tender's statuses, in workflow order: the registry every stored or imported status must
+#: be in (`tender_status`). What each freezes is decided elsewhere; these are the names.
+TenderStatus = Literal["setup", "sealed", "scoring", "moderation", "award_recommended", "locked"]
+TENDER_STATUSES: tuple[TenderStatus, ...] = get_args(TenderStatus)
+#: How the moderation spread threshold is counted: scale points, or percent of the scale's range.
+SpreadUnit = Literal["points", "percent"]
+SPREAD_UNITS: tuple[SpreadUnit, ...] = get_args(SpreadUnit)
 
 #: The UK Government Social Value Model themes (Open Government Licence; titles only).
 SOCIAL_VALUE_THEMES = (
@@ -28,6 +35,26 @@ SOCIAL_VALUE_THEMES = (
 )
 
 
+class UnknownName(ValueError):
+    """A name outside its registry (a status, a unit); `str()` says which and what is known."""
+
+
+def tender_status(value: object) -> TenderStatus:
+    """`value` as a tender status, or UnknownName: a status is never guessed."""
+    for status in TENDER_STATUSES:
+        if value == status:
+            return status
+    raise UnknownName(f"unknown tender status '{value}' (known: {', '.join(TENDER_STATUSES)})")
+
+
+def spread_unit(value: object) -> SpreadUnit:
+    """`value` as a spread threshold unit, or UnknownName."""
+    for unit in SPREAD_UNITS:
+        if value == unit:
+            return unit
+    raise UnknownName(f"unknown spread threshold unit '{value}' (known: {', '.join(SPREAD_UNITS)})")
+
+
 @dataclass(frozen=True)
 class Rounding:
     """How totals are rounded: decimals, mode (half_up/half_even), stage (final/each_step)."""
@@ -37,9 +64,41 @@ class Rounding:
     stage: str = "final"
 
 
+@dataclass(frozen=True)
+class Seal:
+    """The sealed evaluation plan: when, and the SHA-256 fingerprint of the plan then."""
+
+    sealed_at: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class PanelRules:
+    """What the tender asks of its panel: blind scoring, evaluators per question, and the
+    shortest rationale accepted for a score."""
+
+    blind_scoring: bool = False
+    min_evaluators: int = 2
+    rationale_min_length: int = 20
+
+
+@dataclass(frozen=True)
+class ModerationRules:
+    """When moderation flags an item: marks at least `spread_threshold` apart (in scale points,
+    or percent of the scale's range). The outlier rule has no setting of its own: it uses the
+    same threshold (see `workbench.moderation.flags`)."""
+
+    spread_threshold: Decimal = Decimal(2)
+    spread_unit: SpreadUnit = "points"
+
+
 @dataclass
 class Tender:
-    """One procurement; the header of a tender file."""
+    """One procurement; the header of a tender file (every column of its `tender` row).
+
+    `uid` identifies the file (scoring packs name it), not the tender: a new file gets a new
+    one, so it is not carried by the interchange JSON nor compared.
+    """
 
     title: str
     reference: str = ""
@@ -50,7 +109,12 @@ class Tender:
     social_value_minimum_weight: Decimal = Decimal(10)
     rounding: Rounding = field(default_factory=Rounding)
     procedure: str = ""
-    status: str = "setup"
+    status: TenderStatus = "setup"
+    seal: Seal | None = None
+    panel: PanelRules = field(default_factory=PanelRules)
+    moderation: ModerationRules = field(default_factory=ModerationRules)
+    shared_model: bool = False
+    uid: str = field(default="", compare=False)
 
 
 @dataclass
@@ -174,6 +238,8 @@ class Score:
     score: Decimal
     rationale: str = ""
     status: str = "submitted"
+    #: Who typed it in: the evaluator (a merged pack), or "the lead for ..." in the lead's file.
+    entered_by: str = ""
 
 
 @dataclass
@@ -187,6 +253,8 @@ class ModeratedScore:
     agreed_by: str = ""
     agreed_at: str = ""
     attendees: list[str] = field(default_factory=list)
+    #: Evaluators (ids) who took no part in agreeing it because of a declared conflict.
+    recused: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -197,8 +265,85 @@ class GatewayResult:
     rationale: str = ""
 
 
+@dataclass(frozen=True)
+class LotConflict:
+    """One evaluator's conflict-of-interest declaration for one lot (the conflicts register).
+
+    `bidders` names the bidders a declared conflict concerns: the evaluator does not score
+    them (and takes no part in agreeing their scores). Empty means the lot as a whole: the
+    evaluator scores, under the recorded mitigation.
+    """
+
+    evaluator: str
+    status: str = "none"
+    declared_on: str | None = None
+    nature: str = ""
+    mitigation: str = ""
+    bidders: tuple[str, ...] = ()
+
+    def excludes(self, bidder_id: str) -> bool:
+        """True when this declaration keeps the evaluator away from that bidder."""
+        return self.status == "declared" and bidder_id in self.bidders
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A moderation meeting of one lot: who chaired, who attended, when."""
+
+    id: str
+    lot_id: str
+    chair: str
+    attendees: tuple[str, ...]
+    started_at: str
+    ended_at: str | None
+
+    @property
+    def open(self) -> bool:
+        """True while the meeting is in progress (not ended)."""
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class Parked:
+    """An item set aside during a meeting, to come back to."""
+
+    bidder: str
+    criterion: str
+    note: str
+    parked_at: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What the supplier promised on one measure; `periods_planned` may be unknown (None)."""
+
+    lot_id: str
+    bidder_id: str
+    criterion_id: str
+    committed: Decimal
+    unit: str = ""
+    period: str = "contract total"
+    periods_planned: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the supplier reported for one measure in one period, with the evidence seen."""
+
+    lot_id: str
+    bidder_id: str
+    criterion_id: str
+    period: str
+    delivered: Decimal
+    evidence: str
+    recorded_on: str
+
+
 @dataclass
 class Lot:
+    """A lot: its model, bidders and scores, and the records of its moderation and monitoring."""
+
     id: str
     title: str
     criteria: list[Criterion] = field(default_factory=list)
@@ -207,6 +352,26 @@ class Lot:
     scores: list[Score] = field(default_factory=list)
     moderated: list[ModeratedScore] = field(default_factory=list)
     gateways: list[GatewayResult] = field(default_factory=list)
+    conflicts: list[LotConflict] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    parked: list[Parked] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+
+    def conflict(self, evaluator_id: str) -> LotConflict | None:
+        """The evaluator's declaration for this lot, if they have made one."""
+        return next((c for c in self.conflicts if c.evaluator == evaluator_id), None)
+
+    def recused(self, evaluator_id: str, bidder_id: str) -> bool:
+        """True when the evaluator declared a conflict with this bidder: they do not score it,
+        their marks on it do not count, and they take no part in agreeing it."""
+        declared = self.conflict(evaluator_id)
+        return declared is not None and declared.excludes(bidder_id)
+
+    def recused_from(self, bidder_id: str, criterion_id: str) -> list[str]:
+        """The evaluators assigned to a question who take no part on this bidder."""
+        return [a.evaluator for a in self.assignments
+                if criterion_id in a.criteria and self.recused(a.evaluator, bidder_id)]
 
     def all_criteria(self) -> Iterator[Criterion]:
         for root in self.criteria:

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from workbench.domain import Criterion, Lot, Rounding, TenderData
+from workbench.domain import Commitment, Criterion, Delivery, Lot, Rounding, TenderData
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, fmt_money, round_to, typed_amount
 from workbench.scoring.results import BidderResult, compute_lot
 from workbench.storage import TenderFile
-from workbench.storage.records import Row
+from workbench.storage.records import Row, commitment_of, commitment_row, delivery_of
 from workbench.storage.tenderfile import LOCKED_REASON
 
 #: How a committed figure is counted (see the module docstring).
@@ -56,33 +56,6 @@ _WHOLE = Rounding(0, "half_up")
 _SHOWN = Rounding(2, "half_up")
 _LONGEST_PERIOD = 40
 #: What people type around a figure: "£41,000" is 41000.
-
-
-@dataclass(frozen=True)
-class Commitment:
-    """What the supplier promised on one measure; `periods_planned` may be unknown (None)."""
-
-    lot_id: str
-    bidder_id: str
-    criterion_id: str
-    committed: Decimal
-    unit: str = ""
-    period: str = "contract total"
-    periods_planned: int | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What the supplier reported for one measure in one period, with the evidence seen."""
-
-    lot_id: str
-    bidder_id: str
-    criterion_id: str
-    period: str
-    delivered: Decimal
-    evidence: str
-    recorded_on: str
 
 
 @dataclass(frozen=True)
@@ -146,10 +119,8 @@ def ledger(tf: TenderFile, data: TenderData | None = None) -> Ledger:
     """The tender (or the snapshot `data` already loaded from `tf`) with its monitoring rows."""
     return Ledger(
         data if data is not None else tf.load(),
-        tuple(_commitment(r) for r in tf.rows("commitments")),
-        tuple(Delivery(r["lot_id"], r["bidder_id"], r["criterion_id"], r["period"],
-                       Decimal(r["delivered"]), r["evidence"], r["recorded_on"])
-              for r in tf.rows("deliveries")))
+        tuple(commitment_of(r) for r in tf.rows("commitments")),
+        tuple(delivery_of(r) for r in tf.rows("deliveries")))
 
 
 def measures(lot: Lot) -> list[tuple[Criterion, str]]:
@@ -288,8 +259,7 @@ def refusal(tf: TenderFile) -> str:
     """Why monitoring cannot be written to this file now ("" when it can)."""
     if tf.read_only and tf.read_only_reason != LOCKED_REASON:
         return f"{tf.path.name} is read-only: {tf.read_only_reason}"
-    status = str(tf.rows("tender")[0]["status"])
-    return "" if status in MONITORED else NOT_YET
+    return "" if tf.tender().status in MONITORED else NOT_YET
 
 
 def record_commitments_from_bid(tf: TenderFile, lot_id: str, bidder_id: str) -> list[str]:
@@ -306,7 +276,7 @@ def record_commitments_from_bid(tf: TenderFile, lot_id: str, bidder_id: str) -> 
                               f"{bidder.name}'s bid already has a commitment")
     with tf.action(f"Seed commitments from {bidder.name}'s bid in lot {lot_id}"):
         for criterion, value in seeded:
-            tf.put("commitments", _commitment_row(Commitment(
+            tf.put("commitments", commitment_row(Commitment(
                 lot_id, bidder_id, criterion.id, value, criterion.unit,
                 note="Figure from the bid")))
     return [c.id for c, _v in seeded]
@@ -332,7 +302,7 @@ def set_commitment(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: st
         raise ValidationError(f"{where}: periods planned must be a whole number of 1 or more "
                               f"(or left empty), not '{periods_planned}'")
     with tf.action(f"Set commitment on {criterion_id} {criterion.title} in lot {lot_id}"):
-        tf.put("commitments", _commitment_row(Commitment(
+        tf.put("commitments", commitment_row(Commitment(
             lot_id, bidder_id, criterion_id, amount, unit.strip(), period,
             int(text) if text else None, note.strip())))
 
@@ -433,12 +403,3 @@ def _rows(tf: TenderFile, table: str, lot_id: str, bidder_id: str, *more: str) -
     return tf.rows(table, where, [lot_id, bidder_id, *more])
 
 
-def _commitment(r: Row) -> Commitment:
-    return Commitment(r["lot_id"], r["bidder_id"], r["criterion_id"], Decimal(r["committed"]),
-                      r["unit"], r["period"], r["periods_planned"], r["note"])
-
-
-def _commitment_row(c: Commitment) -> Row:
-    return {"lot_id": c.lot_id, "bidder_id": c.bidder_id, "criterion_id": c.criterion_id,
-            "committed": dec_str(c.committed), "unit": c.unit, "period": c.period,
-            "periods_planned": c.periods_planned, "note": c.note}

@@ -11,6 +11,8 @@ trail shows what the results were at the moment the recommendation was made.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from workbench.errors import ValidationError
 from workbench.scoring.results import LotResult, compute
 from workbench.storage import TenderFile
@@ -22,7 +24,7 @@ MIN_UNLOCK_REASON = 10
 
 def status(tf: TenderFile) -> str:
     """The tender's workflow status ("setup" ... "award_recommended", "locked")."""
-    return str(tf.rows("tender")[0]["status"])
+    return tf.tender().status
 
 
 def recommendation(results: list[LotResult]) -> str:
@@ -59,7 +61,7 @@ def recommend_award(tf: TenderFile, reason: str = "") -> str:
                               f"{current.replace('_', ' ')})")
     summary = recommendation(compute(tf.load()))
     with tf.action(f"Recommend award — {summary}", reason=reason.strip()):
-        tf.update("tender", {"id": 1}, status="award_recommended")
+        tf.put_tender(replace(tf.tender(), status="award_recommended"))
     return summary
 
 
@@ -73,7 +75,7 @@ def lock_tender(tf: TenderFile, reason: str = "") -> tuple[int, str]:
         raise ValidationError("recommend the award before locking the tender (status now: "
                               f"{current.replace('_', ' ')})")
     with tf.action("Lock tender", reason=reason.strip()):
-        tf.update("tender", {"id": 1}, status="locked")
+        tf.put_tender(replace(tf.tender(), status="locked"))
     return last_hash(tf.db)
 
 
@@ -87,4 +89,4 @@ def unlock_tender(tf: TenderFile, reason: str) -> None:
                               f"{MIN_UNLOCK_REASON} characters); the reason goes in the audit "
                               "trail")
     with tf.action("Unlock tender", reason=reason.strip()):
-        tf.update("tender", {"id": 1}, status="award_recommended")
+        tf.put_tender(replace(tf.tender(), status="award_recommended"))

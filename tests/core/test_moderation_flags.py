@@ -12,6 +12,8 @@ from workbench.domain import (
     Evaluator,
     Lot,
     ModeratedScore,
+    ModerationRules,
+    PanelRules,
     Scale,
     ScaleLevel,
     Score,
@@ -52,8 +54,8 @@ def _items(data: TenderData, rules: Rules | None = None, parked=None):
 
 
 def test_rules_from_the_tender_row_and_percent_of_the_range() -> None:
-    rules = rules_of({"spread_threshold": "25", "spread_threshold_unit": "percent",
-                      "rationale_min_length": 30, "blind_scoring": 1})
+    rules = rules_of(Tender("T", panel=PanelRules(True, 2, 30),
+                            moderation=ModerationRules(D(25), "percent")))
     assert rules == Rules(D(25), "percent", 30, True)
     scale = Scale("pts", "0-60", min=D(0), max=D(60), step=D(1))
     assert rules.threshold(scale) == 15

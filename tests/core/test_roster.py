@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.domain import Conflict
+from workbench.domain import Conflict, LotConflict, PanelRules
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.panel import roster
 from workbench.storage import TenderFile
@@ -98,7 +98,7 @@ def test_conflict_register_per_lot_keeps_evaluator_summary(demo) -> None:
     sam = demo.load().evaluator("E4")
     assert sam.conflict == Conflict("declared", "2026-11-05", "Lot 1: Social prescribing link "
                                     "workers: Trustee of bidder B4", "")
-    assert roster.conflicts(demo)[("L2", "E4")] == Conflict("none", "2026-11-05", "", "")
+    assert roster.conflicts(demo)[("L2", "E4")] == LotConflict("E4", "none", "2026-11-05", "", "")
     roster.declare_conflict(demo, "L2", "E4", "declared", "Same", "Left")
     revert(demo, demo.last_change, "Undo")
     revert(demo, lot2, "Undo")
@@ -242,11 +242,11 @@ def test_set_score_refuses_unassigned_unknown_and_locked(demo) -> None:
 def test_rationale_minimum_comes_from_the_tender(demo) -> None:
     roster.update_panel_settings(demo, rationale_min_length=60, min_evaluators=3)
     snap = demo.last_change
-    assert roster.panel_settings(demo) == roster.PanelSettings(False, 3, 60)
+    assert roster.panel_settings(demo) == PanelRules(False, 3, 60)
     with pytest.raises(ValidationError, match="at least 60 characters"):
         roster.set_score(demo, "L1", "E1", "B1", "Q1", "3", RATIONALE, entered_by="lead")
     revert(demo, snap, "Undo")
-    assert roster.panel_settings(demo) == roster.PanelSettings(False, 2, 20)
+    assert roster.panel_settings(demo) == PanelRules(False, 2, 20)
     with pytest.raises(ValidationError, match="from 1 to 20"):
         roster.update_panel_settings(demo, min_evaluators=0)
 

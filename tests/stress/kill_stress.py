@@ -47,8 +47,9 @@ def write_forever(path: str, round_no: int) -> None:
             print(json.dumps({"intend": n, "keys": keys}), flush=True)
             with tf.action("Save score (stress test)"):
                 for lot, evaluator, bidder, criterion in keys:
-                    score = Score(evaluator, bidder, criterion, Decimal(rng.randint(0, 5)), stamp)
-                    tf.put("scores", score_row(lot, score, entered_by="stress"))
+                    score = Score(evaluator, bidder, criterion, Decimal(rng.randint(0, 5)), stamp,
+                                  entered_by="stress")
+                    tf.put("scores", score_row(lot, score))
             print(json.dumps({"done": n}), flush=True)
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from workbench.domain import Conflict
+from workbench.domain import LotConflict
 from workbench.panel import roster
 from workbench.panel.packs import submit_pack
 from workbench.panel.returns import criterion_returns, returns_dashboard
@@ -149,6 +149,8 @@ def test_declare_a_conflict_and_see_the_warning(panel, qtbot, demo_tender) -> No
     press(qtbot, Qt.Key.Key_Tab)
     type_keys(qtbot, "Trustee of Northbridge Voluntary Action")
     press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is form.bidders
+    press(qtbot, Qt.Key.Key_Tab)  # no bidder ticked: the lot as a whole
     press(qtbot, Qt.Key.Key_Tab)  # no mitigation yet; on to the date
     press(qtbot, Qt.Key.Key_Return)
     dialog_closed(qtbot, panel)
@@ -172,6 +174,49 @@ def test_declare_a_conflict_and_see_the_warning(panel, qtbot, demo_tender) -> No
                         "with no mitigation recorded, yet is assigned to Q4"]
     press(qtbot, Qt.Key.Key_Space)
     assert rows(demo_tender, "assignments", "evaluator_id = 'E4'") == []
+
+
+def test_a_conflict_with_one_bidder_is_ticked_and_shown(panel, qtbot, demo_tender) -> None:
+    roster_add(demo_tender, panel)
+    panel.tabs.setCurrentIndex(1)
+    row = next(r for r in range(panel.conflicts_model.rowCount())
+               if panel.conflicts_model.entry(r).evaluator.id == "E4")
+    panel.conflicts.setFocus()
+    panel.conflicts.setCurrentIndex(panel.conflicts_model.index(row, 0))
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.dialog is not None)
+    form = panel.dialog.form
+    qtbot.waitUntil(lambda: focused() is not None and focused().window() is panel.dialog)
+    form.none.setFocus()
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_keys(qtbot, "Trustee of Northbridge Voluntary Action")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is form.bidders
+    form.bidders.setCurrentRow(0)
+    for _ in range(3):  # down to the fourth bidder, Northbridge Voluntary Action
+        press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Space)
+    assert form.values()[4] == ["B4"]
+    panel.dialog.accept()
+    dialog_closed(qtbot, panel)
+    with TenderFile.open(demo_tender, read_only=True) as tf:
+        assert roster.conflicts(tf)[("L1", "E4")].bidders == ("B4",)
+    assert panel.conflicts_model.index(row, ConflictsModel.COL_BIDDERS).data() == \
+        "Northbridge Voluntary Action"
+    # Assigned on lot 1, the grid says who she does not score, and nothing warns: not scoring
+    # the bidder is the mitigation.
+    panel.tabs.setCurrentIndex(2)
+    panel.matrix.setFocus()
+    panel.matrix.setCurrentIndex(panel.matrix_model.index(3, 3))
+    press(qtbot, Qt.Key.Key_Space)
+    cell = panel.matrix_model.index(3, 3)
+    assert cell.data() == "not 1"
+    assert "Declared a conflict with Northbridge Voluntary Action: takes no part on that " \
+           "bidder" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert [panel.warnings.item(i).text() for i in range(panel.warnings.count())] == [
+        "Every quality question has enough evaluators, and every declared conflict has a "
+        "mitigation."]
 
 
 def roster_add(path: Path, panel) -> None:
@@ -267,7 +312,8 @@ def test_create_packs_then_drop_them_back(panel, qtbot, demo_tender, tmp_path,
                    "bidder_id = 'B1' AND criterion_id = 'Q3'")[0]
     assert (changed["score"], changed["rationale"]) == ("5", RATIONALE)
     with TenderFile.open(demo_tender, read_only=True) as tf:
-        assert roster.conflicts(tf)[("L1", "E2")] == Conflict("none", date.today().isoformat())
+        assert roster.conflicts(tf)[("L1", "E2")] == LotConflict("E2", "none",
+                                                                 date.today().isoformat())
     assert panel.tabs.currentWidget() is panel.packs
 
 

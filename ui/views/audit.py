@@ -159,7 +159,7 @@ class AuditView(View):
         _refill(self.record, ALL_RECORDS, sorted({e.record for e in entries}))
         _refill(self.who, ALL_PEOPLE, sorted({e.user for e in entries}))
         self._filter()
-        self._show_status(audit.problems(tf.db), len(entries))
+        self._show_status(audit_trail.problems(tf), len(entries))
         state = status(tf)
         writable = not tf.read_only
         self.recommend_button.setEnabled(writable and state not in ("award_recommended",
@@ -177,7 +177,7 @@ class AuditView(View):
                 + "\n".join(f"• {p.message}" for p in problems))
             self.fingerprint = None
         else:
-            seq, digest = audit.last_hash(self.doc.tf.db)
+            seq, digest = audit_trail.fingerprint(self.doc.tf)
             self.fingerprint = (seq, digest)
             self.banner.setObjectName("banner_ok")
             self.banner.setText(

@@ -44,6 +44,7 @@ from workbench.moderation.consensus import (
 )
 from workbench.moderation.flags import ORDERS, SHOWS, Item, Key, Rules, arrange, lot_items
 from workbench.numbers import dec_str
+from workbench.panel.roster import conflicts
 from workbench.scoring.results import compute_lot
 from workbench.storage import TenderFile
 
@@ -245,16 +246,10 @@ class ModerationView(View):
         self._arrange()
 
     def _declared(self, lot: Lot) -> dict[str, str]:
-        """Conflicts declared on this lot (the per-lot register), or, for a file without one,
-        the evaluator's own declaration."""
-        rows = self.doc.tf.rows("lot_conflicts", "lot_id = ?", [lot.id])
-        found = {r["evaluator_id"]: (r["nature"], r["mitigation"]) for r in rows
-                 if r["status"] == "declared"}
-        if not rows:
-            found = {e.id: (e.conflict.nature, e.conflict.mitigation)
-                     for e in self.doc.data.evaluators if e.conflict.status == "declared"}
-        return {evaluator: f"Declared: {nature}\nMitigation: {mitigation}".strip()
-                for evaluator, (nature, mitigation) in found.items()}
+        """Conflicts declared on this lot, from the conflicts register."""
+        return {evaluator: f"Declared: {c.nature}\nMitigation: {c.mitigation}".strip()
+                for (lot_id, evaluator), c in conflicts(self.doc.tf).items()
+                if lot_id == lot.id and c.status == "declared"}
 
     def _show_progress(self, lot: Lot | None, counts) -> None:
         if lot is None or not counts:

@@ -289,7 +289,9 @@ class Stage(QFrame):
                            "" if names.hide_evaluators else conflict)
         self.empty.setText("No evaluator has submitted a mark for this yet.")
         self.stats.setVisible(True)
-        self.stats.setText(self._stats_text(item, rounding))
+        away = ", ".join(names.evaluator(e) for e in item.recused)
+        self.stats.setText(self._stats_text(item, rounding)
+                           + (f"  ·  Not taking part: {away} (conflict declared)" if away else ""))
         self.median.setEnabled(item.median_on_scale is not None and self.score.isEnabled())
         self.median.setToolTip(
             "Put the median of the marks in the score box (Alt+M)." if item.median_on_scale

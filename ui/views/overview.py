@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.checklist import checklist
-from workbench.details import details, update_details
+from workbench.details import details, details_of, update_details
 from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES
 from workbench.model.seal import seal_state
 from workbench.reports.wording import day
@@ -92,13 +92,14 @@ class OverviewView(View):
         columns.addWidget(check_box, 2)
 
     def refresh(self) -> None:
-        row = details(self.doc.tf)
+        tender = self.doc.tf.tender()
+        row = details_of(tender)
         data = self.doc.data
-        self.title_label.setText(row["title"])
+        self.title_label.setText(tender.title)
         lots = len(data.lots)
         bidders = sum(len(lot.bidders) for lot in data.lots)
-        status = STATUS_TEXT.get(row["status"], row["status"])
-        sealed = f" · plan sealed on {day(row['sealed_at'])}" if row["seal_hash"] else ""
+        status = STATUS_TEXT.get(tender.status, tender.status)
+        sealed = f" · plan sealed on {day(tender.seal.sealed_at)}" if tender.seal else ""
         self.status_label.setText(f"Status: {status}{sealed} · {lots} lot(s), {bidders} bid(s), "
                                   f"{len(data.evaluators)} evaluator(s)")
         for field, edit in self.edits.items():

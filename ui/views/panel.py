@@ -282,13 +282,15 @@ class PanelView(View):
             return
 
         def declared(dialog: ConflictDialog) -> None:
-            status, nature, mitigation, on = dialog.form.values()
+            status, nature, mitigation, on, bidders = dialog.form.values()
             push_change(self.doc, f"Declaration: {entry.evaluator.name}, {entry.lot.title}",
                         lambda tf: roster.declare_conflict(tf, entry.lot.id, entry.evaluator.id,
-                                                           status, nature, mitigation, on))
+                                                           status, nature, mitigation, on,
+                                                           bidders))
 
-        self._open(ConflictDialog(self, entry.evaluator.name, entry.lot.title, entry.conflict),
-                   declared)
+        bidders = [(b.id, b.name) for b in entry.lot.bidders]
+        self._open(ConflictDialog(self, entry.evaluator.name, entry.lot.title, entry.conflict,
+                                  bidders), declared)
 
     def _set_rule(self, name: str, value: int) -> None:
         if getattr(roster.panel_settings(self.doc.tf), name) == value or self.doc.read_only:

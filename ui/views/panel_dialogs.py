@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain import Conflict, Evaluator
+from workbench.domain import Evaluator, LotConflict
 
 ROLE_SUGGESTIONS = ("Commissioning manager", "Finance", "Clinical / technical lead",
                     "Service-user representative", "Procurement", "Social value lead")
@@ -86,7 +86,15 @@ class ConflictForm(QWidget):
         self.mitigation = _text("How the panel manages it: for example 'does not score this "
                                 "bidder; the chair reviews the marks in moderation'")
         self.mitigation.setObjectName("conflict_mitigation")
+        self.bidders = QListWidget()
+        self.bidders.setObjectName("conflict_bidders")
+        self.bidders.setAccessibleName("Bidders the conflict concerns")
+        self.bidders.setToolTip("Tick each bidder the conflict concerns: you will not score "
+                                "them and take no part in agreeing their scores. Tick none if "
+                                "it concerns the lot as a whole.")
+        self.bidders.setMaximumHeight(24 * 5)
         form.addRow("Nature", self.nature)
+        form.addRow("&Bidders concerned", self.bidders)
         form.addRow("Mitigation", self.mitigation)
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
@@ -101,21 +109,38 @@ class ConflictForm(QWidget):
     def _enable(self, declared: bool) -> None:
         self.nature.setEnabled(declared)
         self.mitigation.setEnabled(declared)
+        self.bidders.setEnabled(declared)
 
-    def set_values(self, conflict: Conflict | None) -> None:
+    def set_bidders(self, bidders: list[tuple[str, str]]) -> None:
+        """The lot's bidders (id, name shown) to tick."""
+        self.bidders.clear()
+        for bidder_id, name in bidders:
+            item = QListWidgetItem(name, self.bidders)
+            item.setData(Qt.ItemDataRole.UserRole, bidder_id)
+            item.setCheckState(Qt.CheckState.Unchecked)
+
+    def set_values(self, conflict: LotConflict | None) -> None:
         declared = conflict is not None and conflict.status == "declared"
         (self.declared if declared else self.none).setChecked(True)
+        concerned = set(conflict.bidders) if conflict else set()
+        for i in range(self.bidders.count()):
+            item = self.bidders.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
+                               in concerned else Qt.CheckState.Unchecked)
         self.nature.setPlainText(conflict.nature if conflict else "")
         self.mitigation.setPlainText(conflict.mitigation if conflict else "")
         if conflict and conflict.declared_on:
             self.date.setDate(QDate.fromString(conflict.declared_on, Qt.DateFormat.ISODate))
 
-    def values(self) -> tuple[str, str, str, str]:
-        """(status, nature, mitigation, declared on as ISO date)."""
+    def values(self) -> tuple[str, str, str, str, list[str]]:
+        """(status, nature, mitigation, declared on as ISO date, bidder ids concerned)."""
         status = "declared" if self.declared.isChecked() else "none"
         day = self.date.date()
+        ticked = [self.bidders.item(i).data(Qt.ItemDataRole.UserRole)
+                  for i in range(self.bidders.count())
+                  if self.bidders.item(i).checkState() == Qt.CheckState.Checked]
         return (status, self.nature.toPlainText(), self.mitigation.toPlainText(),
-                date(day.year(), day.month(), day.day()).isoformat())
+                date(day.year(), day.month(), day.day()).isoformat(), ticked)
 
 
 def _text(placeholder: str) -> QPlainTextEdit:
@@ -130,12 +155,13 @@ class ConflictDialog(QDialog):
     """The lead records (or corrects) one evaluator's declaration for one lot."""
 
     def __init__(self, parent: QWidget | None, who: str, lot: str,
-                 conflict: Conflict | None) -> None:
+                 conflict: LotConflict | None, bidders: list[tuple[str, str]]) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Conflict of interest: {who}")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<b>{_escape(who)}</b> — {_escape(lot)}"))
         self.form = ConflictForm(self)
+        self.form.set_bidders(bidders)
         self.form.set_values(conflict)
         layout.addWidget(self.form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from workbench.domain import Conflict, Criterion, Evaluator, Lot, TenderData
+from workbench.domain import Criterion, Evaluator, Lot, LotConflict, TenderData
 
 from ui.views.table_base import ROOT, Index, RowsModel
 
@@ -53,7 +53,7 @@ class EvaluatorsModel(RowsModel):
         super().__init__(parent)
         self._rows: list[EvaluatorRow] = []
 
-    def set_rows(self, data: TenderData, register: Mapping[tuple[str, str], Conflict]) -> None:
+    def set_rows(self, data: TenderData, register: Mapping[tuple[str, str], LotConflict]) -> None:
         self.beginResetModel()
         self._rows = []
         for e in data.evaluators:
@@ -98,21 +98,22 @@ class EvaluatorsModel(RowsModel):
 class ConflictRow:
     lot: Lot
     evaluator: Evaluator
-    conflict: Conflict | None
+    conflict: LotConflict | None
 
 
 class ConflictsModel(RowsModel):
     """The conflicts register: one row per lot and evaluator, declared or not yet."""
 
-    COL_LOT, COL_EVALUATOR, COL_STATUS, COL_NATURE, COL_MITIGATION, COL_DATE = range(6)
-    HEADERS = ("Lot", "Evaluator", "Declaration", "Nature of the conflict", "Mitigation",
-               "Declared on")
+    COL_LOT, COL_EVALUATOR, COL_STATUS, COL_BIDDERS, COL_NATURE, COL_MITIGATION, COL_DATE = \
+        range(7)
+    HEADERS = ("Lot", "Evaluator", "Declaration", "Bidders concerned", "Nature of the conflict",
+               "Mitigation", "Declared on")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[ConflictRow] = []
 
-    def set_rows(self, data: TenderData, register: Mapping[tuple[str, str], Conflict]) -> None:
+    def set_rows(self, data: TenderData, register: Mapping[tuple[str, str], LotConflict]) -> None:
         self.beginResetModel()
         self._rows = [ConflictRow(lot, e, register.get((lot.id, e.id)))
                       for lot in data.lots for e in data.evaluators]
@@ -134,10 +135,13 @@ class ConflictsModel(RowsModel):
                 return row.evaluator.name
             if c is None:
                 return "Not yet declared" if column == self.COL_STATUS else ""
+            concerned = ", ".join(b.name if (b := row.lot.bidder(bid)) else bid
+                                  for bid in c.bidders)
             return ({"none": "No conflict", "declared": "Conflict declared"}[c.status],
-                     c.nature, c.mitigation or ("None recorded" if c.status == "declared"
-                                                else ""),
-                     nice_date(c.declared_on))[column - self.COL_STATUS]
+                    concerned or ("The whole lot" if c.status == "declared" else ""),
+                    c.nature, c.mitigation or ("None recorded" if c.status == "declared"
+                                               else ""),
+                    nice_date(c.declared_on))[column - self.COL_STATUS]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATUS:
             return NOT_DECLARED if c is None else DECLARED if c.status == "declared" else None
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_MITIGATION and c \
@@ -171,6 +175,9 @@ class AssignmentModel(RowsModel):
         self._columns = list(columns)
         self._ticked = {(a.evaluator, c) for a in lot.assignments for c in a.criteria} \
             if lot else set()
+        #: Who takes no part on which bidders (a declared conflict), by evaluator id.
+        self._away = {e.id: [b.name for b in lot.bidders if lot.recused(e.id, b.id)]
+                      for e in evaluators} if lot else {}
         self.endResetModel()
 
     def columnCount(self, parent: Index = ROOT) -> int:
@@ -217,9 +224,14 @@ class AssignmentModel(RowsModel):
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if (e.id, c.id) in self._ticked \
                 else Qt.CheckState.Unchecked
+        away = self._away.get(e.id, [])
+        if role == Qt.ItemDataRole.DisplayRole and away and (e.id, c.id) in self._ticked:
+            return f"not {len(away)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             state = "scores" if (e.id, c.id) in self._ticked else "does not score"
-            return f"{e.name} {state} {c.id} {c.title}. Space ticks or clears."
+            but = (f" Declared a conflict with {', '.join(away)}: takes no part on "
+                   f"{'that bidder' if len(away) == 1 else 'those bidders'}.") if away else ""
+            return f"{e.name} {state} {c.id} {c.title}.{but} Space ticks or clears."
         if role == KEY_ROLE:
             return (e.id, c.id)
         return None

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -31,7 +28,6 @@ from workbench.panel.returns import (
     criterion_returns,
     returns_dashboard,
 )
-from workbench.storage import TenderFile
 
 from ui import errors, settings
 from ui.document import TenderDocument
@@ -169,10 +165,12 @@ class PacksTab(QWidget):
         if not evaluators:
             errors.show_error(self, "No evaluator was ticked, so no pack was made")
             return
-        path, user = Path(self.doc.path), self.doc.tf.user
+        main = self.doc.tf
 
         def work(progress):
-            with _worker_file(path, user) as tf:
+            # The worker's own connection, under this window's one-writer lock; the progress
+            # dialog keeps the window still until the work is done.
+            with main.for_worker_thread() as tf:
                 return create_packs(tf, out_dir, fmt, evaluators, progress)
 
         run_task(self, "Creating scoring packs…", work, self._created, self._failed)
@@ -207,10 +205,10 @@ class PacksTab(QWidget):
             if paths:
                 errors.show_error(self, f"Cannot merge: {self.doc.tf.read_only_reason}")
             return
-        files, path, user = [Path(p) for p in paths], Path(self.doc.path), self.doc.tf.user
+        files, main = [Path(p) for p in paths], self.doc.tf
 
         def work(_progress):
-            with _worker_file(path, user) as tf:
+            with main.for_worker_thread() as tf:
                 return merge_packs(tf, files, after_moderation=after_moderation)
 
         run_task(self, "Merging scoring packs…", work,
@@ -241,15 +239,6 @@ class PacksTab(QWidget):
                 self.report.addItem(f"    • {line}")
         merged = sum(1 for r in results if not r.problems)
         tell(self, f"{merged} of {len(results)} pack(s) merged")
-
-
-def _worker_file(path: Path, user: str) -> TenderFile:
-    """The open tender, on a connection of the worker thread's own: an SQLite connection
-    stays on the thread that made it. This window already holds the file's one-writer lock,
-    and the progress dialog keeps the window still until the work is done."""
-    db = Database(sqlite3.connect(path, timeout=5))
-    db.execute("PRAGMA foreign_keys = ON")
-    return TenderFile(path, db, None, user)
 
 
 def _table(model, name: str, stretch: int) -> QTableView:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workbench.domain import Evaluator
 from workbench.numbers import dec_str
 from workbench.panel import roster
+from workbench.panel.packs import pack_identity
 
 from ui import errors
 from ui.document import TenderDocument
@@ -148,7 +149,8 @@ class ScoringView(View):
     @property
     def evaluator_id(self) -> str:
         if self.pack:
-            return self.doc.tf.meta("pack_evaluator")
+            identity = pack_identity(self.doc.tf)
+            return identity.evaluator_id if identity else ""
         return self.evaluator.currentData() or ""
 
     def _who(self) -> Evaluator | None:
@@ -157,7 +159,7 @@ class ScoringView(View):
     def _locked_reason(self) -> str:
         if self.doc.read_only:
             return f"This file is open read-only: {self.doc.tf.read_only_reason}."
-        if self.pack and self.doc.tf.meta("pack_submitted") == "1":
+        if roster.pack_submitted(self.doc.tf):
             return ("You have submitted this pack; your scores can no longer change. Send this "
                     f"file back to the procurement lead: {self.doc.path}")
         if self.doc.data.tender.status == "locked":
@@ -189,8 +191,11 @@ class ScoringView(View):
         undeclared = self._undeclared()
         if undeclared:
             lot_id, title = undeclared[0]
+            lot = data.lot(lot_id)
             self.declaration.show_lot(lot_id, title, len(data.lots) - len(undeclared) + 1,
-                                      len(data.lots))
+                                      len(data.lots),
+                                      [(b.id, b.name) for b in lot.bidders if not b.withdrawn]
+                                      if lot else [])
             self.pages.setCurrentWidget(self.declaration)
         for widget in (self.lot, self.lot_label, self.progress):
             widget.setVisible(not undeclared)
@@ -347,11 +352,12 @@ class ScoringView(View):
             tell(self, "That was the last score." + (
                 " When every score is in, submit the pack." if self.pack else ""))
 
-    def _declare(self, lot_id: str, status: str, nature: str, mitigation: str) -> None:
+    def _declare(self, lot_id: str, status: str, nature: str, mitigation: str,
+                 bidders: list[str]) -> None:
         evaluator_id = self.evaluator_id
         if push_change(self.doc, "Declare conflicts of interest",
                        lambda tf: roster.declare_conflict(tf, lot_id, evaluator_id, status,
-                                                          nature, mitigation)) \
+                                                          nature, mitigation, bidders=bidders)) \
                 and self.pages.currentWidget() is self.scoring:
             self._focus_entry()  # the last declaration made: scoring starts
 

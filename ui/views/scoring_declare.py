@@ -12,15 +12,17 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from ui.views.base import note
 from ui.views.panel_dialogs import ConflictForm
 
-#: Called with (lot id, status, nature, mitigation) when the evaluator confirms.
-OnDeclare = Callable[[str, str, str, str], None]
+#: Called with (lot id, status, nature, mitigation, bidder ids concerned) when the evaluator
+#: confirms.
+OnDeclare = Callable[[str, str, str, str, list[str]], None]
 
 EXPLANATION = (
     "Before you see the bids, tell the procurement lead whether you have any interest in an "
     "organisation that may be bidding for this lot: a job or contract, a directorship or "
     "trusteeship, volunteering, shares or money, or a close friend or relative who works "
     "there. If in doubt, declare it: a declared conflict can usually be managed, and the lead "
-    "records how. Your declaration is dated today and goes back with your scores.")
+    "records how. Tick the bidders it concerns: you will not score them. Your declaration is "
+    "dated today and goes back with your scores.")
 
 
 class DeclarationPage(QWidget):
@@ -64,14 +66,17 @@ class DeclarationPage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self._confirm)
 
-    def show_lot(self, lot_id: str, title: str, number: int, count: int) -> None:
-        """Ask for the declaration on one lot (`number` of `count` still to declare)."""
+    def show_lot(self, lot_id: str, title: str, number: int, count: int,
+                 bidders: list[tuple[str, str]]) -> None:
+        """Ask for the declaration on one lot (`number` of `count` still to declare), naming
+        who bid so a conflict can say which of them it concerns."""
         self.lot_id = lot_id
         self.step.setText(f"Conflict of interest declaration {number} of {count}")
         self.lot_title.setText(title)
+        self.form.set_bidders(bidders)
         self.form.set_values(None)
         self.form.none.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _confirm(self) -> None:
-        status, nature, mitigation, _today = self.form.values()
-        self._on_declare(self.lot_id, status, nature, mitigation)
+        status, nature, mitigation, _today, bidders = self.form.values()
+        self._on_declare(self.lot_id, status, nature, mitigation, bidders)

@@ -1,15 +1,19 @@
 """The interchange JSON `workbench-tender/1`: parse strictly, write deterministically.
 
-Parsing is all-or-nothing: the first problem raises `InterchangeError` naming where it is
-(`lots[0].criteria[Q].children[Q1]: unknown key 'wieght'`). Writing emits the keys of
-DESIGN.md always and optional extension keys only when they differ from their defaults, so
-export → import → export gives identical text.
+Each JSON object is a `Shape` below: one `Field` line per key, in the order written (see
+`workbench.exchange.json_fields`; the format is documented in docs/interchange.md and
+docs/interchange.schema.json). Parsing is all-or-nothing: the first problem raises
+`InterchangeError` naming where it is (`lots[L1].criteria[Q].children[Q1]: unknown key
+'wieght'`); references between objects are checked in `interchange_checks`. Writing emits the
+keys of DESIGN.md always and optional keys only when they differ from their defaults, so
+export → import → export gives identical text, and older files (without the newer keys) still
+import.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +24,7 @@ from workbench.domain import (
     ROUNDING_MODES,
     ROUNDING_STAGES,
     SCORE_STATUSES,
+    SPREAD_UNITS,
     TENDER_STATUSES,
     Assignment,
     Bidder,
@@ -28,92 +33,284 @@ from workbench.domain import (
     Evaluator,
     GatewayResult,
     Lot,
+    LotConflict,
+    Meeting,
     ModeratedScore,
+    ModerationRules,
+    PanelRules,
+    Parked,
     Rounding,
     Scale,
     ScaleLevel,
     Score,
+    Seal,
     Tender,
     TenderData,
 )
 from workbench.errors import InterchangeError
-from workbench.model_rules import errors as model_errors
-from workbench.numbers import dec_str, to_decimal
+from workbench.exchange.interchange_checks import check
+from workbench.exchange.interchange_monitoring import COMMITMENT, DELIVERY
+from workbench.exchange.json_fields import (
+    FLAG,
+    IDENT,
+    NUMBER,
+    OPT_NUMBER,
+    OPT_TEXT,
+    TEXT,
+    Choice,
+    Field,
+    JsonObject,
+    ListOf,
+    Nested,
+    NumberMap,
+    Shape,
+    TextList,
+    Whole,
+    build_as,
+)
+from workbench.moderation.flags import threshold_problem
+from workbench.panel.roster import SETTINGS_RANGES
 
 FORMAT = "workbench-tender/1"
 
 
-# -- reading ----------------------------------------------------------------------------
+def _positive(value: Any) -> str | None:
+    return "'total_points' must be more than 0" if value <= 0 else None
 
 
-class _Obj:
-    """A JSON object being read: typed getters that name the path on error, and a check that
-    every key was understood."""
+def _sha256(value: Any) -> str | None:
+    ok = len(value) == 64 and all(ch in "0123456789abcdef" for ch in value)
+    return None if ok else "'hash' must be a SHA-256 fingerprint (64 hex digits)"
 
-    def __init__(self, value: object, path: str, allowed: Iterable[str]) -> None:
-        if not isinstance(value, dict):
-            raise InterchangeError(f"{path}: expected an object")
-        if isinstance(value.get("id"), str) and path.endswith("]"):
-            path = f"{path[: path.rindex('[')]}[{value['id']}]"  # name items by id, not index
-        unknown = [k for k in value if k not in set(allowed)]
-        if unknown:
-            raise InterchangeError(f"{path}: unknown key '{unknown[0]}'")
-        self.value: dict[str, Any] = value
-        self.path = path
 
-    def fail(self, message: str) -> InterchangeError:
-        return InterchangeError(f"{self.path}: {message}")
+def _moderation(obj: JsonObject, values: dict[str, Any]) -> ModerationRules:
+    problem = threshold_problem(values["spread_threshold"], values["spread_unit"])
+    if problem:
+        raise obj.fail(problem)
+    return ModerationRules(**values)
 
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self.value.get(key, default)
-        if value is None:
-            raise self.fail(f"missing '{key}'")
-        if not isinstance(value, str):
-            raise self.fail(f"'{key}' must be text")
-        return value
 
-    def opt_text(self, key: str) -> str | None:
-        value = self.value.get(key)
-        if value is not None and not isinstance(value, str):
-            raise self.fail(f"'{key}' must be text")
-        return value
+def _range(name: str) -> Whole:
+    return Whole(*SETTINGS_RANGES[name])
 
-    def ident(self, key: str) -> str:
-        value = self.text(key)
-        if not value.strip():
-            raise self.fail(f"'{key}' must not be empty")
-        return value
 
-    def number(self, key: str, default: Decimal | None = None) -> Decimal:
-        value = self.opt_number(key)
-        if value is None:
-            if default is None:
-                raise self.fail(f"missing '{key}'")
-            return default
-        return value
+ROUNDING = Shape((
+    Field("decimals", Whole(0, 6), 2),
+    Field("mode", Choice(ROUNDING_MODES), "half_up"),
+    Field("stage", Choice(ROUNDING_STAGES), "final"),
+), build_as(Rounding))
 
-    def opt_number(self, key: str) -> Decimal | None:
-        value = self.value.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            raise self.fail(f"'{key}' must be a number, not {json.dumps(value, default=str)}")
-        try:
-            return to_decimal(value, key)
-        except ValueError as exc:
-            raise self.fail(str(exc)) from None
+SEAL = Shape((
+    Field("sealed_at", TEXT),
+    Field("hash", TEXT, check=_sha256),
+), build_as(Seal))
 
-    def choice(self, key: str, options: Iterable[str], default: str) -> str:
-        value = self.text(key, default)
-        if value not in options:
-            raise self.fail(f"'{key}' must be one of {', '.join(options)}, not '{value}'")
-        return value
+PANEL = Shape((
+    Field("blind_scoring", FLAG, False),
+    Field("min_evaluators", _range("min_evaluators"), 2),
+    Field("rationale_min_length", _range("rationale_min_length"), 20),
+), build_as(PanelRules))
 
-    def items(self, key: str) -> list[Any]:
-        value = self.value.get(key, [])
-        if not isinstance(value, list):
-            raise self.fail(f"'{key}' must be a list")
-        return value
+MODERATION = Shape((
+    Field("spread_threshold", NUMBER, ModerationRules().spread_threshold),
+    Field("spread_unit", Choice(SPREAD_UNITS), "points"),
+), _moderation)
+
+TENDER = Shape((
+    Field("title", IDENT),
+    Field("reference", TEXT, ""),
+    Field("authority", TEXT, ""),
+    Field("currency", TEXT, "GBP"),
+    Field("estimated_value", OPT_NUMBER, None),
+    Field("total_points", NUMBER, Tender("").total_points, check=_positive),
+    Field("social_value_minimum_weight", NUMBER, Tender("").social_value_minimum_weight),
+    Field("rounding", Nested(ROUNDING), Rounding()),
+    Field("procedure", TEXT, "", "if_set"),
+    Field("status", Choice(TENDER_STATUSES), "setup", "if_set"),
+    Field("seal", Nested(SEAL, nullable=True), None, "if_set"),
+    Field("panel", Nested(PANEL), PanelRules(), "if_set"),
+    Field("moderation", Nested(MODERATION), ModerationRules(), "if_set"),
+    Field("shared_model", FLAG, False, "if_set"),
+), build_as(Tender))
+
+
+def _scale(obj: JsonObject, values: dict[str, Any]) -> Scale:
+    scale = Scale(**{**values, "name": values["name"] if values["name"] is not None
+                     else values["id"]})
+    if scale.levels:
+        if scale.min is not None or scale.max is not None:
+            raise obj.fail("give either 'levels' or 'min'/'max', not both")
+        if len({lv.value for lv in scale.levels}) != len(scale.levels):
+            raise obj.fail("two levels have the same value")
+    elif scale.min is None or scale.max is None:
+        raise obj.fail("needs 'levels', or 'min' and 'max'")
+    elif scale.min >= scale.max:
+        raise obj.fail("'min' must be below 'max'")
+    elif scale.step is not None and scale.step <= 0:
+        raise obj.fail("'step' must be more than 0")
+    return scale
+
+
+LEVEL = Shape((
+    Field("value", NUMBER),
+    Field("label", TEXT, ""),
+    Field("descriptor", TEXT, ""),
+), build_as(ScaleLevel))
+
+SCALE = Shape((
+    Field("id", IDENT),
+    Field("name", TEXT, None),  # None: named by its id
+    Field("levels", ListOf(LEVEL), [], lambda s: bool(s.levels)),
+    Field("min", OPT_NUMBER, None, lambda s: not s.levels),
+    Field("max", OPT_NUMBER, None, lambda s: not s.levels),
+    Field("step", OPT_NUMBER, None, lambda s: not s.levels),
+), _scale)
+
+CONFLICT = Shape((
+    Field("status", Choice(CONFLICT_STATUSES), "none"),
+    Field("declared_on", OPT_TEXT, None),
+    Field("nature", TEXT, "", "if_set"),
+    Field("mitigation", TEXT, "", "if_set"),
+), build_as(Conflict))
+
+EVALUATOR = Shape((
+    Field("id", IDENT),
+    Field("name", IDENT),
+    Field("role", TEXT, ""),
+    Field("conflict", Nested(CONFLICT), Conflict()),
+), build_as(Evaluator))
+
+
+def _criterion(obj: JsonObject, values: dict[str, Any]) -> Criterion:
+    if values["kind"] is None:
+        if not values["children"]:
+            raise obj.fail("missing 'type'")
+        values["kind"] = "group"
+    return Criterion(**values)
+
+
+_WEIGHTED = ("group", "scored", "price", "quantitative")
+CRITERION: Shape[Criterion] = Shape((
+    Field("id", IDENT),
+    Field("title", TEXT),
+    Field("weight", OPT_NUMBER, None, _WEIGHTED),
+    Field("type", TEXT, None, lambda c: c.kind != "group", attr="kind"),
+    Field("children", ListOf(lambda: CRITERION), [], lambda c: c.kind == "group"),
+    Field("scale", OPT_TEXT, None, ("scored",)),
+    Field("minimum", OPT_NUMBER, None, ("scored",)),
+    Field("normalise", TEXT, "max", ("scored",)),
+    Field("formula", TEXT, "lowest_over_bid", ("price",)),
+    Field("direction", TEXT, "higher_is_better", ("quantitative",)),
+    Field("theme", OPT_TEXT, None, ("scored", "quantitative")),
+    Field("unit", TEXT, "", "if_set"),
+    Field("question", TEXT, "", "if_set"),
+    Field("guidance", TEXT, "", "if_set"),
+    Field("good_answer", TEXT, "", "if_set"),
+), _criterion)
+
+BIDDER = Shape((
+    Field("id", IDENT),
+    Field("name", IDENT),
+    Field("organisation_type", Choice(ORGANISATION_TYPES), "SME"),
+    Field("price", OPT_NUMBER, None),
+    Field("values", NumberMap(), {}),
+    Field("anonymous_code", TEXT, "", "if_set"),
+    Field("withdrawn", FLAG, False, "if_set"),
+    Field("withdrawn_reason", TEXT, "", "if_set"),
+), build_as(Bidder))
+
+ASSIGNMENT = Shape((
+    Field("evaluator", IDENT),
+    Field("criteria", TextList("criterion ids"), []),
+), build_as(Assignment))
+
+SCORE = Shape((
+    Field("evaluator", IDENT),
+    Field("bidder", IDENT),
+    Field("criterion", IDENT),
+    Field("score", NUMBER),
+    Field("rationale", TEXT, ""),
+    Field("status", Choice(SCORE_STATUSES), "submitted", "if_set"),
+    Field("entered_by", TEXT, "", "if_set"),
+), build_as(Score))
+
+MODERATED = Shape((
+    Field("bidder", IDENT),
+    Field("criterion", IDENT),
+    Field("score", NUMBER),
+    Field("rationale", TEXT, ""),
+    Field("agreed_by", TEXT, "", "if_set"),
+    Field("agreed_at", TEXT, "", "if_set"),
+    Field("attendees", TextList("names"), [], "if_set"),
+    Field("recused", TextList("evaluator ids"), [], "if_set"),
+), build_as(ModeratedScore))
+
+GATEWAY = Shape((
+    Field("bidder", IDENT),
+    Field("criterion", IDENT),
+    Field("result", Choice(GATEWAY_RESULTS), "pass"),
+    Field("rationale", TEXT, ""),
+), build_as(GatewayResult))
+
+LOT_CONFLICT = Shape((
+    Field("evaluator", IDENT),
+    Field("status", Choice(CONFLICT_STATUSES), "none"),
+    Field("declared_on", OPT_TEXT, None),
+    Field("nature", TEXT, "", "if_set"),
+    Field("mitigation", TEXT, "", "if_set"),
+    Field("bidders", TextList("bidder ids"), (), "if_set"),
+), lambda _obj, values: LotConflict(**{**values, "bidders": tuple(values["bidders"])}))
+
+MEETING = Shape((
+    Field("id", IDENT),
+    Field("chair", TEXT, ""),
+    Field("attendees", TextList("names"), ()),
+    Field("started_at", TEXT),
+    Field("ended_at", OPT_TEXT, None),
+), lambda _obj, v: Meeting(**{**v, "lot_id": "", "attendees": tuple(v["attendees"])}))
+
+PARKED = Shape((
+    Field("bidder", IDENT),
+    Field("criterion", IDENT),
+    Field("note", TEXT, ""),
+    Field("parked_at", TEXT),
+), build_as(Parked))
+
+
+def _lot(_obj: JsonObject, values: dict[str, Any]) -> Lot:
+    """The lot, its id given to the records that carry it (meetings, monitoring)."""
+    lot_id = values["id"]
+    for key in ("meetings", "commitments", "deliveries"):
+        values[key] = [replace(item, lot_id=lot_id) for item in values[key]]
+    return Lot(**values)
+
+
+LOT = Shape((
+    Field("id", IDENT),
+    Field("title", TEXT),
+    Field("criteria", ListOf(CRITERION), []),
+    Field("bidders", ListOf(BIDDER), []),
+    Field("assignments", ListOf(ASSIGNMENT), []),
+    Field("scores", ListOf(SCORE), []),
+    Field("moderated", ListOf(MODERATED), []),
+    Field("gateways", ListOf(GATEWAY), []),
+    Field("conflicts", ListOf(LOT_CONFLICT), [], "if_set"),
+    Field("meetings", ListOf(MEETING), [], "if_set"),
+    Field("parked", ListOf(PARKED), [], "if_set"),
+    Field("commitments", ListOf(COMMITMENT), [], "if_set"),
+    Field("deliveries", ListOf(DELIVERY), [], "if_set"),
+), _lot)
+
+TENDER_DATA = Shape((
+    Field("tender", Nested(TENDER)),
+    Field("scales", ListOf(SCALE), []),
+    Field("evaluators", ListOf(EVALUATOR), []),
+    Field("lots", ListOf(LOT), []),
+), build_as(TenderData))
+
+#: The whole file: its format, then the tender.
+FILE = Shape((Field("format", Choice((FORMAT,))), *TENDER_DATA.fields),
+             lambda obj, v: TENDER_DATA.build(obj, {k: v[k] for k in v if k != "format"}))
 
 
 def loads(text: str) -> TenderData:
@@ -123,317 +320,14 @@ def loads(text: str) -> TenderData:
     except json.JSONDecodeError as exc:
         raise InterchangeError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
                                f"{exc.msg})") from None
-    root = _Obj(raw, "file", ("format", "tender", "scales", "evaluators", "lots"))
-    if root.value.get("format") != FORMAT:
-        raise InterchangeError(f"file: 'format' must be \"{FORMAT}\"")
-    data = TenderData(
-        tender=_tender(root.value.get("tender")),
-        scales=[_scale(v, f"scales[{i}]") for i, v in enumerate(root.items("scales"))],
-        evaluators=[_evaluator(v, f"evaluators[{i}]")
-                    for i, v in enumerate(root.items("evaluators"))],
-        lots=[_lot(v, f"lots[{i}]") for i, v in enumerate(root.items("lots"))],
-    )
-    _check_unique("scales", [s.id for s in data.scales])
-    _check_unique("evaluators", [e.id for e in data.evaluators])
-    _check_unique("lots", [lot.id for lot in data.lots])
-    broken = model_errors(data)
-    if broken:
-        raise InterchangeError(str(broken[0]))
-    for lot in data.lots:
-        _check_references(data, lot)
+    data = FILE.read(raw, "file")
+    check(data)
     return data
 
 
-def _check_unique(what: str, ids: list[str]) -> None:
-    seen: set[str] = set()
-    for ident in ids:
-        if ident in seen:
-            raise InterchangeError(f"{what}: the id '{ident}' is used twice")
-        seen.add(ident)
-
-
-def _tender(value: object) -> Tender:
-    t = _Obj(value, "tender", ("title", "reference", "authority", "currency", "estimated_value",
-                               "total_points", "social_value_minimum_weight", "rounding",
-                               "procedure", "status"))
-    r = _Obj(t.value.get("rounding", {}), "tender.rounding", ("decimals", "mode", "stage"))
-    decimals = r.number("decimals", Decimal(2))
-    if decimals != decimals.to_integral_value() or not 0 <= decimals <= 6:
-        raise r.fail("'decimals' must be a whole number from 0 to 6")
-    total = t.number("total_points", Decimal(100))
-    if total <= 0:
-        raise t.fail("'total_points' must be more than 0")
-    return Tender(
-        title=t.ident("title"), reference=t.text("reference", ""),
-        authority=t.text("authority", ""), currency=t.text("currency", "GBP"),
-        estimated_value=t.opt_number("estimated_value"), total_points=total,
-        social_value_minimum_weight=t.number("social_value_minimum_weight", Decimal(10)),
-        rounding=Rounding(int(decimals), r.choice("mode", ROUNDING_MODES, "half_up"),
-                          r.choice("stage", ROUNDING_STAGES, "final")),
-        procedure=t.text("procedure", ""), status=t.choice("status", TENDER_STATUSES, "setup"),
-    )
-
-
-def _scale(value: object, path: str) -> Scale:
-    s = _Obj(value, path, ("id", "name", "levels", "min", "max", "step"))
-    path = s.path
-    levels = []
-    for i, item in enumerate(s.items("levels")):
-        lv = _Obj(item, f"{path}.levels[{i}]", ("value", "label", "descriptor"))
-        levels.append(ScaleLevel(lv.number("value"), lv.text("label", ""),
-                                  lv.text("descriptor", "")))
-    scale = Scale(s.ident("id"), s.text("name", s.value.get("id", "")), levels,
-                  s.opt_number("min"), s.opt_number("max"), s.opt_number("step"))
-    if levels:
-        if scale.min is not None or scale.max is not None:
-            raise s.fail("give either 'levels' or 'min'/'max', not both")
-        if len({lv.value for lv in levels}) != len(levels):
-            raise s.fail("two levels have the same value")
-    elif scale.min is None or scale.max is None:
-        raise s.fail("needs 'levels', or 'min' and 'max'")
-    elif scale.min >= scale.max:
-        raise s.fail("'min' must be below 'max'")
-    elif scale.step is not None and scale.step <= 0:
-        raise s.fail("'step' must be more than 0")
-    return scale
-
-
-def _evaluator(value: object, path: str) -> Evaluator:
-    e = _Obj(value, path, ("id", "name", "role", "conflict"))
-    c = _Obj(e.value.get("conflict", {}), f"{path}.conflict",
-             ("status", "declared_on", "nature", "mitigation"))
-    return Evaluator(e.ident("id"), e.ident("name"), e.text("role", ""), Conflict(
-        c.choice("status", CONFLICT_STATUSES, "none"), c.opt_text("declared_on"),
-        c.text("nature", ""), c.text("mitigation", "")))
-
-
-_CRITERION_KEYS = ("id", "title", "weight", "type", "children", "scale", "minimum", "normalise",
-                   "formula", "direction", "theme", "unit", "question", "guidance", "good_answer")
-
-
-def _criterion(value: object, prefix: str, index: int) -> Criterion:
-    c = _Obj(value, f"{prefix}[{index}]", _CRITERION_KEYS)
-    children = [_criterion(v, f"{c.path}.children", i) for i, v in enumerate(c.items("children"))]
-    kind = c.text("type", "group" if children else None)
-    return Criterion(
-        id=c.ident("id"), title=c.text("title"), kind=kind, weight=c.opt_number("weight"),
-        children=children, scale=c.opt_text("scale"), minimum=c.opt_number("minimum"),
-        normalise=c.text("normalise", "max"), formula=c.text("formula", "lowest_over_bid"),
-        direction=c.text("direction", "higher_is_better"), theme=c.opt_text("theme"),
-        unit=c.text("unit", ""), question=c.text("question", ""),
-        guidance=c.text("guidance", ""), good_answer=c.text("good_answer", ""),
-    )
-
-
-def _lot(value: object, path: str) -> Lot:
-    lot = _Obj(value, path, ("id", "title", "criteria", "bidders", "assignments", "scores",
-                             "moderated", "gateways"))
-    path = lot.path
-    bidders = []
-    for i, item in enumerate(lot.items("bidders")):
-        b = _Obj(item, f"{path}.bidders[{i}]", ("id", "name", "organisation_type", "price",
-                                                 "values", "anonymous_code", "withdrawn",
-                                                 "withdrawn_reason"))
-        raw_values = b.value.get("values", {})
-        if not isinstance(raw_values, dict):
-            raise b.fail("'values' must be an object of criterion id to number")
-        values = _Obj(raw_values, f"{b.path}.values", raw_values)
-        withdrawn = b.value.get("withdrawn", False)
-        if not isinstance(withdrawn, bool):
-            raise b.fail("'withdrawn' must be true or false")
-        bidders.append(Bidder(
-            b.ident("id"), b.ident("name"),
-            b.choice("organisation_type", ORGANISATION_TYPES, "SME"), b.opt_number("price"),
-            {k: values.number(k) for k in raw_values}, b.text("anonymous_code", ""),
-            withdrawn, b.text("withdrawn_reason", "")))
-    assignments = []
-    for i, item in enumerate(lot.items("assignments")):
-        a = _Obj(item, f"{path}.assignments[{i}]", ("evaluator", "criteria"))
-        criteria = a.items("criteria")
-        if not all(isinstance(cid, str) for cid in criteria):
-            raise a.fail("'criteria' must be a list of criterion ids")
-        assignments.append(Assignment(a.ident("evaluator"), criteria))
-    scores = []
-    for i, item in enumerate(lot.items("scores")):
-        s = _Obj(item, f"{path}.scores[{i}]", ("evaluator", "bidder", "criterion", "score",
-                                                "rationale", "status"))
-        scores.append(Score(s.ident("evaluator"), s.ident("bidder"), s.ident("criterion"),
-                            s.number("score"), s.text("rationale", ""),
-                            s.choice("status", SCORE_STATUSES, "submitted")))
-    moderated = []
-    for i, item in enumerate(lot.items("moderated")):
-        m = _Obj(item, f"{path}.moderated[{i}]", ("bidder", "criterion", "score", "rationale",
-                                                   "agreed_by", "agreed_at", "attendees"))
-        attendees = m.items("attendees")
-        if not all(isinstance(name, str) for name in attendees):
-            raise m.fail("'attendees' must be a list of names")
-        moderated.append(ModeratedScore(m.ident("bidder"), m.ident("criterion"),
-                                        m.number("score"), m.text("rationale", ""),
-                                        m.text("agreed_by", ""), m.text("agreed_at", ""),
-                                        attendees))
-    gateways = []
-    for i, item in enumerate(lot.items("gateways")):
-        g = _Obj(item, f"{path}.gateways[{i}]", ("bidder", "criterion", "result", "rationale"))
-        gateways.append(GatewayResult(g.ident("bidder"), g.ident("criterion"),
-                                      g.choice("result", GATEWAY_RESULTS, "pass"),
-                                      g.text("rationale", "")))
-    return Lot(lot.ident("id"), lot.text("title"),
-               [_criterion(v, f"{path}.criteria", i) for i, v in enumerate(lot.items("criteria"))],
-               bidders, assignments, scores, moderated, gateways)
-
-
-def _check_references(data: TenderData, lot: Lot) -> None:
-    """Every id a lot's rows mention must exist, and every score must fit its scale."""
-    where = f"lots[{lot.id}]"
-    criteria = {c.id: c for c in lot.all_criteria()}
-    bidders = {b.id for b in lot.bidders}
-    _check_unique(f"{where}.bidders", [b.id for b in lot.bidders])
-    evaluators = {e.id for e in data.evaluators}
-
-    def need(kind: str, ident: str, known: Mapping[str, object] | set[str], at: str) -> None:
-        if ident not in known:
-            raise InterchangeError(f"{at}: unknown {kind} '{ident}'")
-
-    for b in lot.bidders:
-        for cid in b.values:
-            need("criterion", cid, criteria, f"{where}.bidders[{b.id}].values")
-            if criteria[cid].kind != "quantitative":
-                raise InterchangeError(f"{where}.bidders[{b.id}].values: criterion '{cid}' is "
-                                       "not quantitative")
-    for a in lot.assignments:
-        need("evaluator", a.evaluator, evaluators, f"{where}.assignments")
-        for cid in a.criteria:
-            need("criterion", cid, criteria, f"{where}.assignments[{a.evaluator}]")
-    seen: set[tuple[str, ...]] = set()
-    for s in lot.scores:
-        at = f"{where}.scores[{s.evaluator}/{s.bidder}/{s.criterion}]"
-        need("evaluator", s.evaluator, evaluators, at)
-        need("bidder", s.bidder, bidders, at)
-        need("criterion", s.criterion, criteria, at)
-        _check_score(data, criteria[s.criterion], s.score, at)
-        key = (s.evaluator, s.bidder, s.criterion)
-        if key in seen:
-            raise InterchangeError(f"{at}: scored twice")
-        seen.add(key)
-    for m in lot.moderated:
-        at = f"{where}.moderated[{m.bidder}/{m.criterion}]"
-        need("bidder", m.bidder, bidders, at)
-        need("criterion", m.criterion, criteria, at)
-        _check_score(data, criteria[m.criterion], m.score, at)
-        if ("moderated", m.bidder, m.criterion) in seen:
-            raise InterchangeError(f"{at}: moderated twice")
-        seen.add(("moderated", m.bidder, m.criterion))
-    for g in lot.gateways:
-        at = f"{where}.gateways[{g.bidder}/{g.criterion}]"
-        need("bidder", g.bidder, bidders, at)
-        need("criterion", g.criterion, criteria, at)
-        if criteria[g.criterion].kind != "pass_fail":
-            raise InterchangeError(f"{at}: criterion '{g.criterion}' is not a pass/fail gateway")
-        if ("gateway", g.bidder, g.criterion) in seen:
-            raise InterchangeError(f"{at}: recorded twice")
-        seen.add(("gateway", g.bidder, g.criterion))
-
-
-def _check_score(data: TenderData, criterion: Criterion, score: Decimal, at: str) -> None:
-    if criterion.kind != "scored":
-        raise InterchangeError(f"{at}: criterion '{criterion.id}' is not a scored criterion")
-    scale = data.scale(criterion.scale)
-    if scale is not None and not scale.allows(score):
-        raise InterchangeError(f"{at}: score {dec_str(score)} is not on scale '{scale.id}' "
-                               f"({dec_str(scale.lowest)}–{dec_str(scale.highest)})")
-
-
-# -- writing ----------------------------------------------------------------------------
-
-
-def _num(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(dec_str(value))
-
-
-def _with(base: dict[str, Any], **optional: Any) -> dict[str, Any]:
-    """`base` plus the optional keys whose values are not their defaults (falsy)."""
-    base.update({k: v for k, v in optional.items() if v})
-    return base
-
-
 def to_dict(data: TenderData) -> dict[str, Any]:
-    t = data.tender
-    return {
-        "format": FORMAT,
-        "tender": _with({
-            "title": t.title, "reference": t.reference, "authority": t.authority,
-            "currency": t.currency, "estimated_value": _num(t.estimated_value),
-            "total_points": _num(t.total_points),
-            "social_value_minimum_weight": _num(t.social_value_minimum_weight),
-            "rounding": {"decimals": t.rounding.decimals, "mode": t.rounding.mode,
-                         "stage": t.rounding.stage},
-        }, procedure=t.procedure, status=t.status if t.status != "setup" else ""),
-        "scales": [_scale_dict(s) for s in data.scales],
-        "evaluators": [{"id": e.id, "name": e.name, "role": e.role, "conflict": _with(
-            {"status": e.conflict.status, "declared_on": e.conflict.declared_on},
-            nature=e.conflict.nature, mitigation=e.conflict.mitigation)}
-            for e in data.evaluators],
-        "lots": [_lot_dict(lot) for lot in data.lots],
-    }
+    return {"format": FORMAT, **TENDER_DATA.write(data)}
 
 
 def dumps(data: TenderData) -> str:
     return json.dumps(to_dict(data), indent=2, ensure_ascii=False) + "\n"
-
-
-def _scale_dict(s: Scale) -> dict[str, Any]:
-    if s.levels:
-        return {"id": s.id, "name": s.name, "levels": [
-            {"value": _num(lv.value), "label": lv.label, "descriptor": lv.descriptor}
-            for lv in s.levels]}
-    return {"id": s.id, "name": s.name, "min": _num(s.min), "max": _num(s.max),
-            "step": _num(s.step)}
-
-
-def _criterion_dict(c: Criterion) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": c.id, "title": c.title}
-    if c.kind != "pass_fail":
-        out["weight"] = _num(c.weight)
-    if c.kind == "group":
-        out["children"] = [_criterion_dict(child) for child in c.children]
-        if c.theme:
-            out["theme"] = c.theme
-    else:
-        out["type"] = c.kind
-    if c.kind == "scored":
-        out.update(scale=c.scale, minimum=_num(c.minimum), normalise=c.normalise, theme=c.theme)
-    elif c.kind == "price":
-        out.update(formula=c.formula)
-    elif c.kind == "quantitative":
-        out.update(direction=c.direction, theme=c.theme)
-    return _with(out, unit=c.unit, question=c.question, guidance=c.guidance,
-                 good_answer=c.good_answer)
-
-
-def _lot_dict(lot: Lot) -> dict[str, Any]:
-    return {
-        "id": lot.id, "title": lot.title,
-        "criteria": [_criterion_dict(c) for c in lot.criteria],
-        "bidders": [_with({"id": b.id, "name": b.name, "organisation_type": b.organisation_type,
-                           "price": _num(b.price),
-                           "values": {k: _num(v) for k, v in b.values.items()}},
-                          anonymous_code=b.anonymous_code, withdrawn=b.withdrawn,
-                          withdrawn_reason=b.withdrawn_reason)
-                    for b in lot.bidders],
-        "assignments": [{"evaluator": a.evaluator, "criteria": list(a.criteria)}
-                        for a in lot.assignments],
-        "scores": [_with({"evaluator": s.evaluator, "bidder": s.bidder,
-                          "criterion": s.criterion, "score": _num(s.score),
-                          "rationale": s.rationale},
-                         status=s.status if s.status != "submitted" else "")
-                   for s in lot.scores],
-        "moderated": [_with({"bidder": m.bidder, "criterion": m.criterion,
-                             "score": _num(m.score), "rationale": m.rationale},
-                            agreed_by=m.agreed_by, agreed_at=m.agreed_at,
-                            attendees=m.attendees)
-                      for m in lot.moderated],
-        "gateways": [{"bidder": g.bidder, "criterion": g.criterion, "result": g.result,
-                      "rationale": g.rationale} for g in lot.gateways],
-    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -318,14 +319,14 @@ def share_model(tf: TenderFile, source_id: str) -> None:
         for lot in data.lots:
             if lot.id != source_id:
                 replace_model(tf, source, lot)
-        tf.update("tender", {"id": 1}, shared_model=1)
+        tf.put_tender(replace(tf.tender(), shared_model=True))
 
 
 def stop_sharing(tf: TenderFile) -> None:
     """Let each lot's model be edited on its own again (the models stay as they are)."""
     require_unsealed(tf)
     with tf.action("Stop sharing one evaluation model across lots"):
-        tf.update("tender", {"id": 1}, shared_model=0)
+        tf.put_tender(replace(tf.tender(), shared_model=False))
 
 
 def add_lot(tf: TenderFile, lot_id: str, title: str) -> None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from workbench.domain import Criterion, TenderData
+from workbench.domain import Criterion, Seal, TenderData, TenderStatus
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.model.store import tender_row
 from workbench.model_rules import errors
 from workbench.numbers import dec_str
 from workbench.storage import TenderFile
@@ -81,21 +80,21 @@ class SealState:
 
 def seal_state(tf: TenderFile, data: TenderData | None = None) -> SealState:
     """Whether the plan is sealed, and whether the model still matches the fingerprint."""
-    row = tender_row(tf)
-    fingerprint = row["seal_hash"]
-    if not fingerprint:
+    sealed = tf.tender().seal
+    if sealed is None:
         return SealState(False, None, None, True)
     current = plan_hash(data if data is not None else tf.load())
-    return SealState(True, row["sealed_at"], fingerprint, current == fingerprint)
+    return SealState(True, sealed.sealed_at, sealed.hash, current == sealed.hash)
 
 
 def seal(tf: TenderFile) -> str:
     """Seal the plan; refused while the model has errors (the first is named). Returns the
     fingerprint."""
-    row = tender_row(tf)
-    if row["seal_hash"]:
-        raise ValidationError(f"the evaluation plan is already sealed (since {row['sealed_at']})")
-    if row["status"] == "locked":
+    tender = tf.tender()
+    if tender.seal is not None:
+        raise ValidationError("the evaluation plan is already sealed (since "
+                              f"{tender.seal.sealed_at})")
+    if tender.status == "locked":
         raise ReadOnlyError("the tender is locked; unlock it before sealing the plan")
     data = tf.load()
     if not any(lot.criteria for lot in data.lots):
@@ -105,23 +104,23 @@ def seal(tf: TenderFile) -> str:
         more = f" (and {len(broken) - 1} more problem(s))" if len(broken) > 1 else ""
         raise ValidationError(f"cannot seal the evaluation plan: {broken[0]}{more}")
     fingerprint = plan_hash(data)
-    status = "sealed" if row["status"] == "setup" else row["status"]
+    status: TenderStatus = "sealed" if tender.status == "setup" else tender.status
     with tf.action("Seal evaluation plan"):
-        tf.update("tender", {"id": 1}, seal_hash=fingerprint, sealed_at=now(), status=status)
+        tf.put_tender(replace(tender, seal=Seal(now(), fingerprint), status=status))
     return fingerprint
 
 
 def unseal(tf: TenderFile, reason: str) -> None:
     """Unseal the plan so the model can change again; the reason goes into the audit trail."""
-    row = tender_row(tf)
-    if not row["seal_hash"]:
+    tender = tf.tender()
+    if tender.seal is None:
         raise ValidationError("the evaluation plan is not sealed")
-    if row["status"] == "locked":
+    if tender.status == "locked":
         raise ReadOnlyError("the tender is locked; unlock it before unsealing the plan")
     reason = " ".join(reason.split())
     if len(reason) < MIN_REASON:
         raise ValidationError(f"give a written reason for unsealing (at least {MIN_REASON} "
                               "characters); it is kept in the audit trail")
-    status = "setup" if row["status"] == "sealed" else row["status"]
+    status: TenderStatus = "setup" if tender.status == "sealed" else tender.status
     with tf.action("Unseal evaluation plan", reason=reason):
-        tf.update("tender", {"id": 1}, seal_hash=None, sealed_at=None, status=status)
+        tf.put_tender(replace(tender, seal=None, status=status))

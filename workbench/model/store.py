@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from workbench.domain import Criterion
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.storage import TenderFile, rules
+from workbench.storage import TenderFile
 from workbench.storage.records import Row, criteria_rows
 from workbench.storage.schema import PROTECTED
 
@@ -27,22 +27,19 @@ LINKED_NAMES = {"scores": "score", "moderated": "moderated score", "gateways": "
                 "parked": "parked item"}
 
 
-def tender_row(tf: TenderFile) -> Row:
-    """The tender's stored row (it holds the seal and the shared-model setting)."""
-    return tf.rows("tender")[0]
-
-
 def require_unsealed(tf: TenderFile, what: str = "the evaluation model") -> None:
     """Refuse any change to the model, scales or formulas while the plan is sealed, before the
     work of the change is done (the action itself enforces the same rule, `rules.FREEZES`)."""
-    if rules.plan_sealed(tender_row(tf)):
+    tender = tf.tender()
+    # As `rules.state_of`: on a locked tender it is the lock that refuses, and says so.
+    if tender.seal is not None and tender.status != "locked":
         raise ReadOnlyError(f"the evaluation plan is sealed: {what} cannot change until the "
                             "plan is unsealed (with a written reason)")
 
 
 def is_shared(tf: TenderFile) -> bool:
     """True when every lot uses one model: an edit to any lot is made to all of them."""
-    return bool(tender_row(tf).get("shared_model"))
+    return tf.tender().shared_model
 
 
 def lot_ids(tf: TenderFile) -> list[str]:

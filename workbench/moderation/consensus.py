@@ -18,33 +18,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from workbench.domain import Criterion, Lot, Scale, ScaleLevel
+from workbench.domain import (
+    SPREAD_UNITS,
+    Criterion,
+    Lot,
+    Meeting,
+    ModerationRules,
+    Parked,
+    Scale,
+    ScaleLevel,
+    spread_unit,
+)
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.moderation.flags import SPREAD_UNITS, Key, Parked, Rules, rules_of
+from workbench.moderation.flags import Key, Rules, rules_of, threshold_problem
 from workbench.numbers import dec_str, parse_stored, to_decimal
 from workbench.storage import TenderFile
-from workbench.storage.records import Row
+from workbench.storage.records import Row, conflict_of, meeting_of, parked_of
 from workbench.storage.tenderfile import now
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """A moderation meeting of one lot: who chaired, who attended, when."""
-
-    id: str
-    lot_id: str
-    chair: str
-    attendees: tuple[str, ...]
-    started_at: str
-    ended_at: str | None
-
-    @property
-    def open(self) -> bool:
-        """True while the meeting is in progress (not ended)."""
-        return self.ended_at is None
 
 
 @dataclass(frozen=True)
@@ -65,14 +58,13 @@ class Progress:
 
 def read_rules(tf: TenderFile) -> Rules:
     """The tender's moderation rules (spread threshold, rationale length, blind scoring)."""
-    return rules_of(tf.rows("tender")[0])
+    return rules_of(tf.tender())
 
 
 def meetings(tf: TenderFile, lot_id: str) -> list[Meeting]:
     """The lot's meetings, oldest first."""
     rows = tf.rows("meetings", "lot_id = ?", [lot_id])
-    found = [Meeting(r["id"], r["lot_id"], r["chair"], tuple(json.loads(r["attendees"])),
-                     r["started_at"], r["ended_at"]) for r in rows]
+    found = [meeting_of(r) for r in rows]
     return sorted(found, key=lambda m: (m.started_at, m.id))
 
 
@@ -83,8 +75,7 @@ def open_meeting(tf: TenderFile, lot_id: str) -> Meeting | None:
 
 def parked_items(tf: TenderFile, lot_id: str) -> dict[Key, Parked]:
     """The lot's parked items by (bidder id, criterion id)."""
-    return {(r["bidder_id"], r["criterion_id"]): Parked(r["bidder_id"], r["criterion_id"],
-                                                        r["note"], r["parked_at"])
+    return {(r["bidder_id"], r["criterion_id"]): parked_of(r)
             for r in tf.rows("parked", "lot_id = ?", [lot_id])}
 
 
@@ -111,14 +102,13 @@ def set_flag_rule(tf: TenderFile, threshold: object, unit: str) -> None:
         value = to_decimal(threshold, "the flag threshold")
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
-    if value <= 0 or (unit == "percent" and value > 100):
-        raise ValidationError("the flag threshold must be more than 0" +
-                              (" and at most 100%" if unit == "percent" else ""))
+    problem = threshold_problem(value, unit)
+    if problem:
+        raise ValidationError(problem)
     with tf.action(f"Flag items whose marks are {dec_str(value)} "
                    f"{'%' if unit == 'percent' else 'points'} apart"):
-        row = tf.rows("tender")[0]
-        tf.put("tender", {**row, "spread_threshold": dec_str(value),
-                              "spread_threshold_unit": unit})
+        tender = tf.tender()
+        tf.put_tender(replace(tender, moderation=ModerationRules(value, spread_unit(unit))))
 
 
 # -- meetings ------------------------------------------------------------------------------
@@ -199,6 +189,15 @@ def _item(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str) -> _It
     if bidders[0]["withdrawn"]:
         raise ValidationError(f"{name}: the bidder has withdrawn")
     return _Item(lot_id, bidder_id, criterion_id, name, _scale(tf, criteria[0]["scale_id"]))
+
+
+def _recused(tf: TenderFile, item: _Item) -> list[str]:
+    """The evaluators assigned to the item's question who declared a conflict with its bidder:
+    recorded with the agreed score as taking no part in it."""
+    assigned = {r["evaluator_id"] for r in tf.rows(
+        "assignments", "lot_id = ? AND criterion_id = ?", [item.lot_id, item.criterion_id])}
+    return [r["evaluator_id"] for r in tf.rows("lot_conflicts", "lot_id = ?", [item.lot_id])
+            if r["evaluator_id"] in assigned and conflict_of(r).excludes(item.bidder_id)]
 
 
 def _scale(tf: TenderFile, scale_id: str | None) -> Scale | None:
@@ -285,7 +284,8 @@ def _write(tf: TenderFile, description: str, reason: str, meeting: Meeting, item
         tf.put("moderated", {
             **item.key, "score": dec_str(value), "rationale": text, "agreed_by": meeting.chair,
             "agreed_at": now(), "attendees": json.dumps(list(meeting.attendees),
-                                                        ensure_ascii=False)})
+                                                        ensure_ascii=False),
+            "recused": json.dumps(_recused(tf, item))})
         tf.delete("parked", item.key)
 
 
@@ -311,6 +311,6 @@ def unpark(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str) -> No
 def _require_writable(tf: TenderFile) -> None:
     if tf.meta("kind") == "pack":
         raise ReadOnlyError("moderation happens in the lead's tender file, not in a scoring pack")
-    if tf.rows("tender")[0]["status"] == "locked":
+    if tf.tender().status == "locked":
         raise ReadOnlyError("the tender is locked; unlock it (with a reason) to change the "
                             "moderation record")

@@ -20,13 +20,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from workbench.domain import Bidder, Criterion, Lot, ModeratedScore, Scale, TenderData
+from workbench.domain import (
+    Bidder,
+    Criterion,
+    Lot,
+    ModeratedScore,
+    Parked,
+    Scale,
+    SpreadUnit,
+    Tender,
+    TenderData,
+)
 from workbench.numbers import dec_str
 from workbench.scoring.formulas import exact, mean
 
-SPREAD_UNITS = ("points", "percent")
 #: Ways to walk the items: question by question, bidder by bidder, biggest disagreement first.
 ORDERS = ("criterion", "bidder", "disagreement")
 #: Which items to show: all, flagged for discussion, not agreed yet (parked included), parked.
@@ -40,7 +48,7 @@ class Rules:
     """The tender's moderation settings, kept on the tender row."""
 
     spread_threshold: Decimal = Decimal(2)
-    spread_unit: str = "points"
+    spread_unit: SpreadUnit = "points"
     rationale_min_length: int = 20
     blind_scoring: bool = False
 
@@ -58,15 +66,21 @@ class Rules:
         return f"{amount} point" + ("" if self.spread_threshold == 1 else "s")
 
 
-def rules_of(tender_row: Mapping[str, Any]) -> Rules:
-    """The rules from a stored tender row (see `workbench.details.details`)."""
-    unit = str(tender_row["spread_threshold_unit"])
+def threshold_problem(threshold: Decimal, unit: str) -> str | None:
+    """Why a spread threshold cannot flag anything sensible, or None when it can."""
+    if threshold <= 0 or (unit == "percent" and threshold > 100):
+        return "the flag threshold must be more than 0" + (
+            " and at most 100%" if unit == "percent" else "")
+    return None
+
+
+def rules_of(tender: Tender) -> Rules:
+    """The rules the tender sets for moderation and its panel."""
     return Rules(
-        spread_threshold=Decimal(str(tender_row["spread_threshold"])),
-        # A unit this version does not know is read as points rather than refusing the file.
-        spread_unit=unit if unit in SPREAD_UNITS else "points",
-        rationale_min_length=int(tender_row["rationale_min_length"]),
-        blind_scoring=bool(tender_row["blind_scoring"]),
+        spread_threshold=tender.moderation.spread_threshold,
+        spread_unit=tender.moderation.spread_unit,
+        rationale_min_length=tender.panel.rationale_min_length,
+        blind_scoring=tender.panel.blind_scoring,
     )
 
 
@@ -77,16 +91,6 @@ class Mark:
     evaluator: str
     score: Decimal
     rationale: str
-
-
-@dataclass(frozen=True)
-class Parked:
-    """An item set aside during a meeting, to come back to."""
-
-    bidder: str
-    criterion: str
-    note: str
-    parked_at: str
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ class Item:
     agreed: ModeratedScore | None
     parked: Parked | None
     order: tuple[int, int]
+    #: Evaluators assigned to the question who take no part on this bidder (a conflict).
+    recused: tuple[str, ...] = ()
 
     @property
     def key(self) -> Key:
@@ -168,7 +174,8 @@ def lot_items(data: TenderData, lot: Lot, rules: Rules,
     """Every item of the lot, question by question then bidder by bidder.
 
     Marks are the evaluators' *submitted* scores, in panel order; drafts are only counted.
-    Withdrawn bidders have nothing to moderate and are left out.
+    An evaluator with a declared conflict with the bidder takes no part: their marks are left
+    out and they are listed as `recused`. Withdrawn bidders have nothing to moderate.
     """
     parked = parked or {}
     panel = {e.id: i for i, e in enumerate(data.evaluators)}
@@ -176,6 +183,8 @@ def lot_items(data: TenderData, lot: Lot, rules: Rules,
     drafts: dict[Key, int] = {}
     for s in lot.scores:
         key = (s.bidder, s.criterion)
+        if lot.recused(s.evaluator, s.bidder):
+            continue
         if s.status == "submitted":
             marks.setdefault(key, []).append(Mark(s.evaluator, s.score, s.rationale))
         else:
@@ -201,7 +210,8 @@ def lot_items(data: TenderData, lot: Lot, rules: Rules,
                     mean=mean(scores) if scores else None,
                     median=median(scores) if scores else None,
                     threshold=threshold, outlier=outlier(found, threshold),
-                    agreed=agreed.get(key), parked=parked.get(key), order=(ci, bi)))
+                    agreed=agreed.get(key), parked=parked.get(key), order=(ci, bi),
+                    recused=tuple(lot.recused_from(bidder.id, criterion.id))))
     return items
 
 

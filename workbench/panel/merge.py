@@ -22,7 +22,7 @@ from workbench.panel.roster import declare_conflict
 from workbench.panel.workbook import read_workbook
 from workbench.storage import TenderFile
 from workbench.storage.backup import before_bulk_change
-from workbench.storage.records import Row, score_row
+from workbench.storage.records import Row, conflict_of, score_row
 from workbench.storage.tenderfile import SQLITE_MAGIC, now
 
 __all__ = ["MergeReport", "PackResult", "PackReturn", "merge_packs", "read_pack"]
@@ -175,7 +175,7 @@ def _merge(tf: TenderFile, data: TenderData, pack: PackReturn, after_moderation:
                            "the panel may already have discussed; confirm to merge anyway"]
         result.needs_confirmation = True
         return result
-    declarations = _new_declarations(tf, pack)
+    declarations = _new_declarations(tf, data, pack)
     result.declarations = len(declarations)
     news = rows or declarations or int(issued["submitted"]) != int(pack.submitted)
     returned_at = now() if news or not issued["returned_at"] else issued["returned_at"]
@@ -187,7 +187,7 @@ def _merge(tf: TenderFile, data: TenderData, pack: PackReturn, after_moderation:
                 tf.put("scores", row)
             for c in declarations:  # through the register, so the evaluator's summary follows
                 declare_conflict(tf, c["lot_id"], c["evaluator_id"], c["status"], c["nature"],
-                                 c["mitigation"], c["declared_on"])
+                                 c["mitigation"], c["declared_on"], c["bidders"])
             tf.update("packs", {"id": identity.pack_id}, returned_at=returned_at,
                       submitted=int(pack.submitted))
     except (ValidationError, ReadOnlyError) as exc:  # a declaration the register refuses
@@ -196,14 +196,23 @@ def _merge(tf: TenderFile, data: TenderData, pack: PackReturn, after_moderation:
     return result
 
 
-def _new_declarations(tf: TenderFile, pack: PackReturn) -> list[Row]:
-    """The pack's conflict declarations that differ from the lead's register."""
-    fields = ("status", "declared_on", "nature", "mitigation")
-    known = {(r["lot_id"], r["evaluator_id"]): r for r in tf.rows("lot_conflicts")}
-    lots = {row["id"] for row in tf.rows("lots")}
-    return [c for c in pack.conflicts if c["lot_id"] in lots and (
-        (old := known.get((c["lot_id"], c["evaluator_id"]))) is None
-        or any(old[f] != c[f] for f in fields))]
+def _new_declarations(tf: TenderFile, data: TenderData, pack: PackReturn) -> list[Row]:
+    """The pack's conflict declarations that differ from the lead's register, with the bidders
+    they name as the lead's ids (a blind pack names them by code)."""
+    fields = ("status", "declared_on", "nature", "mitigation", "bidders")
+    known = {(r["lot_id"], r["evaluator_id"]): {**r, "bidders": conflict_of(r).bidders}
+             for r in tf.rows("lot_conflicts")}
+    found = []
+    for c in pack.conflicts:
+        lot = data.lot(c["lot_id"])
+        if lot is None:
+            continue
+        ids = _bidder_ids(lot, pack.identity.blind)
+        row = {**c, "bidders": tuple(ids.get(b, b) for b in conflict_of(c).bidders)}
+        old = known.get((c["lot_id"], c["evaluator_id"]))
+        if old is None or any(old[f] != row[f] for f in fields):
+            found.append(row)
+    return found
 
 
 def _issued(tf: TenderFile, data: TenderData, pack: PackReturn) -> Row | str:
@@ -241,7 +250,7 @@ def _checked_rows(tf: TenderFile, data: TenderData, pack: PackReturn,
                   result: PackResult) -> list[Row]:
     """The score rows the pack would write; problems (and counts) go to `result`."""
     evaluator_id = pack.identity.evaluator_id
-    minimum = int(tf.rows("tender")[0]["rationale_min_length"])
+    minimum = tf.tender().panel.rationale_min_length
     status = "submitted" if pack.submitted else "draft"
     existing = {(r["lot_id"], r["bidder_id"], r["criterion_id"]): r
                 for r in tf.rows("scores", "evaluator_id = ?", [evaluator_id])}
@@ -285,7 +294,7 @@ def _checked_rows(tf: TenderFile, data: TenderData, pack: PackReturn,
             result.unchanged += 1
             continue
         rows.append(score_row(lot.id, Score(evaluator_id, bidder, criterion.id, entry.score,
-                                            entry.rationale, status), entered_by=evaluator_id))
+                                            entry.rationale, status, evaluator_id)))
         if before is None:
             result.added += 1
         else:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from workbench.domain import Assignment, Bidder, Criterion, Lot, TenderData
+from workbench.domain import Assignment, Bidder, Criterion, Lot, ModerationRules, TenderData
 from workbench.errors import InterchangeError, ReadOnlyError, StorageError, ValidationError
 from workbench.storage import TenderFile
 from workbench.storage.records import bidder_row
@@ -128,13 +128,21 @@ def assigned(lot: Lot, evaluator_id: str) -> list[str]:
     return next((a.criteria for a in lot.assignments if a.evaluator == evaluator_id), [])
 
 
-def pack_items(data: TenderData, evaluator_id: str) -> list[PackItem]:
+def pack_items(data: TenderData, evaluator_id: str, *,
+               honour_conflicts: bool = True) -> list[PackItem]:
     """Every score an evaluator owes: each assigned scored question × each bidder still in the
-    lot, lot by lot, question by question, bidder by bidder."""
+    lot that they have no declared conflict with, lot by lot, question by question, bidder by
+    bidder.
+
+    `honour_conflicts=False` gives what a pack was issued with, whatever the evaluator declared
+    in it since (the lead's earlier declarations left those bidders out of the pack itself):
+    the pack's checksum is over that.
+    """
     items: list[PackItem] = []
     for lot in data.lots:
         mine = set(assigned(lot, evaluator_id))
-        bidders = [b for b in lot.bidders if not b.withdrawn]
+        bidders = [b for b in lot.bidders if not b.withdrawn
+                   and not (honour_conflicts and lot.recused(evaluator_id, b.id))]
         labels = _labels(bidders)
         for criterion in lot.all_criteria():
             if criterion.id in mine and criterion.kind == "scored" and data.scale(criterion.scale):
@@ -201,7 +209,8 @@ def pack_data(data: TenderData, evaluator_id: str, *, blind: bool) -> TenderData
         if not mine:
             continue
         kinds = {c.kind for c in lot.all_criteria() if c.id in mine}
-        shown = {b.id: b.anonymous_code if blind else b.id for b in lot.bidders if not b.withdrawn}
+        shown = {b.id: b.anonymous_code if blind else b.id for b in lot.bidders
+                 if not b.withdrawn and not lot.recused(evaluator_id, b.id)}
         bidders = [
             Bidder(shown[b.id], b.anonymous_code if blind else b.name,
                    b.organisation_type, b.price if "price" in kinds else None,
@@ -215,7 +224,10 @@ def pack_data(data: TenderData, evaluator_id: str, *, blind: bool) -> TenderData
         lots.append(Lot(lot.id, lot.title, _prune(lot.criteria, set(mine)), bidders,
                         [Assignment(evaluator_id, list(mine))], scores))
     used = {c.scale for lot in lots for c in lot.all_criteria() if c.scale}
-    return TenderData(replace(data.tender), [s for s in data.scales if s.id in used],
+    # The pack is not the plan (its model is pruned), so it carries no seal, shared model or
+    # moderation rule of the lead's file: only the panel rules the evaluator scores under.
+    tender = replace(data.tender, seal=None, shared_model=False, moderation=ModerationRules())
+    return TenderData(tender, [s for s in data.scales if s.id in used],
                       [replace(evaluator)], lots)
 
 
@@ -271,13 +283,14 @@ def create_packs(tf: TenderFile, out_dir: Path, fmt: str = "tender",
     except OSError as exc:
         raise StorageError(f"cannot make folder {out_dir}: {exc.strerror}") from None
     data = tf.load()
-    settings = tf.rows("tender")[0]
-    blind = bool(settings["blind_scoring"])
+    tender = data.tender
+    status = tender.status
+    blind = tender.panel.blind_scoring
     coded = _with_codes(data) if blind else []
     chosen = _chosen(data, evaluators)
-    if settings["status"] == "sealed":
-        data.tender.status = "scoring"
-    paths = _targets(out_dir, settings["reference"] or settings["title"], data, chosen, fmt)
+    if status == "sealed":
+        tender.status = "scoring"
+    paths = _targets(out_dir, tender.reference or tender.title, data, chosen, fmt)
     issued_at = now()
     written: list[tuple[Path, PackContent]] = []
     try:
@@ -286,14 +299,14 @@ def create_packs(tf: TenderFile, out_dir: Path, fmt: str = "tender",
             identity = PackIdentity(tf.uid, str(uuid.uuid4()), evaluator_id, blind)
             content = PackContent(
                 identity, view, pack_items(view, evaluator_id),
-                int(settings["rationale_min_length"]), issued_at,
+                tender.panel.rationale_min_length, issued_at,
                 [row for row in tf.rows("lot_conflicts", "evaluator_id = ?", [evaluator_id])
                  if view.lot(row["lot_id"]) is not None])
             _write(paths[evaluator_id], content, fmt, tf.user)
             written.append((paths[evaluator_id], content))
             if progress is not None:
                 progress(done, len(chosen))
-        _record(tf, written, fmt, coded, settings["status"])
+        _record(tf, written, fmt, coded, status)
     except BaseException:
         for path, _ in written:
             path.unlink(missing_ok=True)
@@ -369,9 +382,8 @@ def write_tender_pack(path: Path, content: PackContent, user: str) -> None:
         building = Path(scratch) / path.name
         with TenderFile.create(building, content.data, user=user,
                                action=f"Create scoring pack for {evaluator.name}") as pack:
-            with pack.action("Record the pack's identity and panel settings"):
-                pack.update("tender", {"id": 1}, blind_scoring=int(content.identity.blind),
-                            rationale_min_length=content.rationale_min_length)
+            # The panel rules came with the evaluator's view (`pack_data`).
+            with pack.action("Record the pack's identity and conflict declarations"):
                 for row in content.conflicts:
                     pack.put("lot_conflicts", row)
                 pack.set_meta(META_KIND, "pack")
@@ -400,7 +412,7 @@ def _record(tf: TenderFile, written: list[tuple[Path, PackContent]], fmt: str,
                 "superseded_by": None, "checksum": content.checksum,
             })
         if status == "sealed":
-            tf.update("tender", {"id": 1}, status="scoring")
+            tf.put_tender(replace(tf.tender(), status="scoring"))
 
 
 # -- the evaluator's side: a `.tender` pack -------------------------------------------------
@@ -411,7 +423,7 @@ def pack_identity(tf: TenderFile) -> PackIdentity | None:
     if tf.meta(META_KIND) != "pack":
         return None
     return PackIdentity(tf.meta("pack_tender_uid"), tf.meta("pack_id"),
-                        tf.meta("pack_evaluator"), bool(tf.rows("tender")[0]["blind_scoring"]))
+                        tf.meta("pack_evaluator"), tf.tender().panel.blind_scoring)
 
 
 def submit_pack(tf: TenderFile) -> None:
@@ -424,7 +436,7 @@ def submit_pack(tf: TenderFile) -> None:
     if identity is None:
         raise ValidationError(f"{tf.path.name} is not a scoring pack")
     data = tf.load()
-    minimum = int(tf.rows("tender")[0]["rationale_min_length"])
+    minimum = tf.tender().panel.rationale_min_length
     scores = {(lot.id, s.criterion, s.bidder): s for lot in data.lots for s in lot.scores
               if s.evaluator == identity.evaluator_id}
     for item in pack_items(data, identity.evaluator_id):
@@ -470,6 +482,7 @@ def read_tender_pack(path: Path) -> PackReturn:
         except StorageError as exc:
             raise InterchangeError(str(exc)) from None
     items = pack_items(data, identity.evaluator_id)
+    issued = pack_items(data, identity.evaluator_id, honour_conflicts=False)
     where = {(i.lot_id, i.criterion_id, i.bidder_id): i.describe() for i in items}
     problems = [f"{path.name} was changed outside the workbench ({broken})"] if broken else []
     entries = []
@@ -485,4 +498,4 @@ def read_tender_pack(path: Path) -> PackReturn:
         if row["evaluator_id"] != identity.evaluator_id or data.lot(row["lot_id"]) is None:
             problems.append(f"{row['lot_id']}: a conflict declaration this pack did not ask for")
     return PackReturn(path, "tender", identity, submitted, items, entries,
-                      pack_checksum(identity, items), problems, conflicts)
+                      pack_checksum(identity, issued), problems, conflicts)

@@ -9,14 +9,21 @@ Every change is one audited action; the UI undoes it by reverting the action's c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
-from workbench.domain import CONFLICT_STATUSES, Conflict, Criterion, Lot, TenderData
+from workbench.domain import (
+    CONFLICT_STATUSES,
+    Criterion,
+    Lot,
+    LotConflict,
+    PanelRules,
+    TenderData,
+)
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
-from workbench.storage.records import Row
+from workbench.storage.records import Row, conflict_of, conflict_row
 
 #: Criterion kinds an evaluator can be assigned to: quality questions are scored; a finance
 #: evaluator assigned to price reviews the prices (price points come from the formula).
@@ -26,20 +33,16 @@ SETTINGS_RANGES = {"min_evaluators": (1, 20), "rationale_min_length": (0, 2000),
                    "blind_scoring": (0, 1)}
 
 
-@dataclass(frozen=True)
-class PanelSettings:
-    """The tender's panel rules: blind scoring, evaluators wanted per question, rationale length."""
-
-    blind_scoring: bool
-    min_evaluators: int
-    rationale_min_length: int
-
-
 # -- file kind and settings ---------------------------------------------------------------
 
 def is_pack(tf: TenderFile) -> bool:
     """True for an evaluator's scoring pack, False for the lead's tender file."""
     return tf.meta("kind") == "pack"
+
+
+def pack_submitted(tf: TenderFile) -> bool:
+    """True for a scoring pack its evaluator has submitted (its scores are final)."""
+    return is_pack(tf) and tf.meta("pack_submitted") == "1"
 
 
 def _require_lead_file(tf: TenderFile) -> None:
@@ -49,16 +52,15 @@ def _require_lead_file(tf: TenderFile) -> None:
 
 
 def _require_open_pack(tf: TenderFile) -> None:
-    if is_pack(tf) and tf.meta("pack_submitted") == "1":
+    if pack_submitted(tf):
         raise ReadOnlyError("this scoring pack has been submitted; it can no longer change")
-    if tf.rows("tender")[0]["status"] == "locked":
+    if tf.tender().status == "locked":
         raise ReadOnlyError("the tender is locked; unlock it (with a reason) to change scores")
 
 
-def panel_settings(tf: TenderFile) -> PanelSettings:
-    row = tf.rows("tender")[0]
-    return PanelSettings(bool(row["blind_scoring"]), int(row["min_evaluators"]),
-                         int(row["rationale_min_length"]))
+def panel_settings(tf: TenderFile) -> PanelRules:
+    """The tender's panel rules: blind scoring, evaluators wanted per question, rationale length."""
+    return tf.tender().panel
 
 
 def update_panel_settings(tf: TenderFile, **changes: int) -> None:
@@ -72,7 +74,12 @@ def update_panel_settings(tf: TenderFile, **changes: int) -> None:
             raise ValidationError(f"{name.replace('_', ' ')} must be a whole number from "
                                   f"{low} to {high}")
     with tf.action("Change panel settings"):
-        tf.update("tender", {"id": 1}, **changes)
+        tender = tf.tender()
+        old = tender.panel
+        tf.put_tender(replace(tender, panel=PanelRules(
+            bool(changes.get("blind_scoring", old.blind_scoring)),
+            changes.get("min_evaluators", old.min_evaluators),
+            changes.get("rationale_min_length", old.rationale_min_length))))
 
 
 # -- evaluators ---------------------------------------------------------------------------
@@ -150,30 +157,30 @@ def remove_evaluator(tf: TenderFile, evaluator_id: str) -> None:
 
 # -- conflicts of interest ----------------------------------------------------------------
 
-def conflicts(tf: TenderFile) -> dict[tuple[str, str], Conflict]:
+def conflicts(tf: TenderFile) -> dict[tuple[str, str], LotConflict]:
     """The conflicts register: (lot id, evaluator id) -> declaration; missing = not declared.
 
     An evaluator with no per-lot declaration but a dated one of their own (an imported tender)
     is taken to have declared it for every lot (in the lead's file; a pack asks afresh).
     """
-    register = {(r["lot_id"], r["evaluator_id"]): Conflict(r["status"], r["declared_on"],
-                                                           r["nature"], r["mitigation"])
+    register = {(r["lot_id"], r["evaluator_id"]): conflict_of(r)
                 for r in tf.rows("lot_conflicts")}
     if is_pack(tf):  # an evaluator declares in their own pack, whatever the lead recorded
         return register
     with_rows = {evaluator for _lot, evaluator in register}
     for e in tf.rows("evaluators"):
         if e["id"] not in with_rows and e["conflict_declared_on"]:
-            whole = Conflict(e["conflict_status"], e["conflict_declared_on"],
-                             e["conflict_nature"], e["conflict_mitigation"])
+            whole = LotConflict(e["id"], e["conflict_status"], e["conflict_declared_on"],
+                                e["conflict_nature"], e["conflict_mitigation"])
             register.update({(lot["id"], e["id"]): whole for lot in tf.rows("lots")})
     return register
 
 
 def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str,
                      nature: str = "", mitigation: str = "",
-                     declared_on: str | None = None) -> None:
-    """Record an evaluator's declaration for one lot: none, or declared with its nature."""
+                     declared_on: str | None = None, bidders: Iterable[str] = ()) -> None:
+    """Record an evaluator's declaration for one lot: none, or declared with its nature and
+    the bidders it concerns (none named: the lot as a whole)."""
     _require_open_pack(tf)
     evaluator = _evaluator_row(tf, evaluator_id)
     lot = tf.get("lots", {"id": lot_id})
@@ -185,19 +192,33 @@ def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str
     if status == "declared" and not nature:
         raise ValidationError(f"{evaluator['name']}, {lot['title']}: describe the conflict "
                               "(who or what it involves)")
+    names = {b["id"]: b["name"] for b in tf.rows("bidders", "lot_id = ?", [lot_id])}
+    concerned = tuple(dict.fromkeys(bidders))
+    for bidder_id in concerned:
+        if bidder_id not in names:
+            raise ValidationError(f"{lot['title']}: there is no bidder {bidder_id}")
     if status == "none":
         nature = mitigation = ""
+        concerned = ()
+    scored = sorted({names[s["bidder_id"]] for s in tf.rows(
+        "scores", "lot_id = ? AND evaluator_id = ?", [lot_id, evaluator_id])
+        if s["bidder_id"] in concerned})
+    if scored:
+        raise ValidationError(f"{evaluator['name']} has already scored {', '.join(scored)} on "
+                              f"{lot['title']}; a conflict with a bidder must be declared "
+                              "before scoring it")
     declared_on = declared_on or date.today().isoformat()
     try:
         date.fromisoformat(declared_on)
     except ValueError:
         raise ValidationError(f"the declaration date '{declared_on}' is not a date like "
                               "2026-11-03") from None
-    verb = "declares a conflict" if status == "declared" else "declares no conflict"
+    verb = ("declares no conflict" if status == "none" else
+            "declares a conflict with " + ", ".join(names[b] for b in concerned) if concerned
+            else "declares a conflict")
     with tf.action(f"{evaluator['name']} {verb} for {lot['title']}"):
-        tf.put("lot_conflicts", {
-            "lot_id": lot_id, "evaluator_id": evaluator_id, "status": status,
-            "declared_on": declared_on, "nature": nature, "mitigation": mitigation})
+        tf.put("lot_conflicts", conflict_row(lot_id, LotConflict(
+            evaluator_id, status, declared_on, nature, mitigation, concerned)))
         _summarise_conflicts(tf, evaluator_id)
 
 
@@ -294,7 +315,7 @@ def _assignment_text(assigned: bool, lot: Lot, names: Mapping[str, str],
 
 # -- coverage -----------------------------------------------------------------------------
 
-def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], Conflict],
+def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], LotConflict],
                       min_evaluators: int = 2) -> list[str]:
     """What the assignments leave uncovered or unsafe, one sentence each, in lot order."""
     names = {e.id: e.name for e in data.evaluators}
@@ -304,6 +325,7 @@ def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], Conf
         for a in lot.assignments:
             for criterion_id in a.criteria:
                 on.setdefault(criterion_id, []).append(a.evaluator)
+        active = [b for b in lot.bidders if not b.withdrawn]
         for c in quality_questions(lot):
             count = len(on.get(c.id, []))
             if count == 0:
@@ -311,10 +333,18 @@ def coverage_warnings(data: TenderData, conflicts: Mapping[tuple[str, str], Conf
             elif count < min_evaluators:
                 warnings.append(f"{lot.title}: only {count} evaluator(s) score {c.id} "
                                 f"{c.title}; the tender asks for at least {min_evaluators}")
+            else:
+                for b in active:
+                    left = [e for e in on[c.id] if not lot.recused(e, b.id)]
+                    if len(left) < min_evaluators:
+                        away = ", ".join(names.get(e, e) for e in on[c.id] if e not in left)
+                        warnings.append(f"{lot.title}: only {len(left)} evaluator(s) score "
+                                        f"{c.id} for {b.name} ({away}: conflict declared); the "
+                                        f"tender asks for at least {min_evaluators}")
         for a in lot.assignments:
             declared = conflicts.get((lot.id, a.evaluator))
             if a.criteria and declared is not None and declared.status == "declared" \
-                    and not declared.mitigation.strip():
+                    and not declared.bidders and not declared.mitigation.strip():
                 warnings.append(f"{lot.title}: {names.get(a.evaluator, a.evaluator)} declared "
                                 f"a conflict with no mitigation recorded, yet is assigned to "
                                 f"{', '.join(a.criteria)}")
@@ -359,6 +389,9 @@ def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: 
     if pack and (lot, evaluator) not in conflicts(tf):
         raise ValidationError(f"declare any conflict of interest for {the_lot.title} before "
                               "scoring it")
+    if the_lot.recused(evaluator, bidder):
+        raise ValidationError(f"{who.name} declared a conflict with {bid.name} on "
+                              f"{the_lot.title}, so does not score that bidder")
     label = bid.anonymous_code if panel_settings(tf).blind_scoring and bid.anonymous_code \
         else bid.name
     where = f"{criterion} for {label}"

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from workbench.domain import Conflict, TenderData
+from workbench.domain import LotConflict, TenderData
 from workbench.model.seal import plan_hash
 from workbench.panel import roster
 from workbench.scoring.results import LotResult, compute
@@ -44,7 +44,7 @@ class Facts:
     sealed_at: str | None = None
     seal_hash: str | None = None
     #: The conflicts register: (lot id, evaluator id) -> declaration; missing = not declared.
-    conflicts: dict[tuple[str, str], Conflict] = field(default_factory=dict)
+    conflicts: dict[tuple[str, str], LotConflict] = field(default_factory=dict)
     audit: AuditSummary | None = None
 
     @property
@@ -62,10 +62,16 @@ class Facts:
 
 
 def from_data(data: TenderData, generated_on: str | None = None) -> Facts:
-    """Facts of a tender held in memory: no seal and no audit trail; each evaluator's own
-    dated declaration stands for every lot, as the panel register reads an imported tender."""
-    register = {(lot.id, e.id): e.conflict for e in data.evaluators if e.conflict.declared_on
-                for lot in data.lots}
+    """Facts of a tender held in memory: no seal and no audit trail. The register is each lot's
+    declarations; an evaluator with none of those but a dated one of their own has it stand
+    for every lot, as `roster.conflicts` reads an imported tender."""
+    register = {(lot.id, c.evaluator): c for lot in data.lots for c in lot.conflicts}
+    declared = {evaluator for _lot, evaluator in register}
+    for e in data.evaluators:
+        if e.id not in declared and e.conflict.declared_on:
+            whole = LotConflict(e.id, e.conflict.status, e.conflict.declared_on,
+                                e.conflict.nature, e.conflict.mitigation)
+            register.update({(lot.id, e.id): whole for lot in data.lots})
     return Facts(data, compute(data), generated_on or date.today().isoformat(),
                  conflicts=register)
 
@@ -73,9 +79,10 @@ def from_data(data: TenderData, generated_on: str | None = None) -> Facts:
 def from_file(tf: TenderFile, generated_on: str | None = None) -> Facts:
     """Facts of an open tender file, including its seal and its audit trail."""
     data = tf.load()
-    row = tf.rows("tender")[0]
+    seal = data.tender.seal
     return Facts(data, compute(data), generated_on or date.today().isoformat(),
-                 row["sealed_at"], row["seal_hash"], roster.conflicts(tf), _audit(tf))
+                 seal.sealed_at if seal else None, seal.hash if seal else None,
+                 roster.conflicts(tf), _audit(tf))
 
 
 def _audit(tf: TenderFile) -> AuditSummary:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
-from workbench.domain import Conflict, Lot
+from workbench.domain import Lot, LotConflict
 from workbench.reports.common import BOLD_LOOK, CELL_LOOK, MUTED, Heading, esc, grid, para, rich
 from workbench.reports.facts import Facts
 from workbench.reports.textflow import Text
@@ -32,28 +32,30 @@ def panel_section(facts: Facts, number: int) -> list[Flowable]:
         rows = []
         for e in data.evaluators:
             found = facts.conflicts.get((lot.id, e.id))
-            rows.append([e.name, _declaration(found), _detail(found)])
+            rows.append([e.name, _declaration(found), _detail(found, lot)])
         out.append(grid(["Evaluator", "Declaration", "Nature and how it is managed"], rows,
                         [0.22, 0.2, 0.58]))
         out += _assignments(lot, facts)
     return out
 
 
-def _declaration(found: Conflict | None) -> Flowable | str:
+def _declaration(found: LotConflict | None) -> Flowable | str:
     if found is None:
         return rich("<b>Not declared</b>", "warn")
     when = f" ({day(found.declared_on)})" if found.declared_on else ""
     return ("No conflict" if found.status == "none" else "Conflict declared") + when
 
 
-def _detail(found: Conflict | None) -> Flowable | str:
+def _detail(found: LotConflict | None, lot: Lot) -> Flowable | str:
     if found is None or found.status == "none":
         return "—"
-    blocks = []
+    names = [b.name if (b := lot.bidder(bid)) else bid for bid in found.bidders]
+    concerned = ("Takes no part on " + ", ".join(names)) if names else "The lot as a whole"
+    blocks = [("Bidders concerned", BOLD_LOOK), (concerned, CELL_LOOK)]
     for label, text in (("Nature", found.nature), ("How it is managed", found.mitigation)):
         if text:
             blocks += [(label, BOLD_LOOK), (text, CELL_LOOK)]
-    return Text(blocks or [("No details recorded.", CELL_LOOK)])
+    return Text(blocks)
 
 
 def _assignments(lot: Lot, facts: Facts) -> list[Flowable]:

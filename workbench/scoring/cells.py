@@ -94,8 +94,10 @@ class Cells:
         marks: dict[tuple[str, str], list[Decimal]] = {}
         for s in lot.scores:
             key = (s.bidder, s.criterion)
-            # Drafts are work in progress: only submitted scores count, and only until moderated.
-            if s.status == "submitted" and key not in moderated:
+            # Drafts are work in progress: only submitted scores count, and only until moderated;
+            # a mark on a bidder the evaluator declared a conflict with never counts.
+            if s.status == "submitted" and key not in moderated \
+                    and not lot.recused(s.evaluator, s.bidder):
                 marks.setdefault(key, []).append(s.score)
         self.gateway = {(g.bidder, g.criterion): g.result for g in lot.gateways}
         self.used: dict[tuple[str, str], Used] = {}

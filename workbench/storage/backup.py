@@ -59,6 +59,11 @@ def keep_count(db: Database) -> int:
         return KEEP
 
 
+def kept(tf: TenderFile) -> int:
+    """How many snapshots the open file keeps (see `keep_count`)."""
+    return keep_count(tf.db)
+
+
 def set_keep_count(tf: TenderFile, keep: int) -> None:
     """Change how many snapshots this file keeps (1 to 100); file bookkeeping, not audited."""
     if not 1 <= keep <= 100:

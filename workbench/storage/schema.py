@@ -13,7 +13,7 @@ from sqlite_utils import Database, Migrations
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -274,3 +274,11 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END
 """
+
+
+@migrations()
+def m002_conflicts_name_bidders(db: Database) -> None:
+    """A declared conflict names the bidders it concerns; an agreed score records who took no
+    part in agreeing it because of one."""
+    db.execute("ALTER TABLE lot_conflicts ADD COLUMN bidders TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE moderated ADD COLUMN recused TEXT NOT NULL DEFAULT '[]'")

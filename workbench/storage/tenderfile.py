@@ -21,12 +21,12 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from workbench import __version__
-from workbench.domain import TenderData
+from workbench.domain import Tender, TenderData, UnknownName
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup, rules
 from workbench.storage.changes import Change, ChangeSet
 from workbench.storage.lock import FileLock
-from workbench.storage.records import Row, data_of, rows_of
+from workbench.storage.records import Row, data_of, rows_of, tender_of, tender_row
 from workbench.storage.schema import (
     APPLICATION_ID,
     META_KIND,
@@ -142,6 +142,7 @@ class TenderFile:
                 backup.snapshot(db, path, "before-migration", backup.keep_count(db))
                 tf._migrate()
             tf._require_schema()
+            tf._check_names()
             problem = audit.verify(db)
         except BaseException as exc:
             if db is not None:
@@ -247,9 +248,31 @@ class TenderFile:
             raise StorageError(f"{self.path.name} cannot be read: it was changed outside the "
                                f"workbench ({self.integrity_problem})") from exc
 
+    def tender(self) -> Tender:
+        """The tender's header (details, seal, panel and moderation rules), one row read."""
+        try:
+            return tender_of(self.rows("tender")[0])
+        except UnknownName as exc:
+            raise StorageError(f"{self.path.name}: tender: {exc}; it may come from a newer "
+                               "version of the workbench") from None
+
+    def _check_names(self) -> None:
+        """Refuse, naming it, a status or unit this version does not know. (A missing tender
+        row is for the audit check to report.)"""
+        if self.rows("tender"):
+            self.tender()
+
     @property
     def uid(self) -> str:
         return str(self.rows("tender")[0]["uid"])
+
+    def for_worker_thread(self) -> TenderFile:
+        """This open file on a connection of the calling thread's own (an SQLite connection
+        stays on the thread that made it). It relies on this handle's one-writer lock, so
+        close it before this handle; the caller keeps the GUI still meanwhile."""
+        db = Database(sqlite3.connect(self.path, timeout=5))
+        db.execute("PRAGMA foreign_keys = ON")
+        return TenderFile(self.path, db, None, self.user, self.read_only_reason)
 
     def meta(self, key: str, default: str = "") -> str:
         rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
@@ -346,6 +369,11 @@ class TenderFile:
         if before != after:
             pending.append(self._entry(table, after, before, after))
             self._changes.append(Change(table, before, after))
+
+    def put_tender(self, tender: Tender) -> None:
+        """Write the tender's header (details, seal, rules), inside an action; only the columns
+        that change are audited as changed."""
+        self.put("tender", tender_row(tender, tender.uid or self.uid))
 
     def update(self, table: str, key: Mapping[str, Any], **changes: Any) -> None:
         """Change some columns of an existing row."""

@@ -26,7 +26,7 @@ from ui.views.table_base import LEFT, RIGHT, ROOT, Index, RowsModel
 
 Edit = Callable[[str, str, str], bool]
 BIDDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_GREY = QColor("#7b8794")
+_GREY = QColor("#616e7c")
 _FAIL = QColor("#b42318")
 
 

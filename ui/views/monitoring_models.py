@@ -23,7 +23,7 @@ from ui.views.table_base import LEFT, RIGHT, Index, RowsModel
 Edit = Callable[[str, str, str], bool]
 CRITERION_ROLE = Qt.ItemDataRole.UserRole + 1
 RAG_ROLE = Qt.ItemDataRole.UserRole + 2
-_GREY = QColor("#7b8794")
+_GREY = QColor("#616e7c")
 
 
 class MeasuresModel(RowsModel):

@@ -39,8 +39,8 @@ from ui.views.panel_models import lot_label, nice_date
 from ui.views.table_base import Index, RowsModel, list_table
 
 PACK_FILTER = "Scoring packs (*.tender *.xlsx);;All files (*)"
-GOOD = QBrush(QColor("#2f8132"))
-WAITING = QBrush(QColor("#8a6d00"))
+GOOD = QBrush(QColor("#2b7a2e"))
+WAITING = QBrush(QColor("#806500"))
 REFUSED = QBrush(QColor("#9b1c1c"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication
 import jsonschema
 import pytest
 
+from workbench import monitoring, tender_lock
+from workbench.demo import create_demo
 from workbench.domain import TenderData
 from workbench.exchange import interchange
+from workbench.moderation import consensus
+from workbench.moderation.flags import lot_items
+from workbench.panel import roster
 from workbench.storage import TenderFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -84,3 +90,45 @@ def demo_tender(tmp_path: Path, demo_data: TenderData) -> Path:
     path = tmp_path / "demo.tender"
     TenderFile.create(path, demo_data, user="tester").close()
     return path
+
+
+def _moderate_everything(tf: TenderFile) -> None:
+    """Agree every item still open, one meeting per lot, each at its first evaluator's mark."""
+    data = tf.load()
+    for lot in data.lots:
+        open_items = [i for i in lot_items(data, lot, consensus.read_rules(tf))
+                      if i.agreed is None and i.marks]
+        if not open_items:
+            continue
+        consensus.start_meeting(tf, lot.id, "Priya Raman", ["Gareth Llewellyn", "Ama Mensah"])
+        meeting = consensus.open_meeting(tf, lot.id)
+        assert meeting is not None
+        for item in open_items:
+            consensus.agree(tf, meeting.id, item.bidder.id, item.criterion.id,
+                            item.marks[0].score, "Agreed after discussing the evidence given.")
+        consensus.end_meeting(tf, meeting.id)
+
+
+@pytest.fixture
+def finished_demo(tmp_path: Path) -> Iterator[Path]:
+    """The demo taken on as its users would: panel rules and the flag rule changed, a conflict
+    declared, every item moderated, the award recommended, commitments seeded from the winning
+    bids and two quarters of deliveries entered (closed; open it yourself)."""
+    path = tmp_path / "finished.tender"
+    with create_demo(path, user="tester") as tf:
+        roster.update_panel_settings(tf, min_evaluators=3, rationale_min_length=25)
+        consensus.set_flag_rule(tf, "40", "percent")
+        roster.declare_conflict(tf, "L2", "E2", "declared", "Former trustee of a charity "
+                                "partner of one bidder", "Chair reviews E2's marks", "2026-11-03")
+        _moderate_everything(tf)
+        tender_lock.recommend_award(tf)
+        for lot in tf.load().lots:
+            supplier = monitoring.monitor_lot(tf, lot.id).supplier
+            assert supplier is not None
+            monitoring.record_commitments_from_bid(tf, lot.id, supplier.bidder.id)
+            for measure, _theme in monitoring.measures(lot):
+                for quarter in ("2027 Q1", "2027 Q2"):
+                    monitoring.record_delivery(tf, lot.id, supplier.bidder.id, measure.id,
+                                               quarter, "1", f"{quarter} return, page 3",
+                                               recorded_on="2027-07-01")
+    yield path

@@ -224,8 +224,8 @@ class MainWindow(QMainWindow):
             return
         if not path.endswith(".tender"):
             path += ".tender"
-        from workbench.domain import Tender, TenderData
-        self._create(path, TenderData(Tender(title=Path(path).stem)), "Create tender")
+        from workbench.model.templates import blank_tender
+        self._create(path, blank_tender(Path(path).stem), "Create tender")
 
     def open_demo(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the demo tender as", str(

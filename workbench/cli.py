@@ -145,6 +145,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_seal(args: argparse.Namespace) -> int:
+    from workbench.model.seal import seal
+
+    with TenderFile.open(args.tender) as tf:
+        fingerprint = seal(tf)
+    print(f"sealed the evaluation plan of {args.tender}: fingerprint {fingerprint}")
+    return 0
+
+
 def cmd_packs(args: argparse.Namespace) -> int:
     from workbench.panel.packs import create_packs
 
@@ -277,6 +286,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("sensitivity", cmd_sensitivity, "close-call report: how near a different winner")
     p.add_argument("tender")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p = command("seal", cmd_seal, "seal the evaluation plan (refused, naming why, while the "
+                "model is incomplete)")
+    p.add_argument("tender")
     p = command("packs", cmd_packs, "write one scoring pack per evaluator")
     p.add_argument("tender")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the packs")

@@ -13,7 +13,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from tests.conftest import SCHEMA, interchange_validator
-from tests.core.test_interchange_complete import finished_demo  # noqa: F401 (a fixture)
 
 from workbench import domain
 from workbench.demo import create_demo
@@ -51,7 +50,7 @@ def test_small_fixture_and_its_export_match(small_json: str) -> None:
     _valid(interchange.dumps(interchange.loads(small_json)))
 
 
-def test_moderated_awarded_monitored_demo_matches(finished_demo: Path) -> None:  # noqa: F811
+def test_moderated_awarded_monitored_demo_matches(finished_demo: Path) -> None:
     with TenderFile.open(finished_demo, read_only=True) as tf:
         text = interchange.dumps(tf.load())
     doc = json.loads(text)
@@ -97,7 +96,14 @@ def test_the_documented_example_imports(tmp_path: Path) -> None:
     example = page.split("```json\n", 1)[1].split("```", 1)[0]
     _valid(example)
     data = interchange.loads(example)
+    conflict = data.lots[0].conflict("E2")
+    assert conflict is not None and conflict.bidders == ("B2",)
+    assert data.lots[0].moderated[1].recused == ["E2"]
+    text = interchange.dumps(data)
+    assert interchange.dumps(interchange.loads(text)) == text
     TenderFile.create(tmp_path / "example.tender", data).close()
     with TenderFile.open(tmp_path / "example.tender") as tf:
         assert tf.tender().seal == data.tender.seal
-        assert tf.load().lots[0].deliveries == data.lots[0].deliveries
+        stored = tf.load().lots[0]
+        assert stored.deliveries == data.lots[0].deliveries
+        assert stored.conflicts == data.lots[0].conflicts

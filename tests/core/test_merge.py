@@ -13,6 +13,7 @@ from tests.core.test_packs_support import (
     fill_workbook,
     new_tender,
     rationale_for,
+    sealed_copy,
     state,
     unscored,
 )
@@ -34,6 +35,7 @@ def sealed(tmp_path: Path, demo_data: TenderData) -> Path:
 def issue(tender: Path, out: Path, fmt: str = "tender",
           evaluators: list[str] | None = None) -> list[Path]:
     out.mkdir(exist_ok=True)
+    sealed_copy(tender)  # packs go out once the plan is sealed
     with TenderFile.open(tender, user="lead") as tf:
         return create_packs(tf, out, fmt, evaluators)
 
@@ -229,6 +231,7 @@ def test_a_merge_that_changes_the_file_backs_it_up_first(demo_tender: Path,
     """No snapshot for a merge that changes nothing; one, before the change, otherwise."""
     from workbench.storage.backup import backups
 
+    sealed_copy(demo_tender)
     with TenderFile.open(demo_tender) as tf:
         paths = create_packs(tf, tmp_path / "packs", "tender")
         merge_packs(tf, paths, after_moderation=True)  # returned exactly as issued

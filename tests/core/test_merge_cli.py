@@ -60,6 +60,9 @@ def test_merge_after_moderation_needs_the_flag(tmp_path: Path, demo_tender: Path
                                                capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "packs"
     out.mkdir()
+    assert main(["packs", str(demo_tender), "-o", str(out), "--format", "xlsx"]) == 1
+    assert "seal it first" in capsys.readouterr().err
+    assert main(["seal", str(demo_tender)]) == 0
     assert main(["packs", str(demo_tender), "-o", str(out), "--format", "xlsx"]) == 0
     path = sorted(out.iterdir())[0]
     fill_workbook(path, score=1)

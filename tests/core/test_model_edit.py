@@ -205,14 +205,21 @@ def test_every_edit_is_refused_while_sealed(demo) -> None:
     assert _all_rows(demo) == before
 
 
-def test_add_and_remove_an_empty_lot(demo) -> None:
+def test_add_rename_and_remove_a_lot(demo) -> None:
     edit.add_lot(demo, "L3", "Lot 3: Befriending")
     assert [lot.id for lot in demo.load().lots] == ["L1", "L2", "L3"]
     with pytest.raises(ValidationError, match="there is already a lot L3"):
         edit.add_lot(demo, "L3", "Again")
     with pytest.raises(ValidationError, match="'L 4' cannot be a lot code"):
         edit.add_lot(demo, "L 4", "Bad")
-    with pytest.raises(ValidationError, match="lot L1 is not empty"):
-        edit.remove_empty_lot(demo, "L1")
-    edit.remove_empty_lot(demo, "L3")
+    edit.rename_lot(demo, "L3", "  Lot 3:   Befriending and   peer support ")
+    assert demo.load().lot("L3").title == "Lot 3: Befriending and peer support"
+    with pytest.raises(ValidationError, match="give the lot a title"):
+        edit.rename_lot(demo, "L3", "   ")
+    with pytest.raises(ValidationError, match="Lot 1: Social prescribing link workers has 70 "
+                       r"score\(s\) and 25 agreed score\(s\) on file"):
+        edit.remove_lot(demo, "L1")
+    edit.copy_model(demo, "L1", "L3")
+    edit.remove_lot(demo, "L3")  # with its copied model: nothing was scored on it
     assert [lot.id for lot in demo.load().lots] == ["L1", "L2"]
+    assert not demo.rows("criteria", "lot_id = 'L3'")

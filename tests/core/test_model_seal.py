@@ -4,16 +4,25 @@ the social value policy warning from `workbench-cli check`."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from workbench import cli
 from workbench.details import update_details
+from workbench.domain import Criterion
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.model import edit
 from workbench.model.scales import put_scale, template
-from workbench.model.seal import canonical_plan, plan_hash, seal, seal_state, unseal
+from workbench.model.seal import (
+    canonical_plan,
+    plan_hash,
+    seal,
+    seal_blockers,
+    seal_state,
+    unseal,
+)
 from workbench.storage import TenderFile
 
 
@@ -102,3 +111,34 @@ def test_check_warns_when_social_value_is_below_the_policy(
     assert ("warning: lot L2: social value carries 5% of the total, below the policy minimum "
             "of 10%") in out
     assert "0 model error(s), 1 warning(s)" in out
+
+
+def test_sealing_names_every_blocker_and_the_cli_seals(tmp_path: Path, capsys) -> None:
+    from workbench.model.templates import blank_tender
+
+    data = blank_tender("Homecare framework")
+    assert [s.id for s in data.scales] == ["0-5"]  # a new tender starts with the 0–5 scale
+    path = tmp_path / "homecare.tender"
+    TenderFile.create(path, data, user="lead").close()
+    assert cli.main(["seal", str(path)]) == 1
+    assert capsys.readouterr().err.strip().endswith("the tender has no lots yet")
+    with TenderFile.open(path, user="lead") as tf:
+        edit.add_lot(tf, "L1", "Lot 1: Home care")
+        edit.add_lot(tf, "L2", "Lot 2: Night sitting")
+        edit.add_criterion(tf, "L1", Criterion("Q1", "Quality", "scored", Decimal(60)))
+        blockers = seal_blockers(tf.load())
+    assert blockers == [
+        "lot L2: the evaluation model has no criteria yet",
+        "lot L1, criterion Q1: a scored criterion needs a scale",
+        "lot L1: weights in the top level add up to 60%, not 100%",
+    ]
+    assert cli.main(["seal", str(path)]) == 1
+    assert "cannot seal the evaluation plan: lot L2: the evaluation model has no criteria " \
+           "yet (and 2 more problem(s))" in capsys.readouterr().err
+    with TenderFile.open(path, user="lead") as tf:
+        edit.update_criterion(tf, "L1", "Q1", weight="100", scale="0-5")
+        edit.add_criterion(tf, "L2", Criterion("Q1", "Quality", "scored", Decimal(100),
+                                               scale="0-5"))
+        assert seal_blockers(tf.load()) == []
+    assert cli.main(["seal", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"sealed the evaluation plan of {path}")

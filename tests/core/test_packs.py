@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from tests.core.test_packs_support import new_tender, rationale_for, state, unscored
+from tests.core.test_packs_support import new_tender, rationale_for, sealed_copy, state, unscored
 
 from workbench.domain import Bidder, TenderData
 from workbench.errors import StorageError, ValidationError
@@ -31,6 +31,7 @@ def sealed(tmp_path: Path, demo_data: TenderData) -> Path:
 
 def issue(tender: Path, out: Path, fmt: str = "tender", **kwargs: object) -> list[Path]:
     out.mkdir(exist_ok=True)
+    sealed_copy(tender)  # packs go out once the plan is sealed
     with TenderFile.open(tender, user="lead") as tf:
         return create_packs(tf, out, fmt, **kwargs)  # type: ignore[arg-type]
 
@@ -282,7 +283,8 @@ def test_range_scale_gets_a_number_range(tmp_path: Path, small_data: TenderData)
     assert ws["E2"].value == 5  # the evaluator's own earlier score is filled in
 
 
-def test_formula_like_names_are_written_as_text(sealed: Path, tmp_path: Path) -> None:
+def test_formula_like_names_are_written_as_text(tmp_path: Path, demo_data: TenderData) -> None:
+    sealed = new_tender(tmp_path / "setup.tender", unscored(demo_data, status="setup"))
     hostile = '=HYPERLINK("http://x")'
     with TenderFile.open(sealed) as tf, tf.action("Rename bidder"):
         tf.update("bidders", {"lot_id": "L1", "id": "B1"}, name=hostile)

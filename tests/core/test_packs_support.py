@@ -11,6 +11,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from workbench.domain import TenderData
+from workbench.model.seal import seal
 from workbench.panel.packs import pack_identity, pack_items, submit_pack
 from workbench.panel.roster import declare_conflict, set_score
 from workbench.storage import TenderFile
@@ -24,7 +25,20 @@ def unscored(data: TenderData, status: str = "sealed") -> TenderData:
 
 
 def new_tender(path: Path, data: TenderData) -> Path:
-    TenderFile.create(path, data, user="lead").close()
+    """A tender file of `data`, its plan sealed (packs go out only then) unless it says it is
+    still being set up."""
+    with TenderFile.create(path, data, user="lead") as tf:
+        if data.tender.status != "setup" and data.tender.seal is None:
+            seal(tf)
+    return path
+
+
+def sealed_copy(path: Path) -> Path:
+    """Seal the plan of a tender file that is not sealed yet (the demo fixture is left
+    unsealed so that tests may edit its model); returns the path."""
+    with TenderFile.open(path, user="lead") as tf:
+        if tf.tender().seal is None:
+            seal(tf)
     return path
 
 

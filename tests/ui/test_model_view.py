@@ -193,12 +193,17 @@ def test_seal_then_everything_is_read_only_then_unseal(qtbot, view, monkeypatch)
     assert view.tree_model.flags(index) & Qt.ItemFlag.ItemIsEditable
 
 
-def test_sealing_a_broken_model_names_the_first_problem(qtbot, view) -> None:
+def test_sealing_a_broken_model_is_refused_before_the_button_is_pressed(qtbot, view) -> None:
+    """Not confirmed and then refused: the button is off and says why."""
     _type_into_cell(qtbot, view, "Q2", COL_WEIGHT, "20")
+    qtbot.waitUntil(lambda: not view.seal_button.isEnabled())
+    assert view.seal_button.toolTip().startswith(
+        "Cannot seal yet:\n• lot L1, criterion Q: weights in group Q add up to 95%")
     qtbot.mouseClick(view.seal_button, Qt.MouseButton.LeftButton)
-    assert errors.last_message.startswith("cannot seal the evaluation plan: lot L1, criterion "
-                                          "Q: weights in group Q add up to 95%")
-    assert not seal_state(view.doc.tf).sealed
+    assert errors.last_message == "" and not seal_state(view.doc.tf).sealed
+    view.doc.undo_stack.undo()
+    qtbot.waitUntil(view.seal_button.isEnabled)
+    assert view.seal_button.toolTip().startswith("Freeze the model")
 
 
 def test_matrix_edits_weights_of_every_lot(qtbot, view) -> None:
@@ -276,3 +281,26 @@ def test_clicking_a_problem_goes_to_the_criterion(qtbot, view) -> None:
                      pos=panel.visualItemRect(item).center())
     assert view.selected_id() == "SV"
     assert view.details.heading.text() == "SV  Social value"
+
+
+def test_lots_are_renamed_and_removed_with_undo(qtbot, view, monkeypatch) -> None:
+    from ui.views.model import ModelView
+
+    monkeypatch.setattr(ModelView, "ask_lot_title",
+                        staticmethod(lambda parent, current="": "Lot 3: Befriending"))
+    view.add_lot()
+    assert [lot.id for lot in view.doc.data.lots] == ["L1", "L2", "L3"] and view.lot_id == "L3"
+    monkeypatch.setattr(ModelView, "ask_lot_title",
+                        staticmethod(lambda parent, current="": current + " and peer support"))
+    view.rename_lot_action.trigger()
+    assert view.doc.data.lot("L3").title == "Lot 3: Befriending and peer support"
+    assert view.lot_combo.currentText().endswith("Befriending and peer support")
+    view.remove_lot_action.trigger()  # dialogs answer yes in tests
+    assert [lot.id for lot in view.doc.data.lots] == ["L1", "L2"]
+    view.doc.undo_stack.undo()
+    assert view.doc.data.lot("L3").title == "Lot 3: Befriending and peer support"
+    view.lot_id = "L1"
+    view.refresh()
+    view.remove_lot_action.trigger()  # lot 1 has been scored: refused, with the reason
+    assert "has been scored stays on the record" in errors.last_message
+    assert view.doc.data.lot("L1") is not None

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.core.test_packs_support import sealed_copy
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
@@ -27,6 +28,7 @@ RATIONALE = "Strong partnership plan with named GP practices and dates."
 
 @pytest.fixture
 def panel(window, qtbot, demo_tender: Path):
+    sealed_copy(demo_tender)  # as a lead's file is by the time packs go out
     assert window.open_path(str(demo_tender))
     window.show()
     window.activateWindow()

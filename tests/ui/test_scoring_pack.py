@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from workbench.domain import Assignment, TenderData
+from workbench.model.seal import seal
 from workbench.panel.packs import create_packs
 from workbench.storage import TenderFile
 
@@ -29,6 +30,7 @@ def pack(tmp_path: Path, demo_data: TenderData) -> tuple[Path, Path]:
     out = tmp_path / "packs"
     out.mkdir()
     with TenderFile.create(lead, demo_data, user="lead") as tf:
+        seal(tf)
         paths = create_packs(tf, out, "tender", ["E2"])
     return lead, paths[0]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.core.test_integrity_lock import moderate_everything
+from tests.core.test_packs_support import sealed_copy
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -45,6 +46,7 @@ def open_view(window, qtbot, path: Path, name: str):
 def test_undo_after_a_merge_is_refused_naming_the_score(window, qtbot, demo_tender: Path,
                                                         tmp_path: Path, monkeypatch) -> None:
     # Priya's pack goes out before the lead touches her scores.
+    sealed_copy(demo_tender)
     with TenderFile.open(demo_tender, user="lead") as tf:
         pack = create_packs(tf, tmp_path, "tender", ["E1"])[0]
     view = open_view(window, qtbot, demo_tender, "scoring")

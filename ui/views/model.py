@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from workbench.errors import WorkbenchError
 from workbench.model import tree
 from workbench.model.model_xlsx import export_model, import_model
-from workbench.model.seal import SealState, seal, seal_state, unseal
+from workbench.model.seal import SealState, seal, seal_blockers, seal_state, unseal
 from workbench.model_rules import problems
 
 from ui import a11y, errors
@@ -162,6 +162,11 @@ class ModelView(View):
             "lot is made to all", self.toggle_share)
         self.share_action.setCheckable(True)
         self.add_lot_action = self._action("Add lot…", "Add a lot to the tender", self.add_lot)
+        self.rename_lot_action = self._action("Rename this lot…", "Change the lot's title "
+                                              "(allowed after sealing)", self.rename_lot)
+        self.remove_lot_action = self._action("Remove this lot…", "Remove the lot with its model "
+                                              "and bidders (refused once anything was scored)",
+                                              self.remove_lot)
 
     def _button(self, action: QAction, menu: QMenu | None = None) -> QToolButton:
         button = QToolButton()
@@ -203,7 +208,8 @@ class ModelView(View):
                                         [self.export_action, self.import_action]))
         self.copy_menu = QMenu("Copy this lot's model to", self)
         lots_button = self._menu_button("Lots", "Add lots; copy or share the model between them",
-                                        [self.add_lot_action, self.share_action])
+                                        [self.add_lot_action, self.rename_lot_action,
+                                         self.remove_lot_action, self.share_action])
         lots_button.menu().insertMenu(self.share_action, self.copy_menu)
         bar.addWidget(lots_button)
         bar.addStretch(1)
@@ -338,12 +344,20 @@ class ModelView(View):
         self.split.setSizes([top, total - top])
 
     def _show_seal(self, state: SealState) -> None:
+        """The button says before it is pressed whether the plan can be sealed, and why not."""
         self.seal_button.setText("Unseal…" if state.sealed else "Seal evaluation plan…")
-        self.seal_button.setToolTip(
-            "Unseal the plan to change it (a written reason is recorded in the audit trail)"
-            if state.sealed else "Freeze the model, scales, formulas and rounding before "
-            "scoring starts; a fingerprint of them is recorded")
-        self.seal_button.setEnabled(not self.doc.read_only)
+        blockers = [] if state.sealed else seal_blockers(self.doc.data)
+        if state.sealed:
+            tip = "Unseal the plan to change it (a written reason is recorded in the audit trail)"
+        elif blockers:
+            tip = "Cannot seal yet:\n• " + "\n• ".join(blockers[:8]) + (
+                f"\n…and {len(blockers) - 8} more" if len(blockers) > 8 else "")
+        else:
+            tip = ("Freeze the model, scales, formulas and rounding before scoring starts; a "
+                   "fingerprint of them is recorded")
+        self.seal_button.setToolTip(tip)
+        self.seal_button.setAccessibleDescription(tip)
+        self.seal_button.setEnabled(not self.doc.read_only and not blockers)
 
     def _update_actions(self) -> None:
         editable = self.editable
@@ -373,6 +387,9 @@ class ModelView(View):
         self.export_action.setEnabled(bool(self.doc.data.lots))
         self.templates_button.setEnabled(editable and lot is not None)
         self.add_lot_action.setEnabled(editable)
+        # Renaming is not frozen by the seal; removing a lot is (its code is in the plan).
+        self.rename_lot_action.setEnabled(not self.doc.read_only and lot is not None)
+        self.remove_lot_action.setEnabled(editable and lot is not None)
         self.import_action.setEnabled(editable)  # a workbook can bring the first lots in
 
     # -- selection -------------------------------------------------------------------------
@@ -518,10 +535,31 @@ class ModelView(View):
             self.commands.copy_to(self.lot_id, target)
 
     @staticmethod
-    def ask_lot_title(parent: QWidget) -> str | None:
-        """The new lot's title, or None if cancelled (tests monkeypatch this)."""
-        title, ok = QInputDialog.getText(parent, "Add lot", "Title of the new lot:")
+    def ask_lot_title(parent: QWidget, current: str = "") -> str | None:
+        """A lot's title (new, or `current` changed), or None if cancelled (tests monkeypatch
+        this)."""
+        title, ok = QInputDialog.getText(
+            parent, "Rename lot" if current else "Add lot",
+            "New title of the lot:" if current else "Title of the new lot:", text=current)
         return title.strip() if ok and title.strip() else None
+
+    def rename_lot(self) -> None:
+        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
+        if lot is None:
+            return
+        title = self.ask_lot_title(self, lot.title)
+        if title and title != lot.title:
+            self.commands.rename_lot(lot.id, title)
+
+    def remove_lot(self) -> None:
+        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
+        if lot is None or not errors.ask(
+                self, f"Remove {lot.title} with its evaluation model, its {len(lot.bidders)} "
+                "bidder(s) and their records? Undo brings it back.", "Remove lot"):
+            return
+        if self.commands.remove_lot(lot.id):
+            self.lot_id = None
+            self.refresh()
 
     def add_lot(self) -> None:
         title = self.ask_lot_title(self)

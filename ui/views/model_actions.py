@@ -139,6 +139,12 @@ class ModelCommands:
         ok = self._push(f"Add lot {code}", lambda tf: edit.add_lot(tf, code, title))
         return code if ok else None
 
+    def rename_lot(self, lot_id: str, title: str) -> bool:
+        return self._push(f"Rename lot {lot_id}", lambda tf: edit.rename_lot(tf, lot_id, title))
+
+    def remove_lot(self, lot_id: str) -> bool:
+        return self._push(f"Remove lot {lot_id}", lambda tf: edit.remove_lot(tf, lot_id))
+
     def shared(self) -> bool:
         return is_shared(self.doc.tf)
 

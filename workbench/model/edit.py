@@ -37,6 +37,7 @@ from workbench.model.store import (
 )
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
+from workbench.storage.schema import PROTECTED
 
 #: Fields of a criterion a user edits (the code is changed with `rename_criterion`).
 FIELDS = ("title", "kind", "weight", "scale", "minimum", "normalise", "formula", "direction",
@@ -342,13 +343,43 @@ def add_lot(tf: TenderFile, lot_id: str, title: str) -> None:
         tf.put("lots", {"id": code, "title": title.strip(), "position": len(ids)})
 
 
-def remove_empty_lot(tf: TenderFile, lot_id: str) -> None:
-    """Remove a lot that holds nothing yet (the undo of adding one)."""
+def rename_lot(tf: TenderFile, lot_id: str, title: str) -> None:
+    """Give a lot a new title (allowed while sealed: the seal covers a lot's code and model,
+    not the words it goes by)."""
+    found = tf.get("lots", {"id": lot_id})
+    if found is None:
+        raise ValidationError(f"there is no lot {lot_id}")
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError("give the lot a title")
+    if title == found["title"]:
+        return
+    with tf.action(f"Rename lot {lot_id} to {title}"):
+        tf.update("lots", {"id": lot_id}, title=title)
+
+
+#: Tables whose rows belong to a lot, deleted with it: those that name other rows first
+#: (the schema lists tables parents first, so reversed it lists them children first).
+_LOT_ROWS = (*(t for t in reversed(PROTECTED) if "lot_id" in PROTECTED[t]
+                and t not in ("criteria", "bidders")), "criteria", "bidders")
+
+
+def remove_lot(tf: TenderFile, lot_id: str) -> None:
+    """Remove a lot with its model, bidders and panel records, in one action. Refused once
+    anything was scored or agreed on it, or packs were issued for it: those records stay."""
     require_unsealed(tf, "the lots")
-    lot = _lot(tf.load(), lot_id)
-    if lot.criteria or lot.bidders:
-        raise ValidationError(f"lot {lot_id} is not empty; it has criteria or bidders")
-    with tf.action(f"Remove lot {lot_id}"):
+    found = tf.get("lots", {"id": lot_id})
+    if found is None:
+        raise ValidationError(f"there is no lot {lot_id}")
+    scored = len(tf.rows("scores", "lot_id = ?", [lot_id]))
+    agreed = len(tf.rows("moderated", "lot_id = ?", [lot_id]))
+    if scored or agreed:
+        raise ValidationError(f"{found['title']} has {scored} score(s) and {agreed} agreed "
+                              "score(s) on file; a lot that has been scored stays on the record")
+    with tf.action(f"Remove lot {lot_id} ({found['title']})"):
+        for table in _LOT_ROWS:
+            for row in tf.rows(table, "lot_id = ?", [lot_id]):
+                tf.delete(table, row)
         tf.delete("lots", {"id": lot_id})
 
 

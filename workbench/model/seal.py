@@ -87,6 +87,16 @@ def seal_state(tf: TenderFile, data: TenderData | None = None) -> SealState:
     return SealState(True, sealed.sealed_at, sealed.hash, current == sealed.hash)
 
 
+def seal_blockers(data: TenderData) -> list[str]:
+    """Why the plan cannot be sealed as it stands, one sentence each (none: it can be): a lot
+    with no criteria, weights that do not add up, a scored question with no scale..."""
+    if not data.lots:
+        return ["the tender has no lots yet"]
+    empty = [f"lot {lot.id}: the evaluation model has no criteria yet"
+             for lot in data.lots if not lot.criteria]
+    return empty + [str(problem) for problem in errors(data)]
+
+
 def seal(tf: TenderFile) -> str:
     """Seal the plan; refused while the model has errors (the first is named). Returns the
     fingerprint."""
@@ -97,12 +107,10 @@ def seal(tf: TenderFile) -> str:
     if tender.status == "locked":
         raise ReadOnlyError("the tender is locked; unlock it before sealing the plan")
     data = tf.load()
-    if not any(lot.criteria for lot in data.lots):
-        raise ValidationError("there is no evaluation model to seal yet")
-    broken = errors(data)
-    if broken:
-        more = f" (and {len(broken) - 1} more problem(s))" if len(broken) > 1 else ""
-        raise ValidationError(f"cannot seal the evaluation plan: {broken[0]}{more}")
+    blockers = seal_blockers(data)
+    if blockers:
+        more = f" (and {len(blockers) - 1} more problem(s))" if len(blockers) > 1 else ""
+        raise ValidationError(f"cannot seal the evaluation plan: {blockers[0]}{more}")
     fingerprint = plan_hash(data)
     status: TenderStatus = "sealed" if tender.status == "setup" else tender.status
     with tf.action("Seal evaluation plan"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from workbench.domain import SOCIAL_VALUE_THEMES, Criterion, TenderData
+from workbench.domain import SOCIAL_VALUE_THEMES, Criterion, Tender, TenderData
 from workbench.errors import ValidationError
 from workbench.model import tree
 from workbench.model.scales import template
@@ -152,3 +152,8 @@ def _ensure_scale(tf: TenderFile) -> None:
     for row in levels:
         tf.put("scale_levels", row)
 
+
+def blank_tender(title: str) -> TenderData:
+    """A new, empty tender: its title and the standard 0–5 scale with descriptors, so the
+    first scored question has a scale to use."""
+    return TenderData(Tender(title=title), scales=[template(SCALE_ID)])

@@ -284,6 +284,10 @@ def create_packs(tf: TenderFile, out_dir: Path, fmt: str = "tender",
         raise StorageError(f"cannot make folder {out_dir}: {exc.strerror}") from None
     data = tf.load()
     tender = data.tender
+    if tender.seal is None:
+        raise ValidationError("scoring packs go out once the evaluation plan is sealed, so "
+                              "every evaluator scores against the same fixed model: seal it "
+                              "first (Model ▸ Seal evaluation plan, or workbench-cli seal)")
     status = tender.status
     blind = tender.panel.blind_scoring
     coded = _with_codes(data) if blind else []

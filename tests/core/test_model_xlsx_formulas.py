@@ -59,10 +59,11 @@ def test_user_words_starting_like_a_formula_stay_text(demo_data: TenderData,
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
-def test_every_exported_workbook_prints_landscape_one_page_wide(demo_tender: Path,
-                                                                 tmp_path: Path) -> None:
+def test_every_exported_workbook_prints_landscape_one_page_wide(tmp_path: Path) -> None:
     """The model, results, audit and scoring-pack workbooks, as the command line writes them."""
     from workbench.cli import main
+    demo_tender = tmp_path / "demo.tender"
+    assert main(["demo", str(demo_tender)]) == 0  # sealed, so packs can go out
     assert main(["model-xlsx", str(demo_tender), "-o", str(tmp_path / "model.xlsx")]) == 0
     assert main(["export-xlsx", str(demo_tender), "-o", str(tmp_path / "results.xlsx")]) == 0
     assert main(["audit", str(demo_tender), "-o", str(tmp_path / "audit.xlsx")]) == 0

@@ -51,7 +51,10 @@ def _exports_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    data = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(data))
+    # Any app process a test starts keeps its settings here, never in the user's own.
+    monkeypatch.setenv("WORKBENCH_SETTINGS_FILE", str(data / "settings.ini"))
 
 
 @pytest.fixture(autouse=True)

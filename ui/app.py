@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import logging
 import os
 import platform
 import sys
@@ -15,7 +16,6 @@ from types import TracebackType
 from workbench import __version__
 from workbench.crashlog import crash_log_path
 
-SCREENSHOT_SIZE = (1280, 800)
 _fault_file = None  # kept open for faulthandler for the life of the process
 
 
@@ -54,6 +54,7 @@ def install_crash_handlers() -> None:
                              f"PySide6 {qt_version}, {platform.platform()}\n{text}\n")
         except OSError:
             pass
+        logging.getLogger("workbench.app").error("unexpected error, see %s:\n%s", log, text)
         if sys.stderr is not None:  # None under a Windows gui-script
             sys.stderr.write(text)
         from ui import errors
@@ -69,23 +70,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot and not os.environ.get("DISPLAY") and not os.environ.get(
             "WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui import session
+    session.rotate_crash_log()
+    log_path = session.start_log()
     install_crash_handlers()
 
     from PySide6.QtWidgets import QApplication
 
     from ui import settings
     from ui.main_window import MainWindow
-    from ui.style import apply_style
+    from ui.style import app_icon, apply_style
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName(settings.ORGANISATION)
     app.setApplicationName(settings.APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())  # every window, dialog and message box
     apply_style(app)
     from ui import errors
     from ui.identity import audit_name
+    crashed = False
     if args.screenshot:  # nothing may wait for a click (a read-only notice, say)
         errors.dialogs_enabled = False
+        settings.use_scratch_store()  # nor touch the user's recent files and layout
+    else:
+        crashed = session.mark_running()
+    session.log.info("workbench %s started (Python %s)", __version__,
+                     platform.python_version())
     # Asked once, at first start (never for a screenshot): the audit trail's "who".
     window = MainWindow(user=audit_name())
     if args.file and not window.open_path(args.file) and args.screenshot:
@@ -97,10 +109,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _screenshot(app, window, args.screenshot, args.size)
     geometry = settings.get(settings.WINDOW_GEOMETRY)
     if not geometry or not window.restoreGeometry(geometry):
-        window.resize(*SCREENSHOT_SIZE)
+        window.fit_to_screen()
     window.show()
+    if crashed:
+        errors.show_info(window, "The workbench closed unexpectedly last time. Your tender "
+                         "files are safe: every change is saved as it is made. What happened "
+                         f"is recorded in {log_path} and {crash_log_path()}.",
+                         "Closed unexpectedly")
     code = app.exec()
     _dispose(app, window)
+    session.mark_stopped()
+    session.log.info("workbench closed")
     return code
 
 

@@ -19,6 +19,17 @@ def show_error(parent: QWidget | None, message: str, title: str = "Cannot do tha
         QMessageBox.warning(parent, title, message)
 
 
+def show_info(parent: QWidget | None, message: str, title: str) -> None:
+    """A notice that needs no decision (in the status bar too, for tests and the record)."""
+    global last_message
+    last_message = message
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(message, 15000)
+    if dialogs_enabled:
+        QMessageBox.information(parent, title, message)
+
+
 def ask(parent: QWidget | None, question: str, title: str = "Please confirm") -> bool:
     """Yes/No question; tests monkeypatch `ask` where they need an answer."""
     if not dialogs_enabled:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -26,10 +34,12 @@ from workbench.storage.audit import AuditProblem
 from workbench.storage.backup import save_copy
 from workbench.storage.verification import STRUCTURE
 
-from ui import settings
+from ui import layouts, settings, table_tools
 from ui.document import TenderDocument
 from ui.errors import show_error
 from ui.file_banner import FileBanner
+from ui.find_bar import FindBar
+from ui.help import GuideWindow, topic_for
 from ui.identity import change_name
 from ui.restore_dialog import restore_backup
 from ui.start_page import StartPage
@@ -64,6 +74,9 @@ class MainWindow(QMainWindow):
         self._workspace = QWidget()
         self._sidebar = QListWidget()
         self._sidebar.setObjectName("sidebar")
+        self._sidebar.setAccessibleName("Views")
+        self._sidebar.setAccessibleDescription("The steps of the evaluation; Ctrl+1 to Ctrl+0 "
+                                               "jump to them")
         self._sidebar.setFixedWidth(170)
         self._pages = QStackedWidget()
         row = QHBoxLayout(self._workspace)
@@ -77,8 +90,11 @@ class MainWindow(QMainWindow):
         row.addLayout(column, 1)
         self._stack.addWidget(self._workspace)
         self._sidebar.currentRowChanged.connect(self._pages.setCurrentIndex)
+        self.find_bar = FindBar(self._current_table, self)
+        column.addWidget(self.find_bar)
         self._status_file = QLabel()
         self.statusBar().addPermanentWidget(self._status_file)
+        self.guide: GuideWindow | None = None
         self._build_menus()
         self._show_start()
 
@@ -106,15 +122,86 @@ class MainWindow(QMainWindow):
         self.edit_menu = self.menuBar().addMenu("&Edit")
         self.view_menu = self.menuBar().addMenu("&View")
         help_menu = self.menuBar().addMenu("&Help")
+        self._add(help_menu, "&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents)
         self._add(help_menu, "&About", self._about)
+        # Edit menu entries that stay while the document changes (undo/redo are added per
+        # document, before them).
+        self._table_actions = [
+            self._action("&Copy cells", self._copy, QKeySequence.StandardKey.Copy,
+                         "Copy the selected cells as a table (paste into Excel or Word)"),
+            self._action("&Find in table…", self.find_bar.start, QKeySequence.StandardKey.Find),
+            self._action("Find &next", self.find_bar.next, QKeySequence.StandardKey.FindNext),
+            self._action("&Print…", self.print_current, QKeySequence.StandardKey.Print),
+        ]
+        # Ctrl+C in a table is handled by the table itself (ui/table_tools.CopyCells), so that
+        # a text box keeps its own Ctrl+C: the menu entry only shows the shortcut.
+        self._table_actions[0].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
     def _add(self, menu, text, slot, shortcut=None) -> QAction:
+        action = self._action(text, slot, shortcut)
+        menu.addAction(action)
+        return action
+
+    def _action(self, text, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
         action.triggered.connect(slot)
-        menu.addAction(action)
+        self.addAction(action)  # its shortcut works wherever the focus is in the window
         return action
+
+    # -- help, find, copy, print -----------------------------------------------------------
+
+    def current_view_name(self) -> str | None:
+        if self.doc is None or not self.views:
+            return None
+        return list(self.views)[max(0, self._sidebar.currentRow())]
+
+    def show_guide(self) -> None:
+        """The user guide, at the part for the view shown (F1)."""
+        if self.guide is None:
+            self.guide = GuideWindow(self)
+        self.guide.show_topic(topic_for(self.current_view_name()))
+
+    def _current_table(self):
+        name = self.current_view_name()
+        return table_tools.current_table(self.views.get(name) if name else None)
+
+    def _copy(self) -> None:
+        table = self._current_table()
+        if table is not None:
+            table_tools.copy_cells(table)
+
+    def print_current(self) -> None:
+        name = self.current_view_name()
+        view = self.views.get(name) if name else None
+        if view is None or (table_tools.current_table(view) is None
+                            and not getattr(getattr(view, "document", None), "pageCount",
+                                            lambda: 0)()):
+            show_error(self, "Nothing to print here: open a report in Export, or a view with a "
+                       "table.", "Print")
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.windowTitle())
+        if table_tools.ask_printer(self, printer):
+            table_tools.print_view(view, printer)
+
+    def fit_to_screen(self) -> None:
+        """The first window's size: 1280×800 where there is room, else the screen it opens on
+        less a margin (a 1366×768 laptop gets the whole usable height)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry()
+        self.resize(self.fit_size(room.size()))
+        self.move(room.center() - self.rect().center())
+
+    def fit_size(self, room: QSize) -> QSize:
+        """The first window's size on a screen with `room` free: 1280×800 at most, a margin
+        where there is space, never more than the room (the minimum gives way first)."""
+        width = min(1280, max(self.minimumWidth(), room.width() - 40), room.width())
+        height = min(800, max(self.minimumHeight(), room.height() - 40), room.height())
+        return QSize(width, height)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -126,13 +213,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_path(p))
 
     def _about(self) -> None:
-        from workbench import __version__
-
+        from ui.about import AboutDialog
         from ui.errors import dialogs_enabled
         if dialogs_enabled:
-            from PySide6.QtWidgets import QMessageBox
-            QMessageBox.about(self, "About", f"{settings.APPLICATION} {__version__}\n"
-                              "Offline tender evaluation with social value in mind.")
+            AboutDialog(self).exec()
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -258,6 +342,8 @@ class MainWindow(QMainWindow):
     def close_document(self) -> None:
         if self.doc is None:
             return
+        layouts.save(self.views)
+        self.find_bar.hide()
         # The start page first: with the views out of sight, taking them out of the stack
         # shows none of them (each would otherwise refresh, on a large tender for minutes).
         self._show_start()
@@ -291,6 +377,8 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions(self._table_actions)
         # A scoring pack opens in evaluator mode: Scoring only, nothing of the lead's views.
         shown = [v for v in VIEWS if v[0] == "scoring"] if is_pack(self.doc.tf) else VIEWS
         for index, (name, title, where) in enumerate(shown):
@@ -298,6 +386,7 @@ class MainWindow(QMainWindow):
             view.setObjectName(f"view_{name}")
             self.views[name] = view
             self._pages.addWidget(view)
+            table_tools.install(view)
             QListWidgetItem(title, self._sidebar)
             action = QAction(title, self)
             if index < 10:  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
@@ -305,6 +394,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=name: self.show_view(n))
             self.view_menu.addAction(action)
         self._sidebar.setCurrentRow(0)
+        layouts.restore(self.views)
         self.close_action.setEnabled(True)
         self.save_copy_action.setEnabled(True)
 

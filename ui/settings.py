@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,15 +26,36 @@ LAST_FOLDER = Setting("files/last_folder", str, "")
 WINDOW_GEOMETRY = Setting("window/geometry", bytes, b"")
 PRESENTATION_ZOOM = Setting("moderation/zoom", int, 150)
 
+
+def layout_setting(view: str, widget: str) -> Setting:
+    """A splitter's sizes or a table's column widths in a view, as Qt saved them."""
+    return Setting(f"layout/{view}/{widget}", bytes, b"")
+
 #: Tests point this at a temporary folder (QSettings.setPath) before any window exists.
 _store: QSettings | None = None
+_scratch: tempfile.TemporaryDirectory[str] | None = None
+
+
+#: An INI file to use instead of the user's settings (the test suite sets it for the app
+#: processes it starts, so that no test run touches a real user's settings).
+SETTINGS_FILE_ENV = "WORKBENCH_SETTINGS_FILE"
 
 
 def store() -> QSettings:
     global _store
     if _store is None:
-        _store = QSettings(ORGANISATION, APPLICATION)
+        path = os.environ.get(SETTINGS_FILE_ENV)
+        _store = QSettings(path, QSettings.Format.IniFormat) if path else QSettings(
+            ORGANISATION, APPLICATION)
     return _store
+
+
+def use_scratch_store() -> None:
+    """Settings that vanish with the process (a --screenshot run): the user's recent files,
+    window layout and name stay as they were."""
+    global _scratch
+    _scratch = tempfile.TemporaryDirectory(prefix="workbench-settings-")  # removed at exit
+    use_store(QSettings(os.path.join(_scratch.name, "settings.ini"), QSettings.Format.IniFormat))
 
 
 def use_store(settings: QSettings | None) -> None:

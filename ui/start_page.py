@@ -48,6 +48,7 @@ class StartPage(QWidget):
         outer.addWidget(QLabel("<b>Recent tenders</b>"))
         self.recent = QListWidget()
         self.recent.setObjectName("recent_files")
+        self.recent.setAccessibleName("Recent tenders")
         self.recent.itemActivated.connect(
             lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
         outer.addWidget(self.recent, 1)

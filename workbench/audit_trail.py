@@ -210,6 +210,7 @@ def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> Non
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from workbench.exchange.results_xlsx import for_printing
     from workbench.safe_xlsx import put_at, save_workbook
 
     book = Workbook()
@@ -231,4 +232,5 @@ def export_xlsx(items: Iterable[AuditEntry], path: Path, title: str = "") -> Non
     for letter, width in zip("ABCDEFGHI", (7, 26, 24, 34, 18, 30, 60, 40, 20), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    for_printing(sheet, header_row)
     save_workbook(book, path)

@@ -126,6 +126,42 @@ def test_damaged_or_foreign_files_are_refused(sealed: Path, tmp_path: Path,
     assert any(message in p for p in refused(sealed, path))
 
 
+def _ods(path: Path) -> None:
+    """A real OpenDocument spreadsheet as LibreOffice writes one: `mimetype` first, stored."""
+    import zipfile
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", "<office:document-content/>")
+
+
+# The first sector of an Excel 97-2003 file: the OLE2 signature, then its header.
+XLS_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00" + \
+    b"\x00" * 484
+
+
+XLS = "an Excel 97-2003 workbook (.xls)"
+ODS = "an OpenDocument spreadsheet (.ods)"
+
+
+@pytest.mark.parametrize("name, write, kind", [
+    ("pack.xls", lambda p: p.write_bytes(XLS_BYTES), XLS),
+    ("pack.xlsx", lambda p: p.write_bytes(XLS_BYTES), XLS),  # really .xls, renamed
+    ("pack.ods", _ods, ODS),
+    ("pack.xlsx", _ods, ODS),
+    ("pack.csv", lambda p: p.write_bytes(b"Question,Bidder,Score\nQ1,Bidder A,3\n"),
+     "a CSV file (.csv)"),
+])
+def test_a_pack_saved_in_another_spreadsheet_format_gets_one_clear_message(
+        sealed: Path, tmp_path: Path, name: str, write: Callable[[Path], None],
+        kind: str) -> None:
+    path = tmp_path / name
+    write(path)
+    assert refused(sealed, path) == [
+        f"{name} was saved as {kind}: "
+        "open it, save it as an Excel Workbook (.xlsx) and merge again"]
+
+
 def test_truncated_tender_pack_is_refused(sealed: Path, tmp_path: Path) -> None:
     path = issue(sealed, tmp_path / "out", "tender", ["E1"])[0]
     fill_tender_pack(path)

@@ -50,7 +50,7 @@ def test_workbook_is_formatted_for_people(workbook: Path) -> None:
     assert [c.value for c in sheet[3]][:5] == ["Code", "Parent", "Title", "Type", "Weight (%)"]
     assert sheet["A4"].value == "Q" and sheet["A4"].font.b
     assert sheet["B5"].value == "Q" and sheet["C5"].alignment.indent == 2
-    assert sheet["F5"].value == 16.5  # effective weight, calculated
+    assert sheet["F5"].value == "=E5*F4/100"  # effective weight, an Excel formula
     assert any("D4" in str(v.sqref) for v in sheet.data_validations.dataValidation)
 
 

@@ -17,9 +17,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from workbench.resources import read_text
-
 from ui import settings
+from ui.style import stylesheet
 from ui.views.moderation_present import PresentationWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -107,7 +106,7 @@ def test_closing_the_tender_while_presenting_closes_the_window(view, qtbot, wind
 def styled(window):
     """The app's own look for the screenshots, on this window only: changing the look of the
     whole application would re-style every widget earlier tests left behind."""
-    window.setStyleSheet(read_text("styles", "app.qss"))
+    window.setStyleSheet(stylesheet(window.font().pointSizeF()))
     yield
     window.setStyleSheet("")
 

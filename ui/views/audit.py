@@ -42,6 +42,7 @@ from workbench.tender_lock import (
     unlock_tender,
 )
 
+from ui import a11y
 from ui.document import TenderDocument
 from ui.errors import show_error
 from ui.views.audit_dialogs import ReasonDialog
@@ -90,8 +91,10 @@ class AuditView(View):
         search_label.setBuddy(self.search)
         self.record = QComboBox()
         self.record.setToolTip("Show one kind of record only")
+        self.record.setAccessibleName("Kind of record")
         self.who = QComboBox()
         self.who.setToolTip("Show one person's changes only")
+        self.who.setAccessibleName("Person")
         self.export_csv = _button("Export &CSV…", lambda: self._export("csv"),
                                   "Save the entries shown as a CSV file")
         self.export_xlsx = _button("Export E&xcel…", lambda: self._export("xlsx"),
@@ -112,6 +115,7 @@ class AuditView(View):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        a11y.table(self.table, "Audit trail", "Every recorded change, newest first")
         # Two lines per row, the same for every row: long texts wrap without measuring
         # thousands of rows; the full entry is in the pane below and in each tooltip.
         self.table.setItemDelegate(TwoLineDelegate(self.table))
@@ -128,6 +132,7 @@ class AuditView(View):
         header.setSectionResizeMode(AuditModel.COL_CHANGE, QHeaderView.ResizeMode.Stretch)
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("audit_detail")
+        self.detail.setAccessibleName("Selected entry in full")
         self.detail.setReadOnly(True)
         self.detail.setPlaceholderText("Select an entry to see it in full.")
         split = QSplitter(Qt.Orientation.Vertical)

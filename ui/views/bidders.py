@@ -24,6 +24,7 @@ from workbench.numbers import fmt_money
 from workbench.scoring.results import LotResult, compute_lot
 from workbench.storage import TenderFile
 
+from ui import a11y
 from ui.document import CoreCommand, TenderDocument
 from ui.errors import ask
 from ui.views.base import View, button, lot_title_row, note, page_layout
@@ -69,6 +70,8 @@ class BiddersView(View):
         self.table = QTableView()
         self.table.setObjectName("bidders_table")
         self.table.setModel(self.model)
+        a11y.table(self.table, "Bidders", "Everyone who bid on the lot; type in a cell to "
+                   "change it", read_only=False)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -30,7 +30,7 @@ Edit = Callable[[str, str, str], bool]
 #: What the Type column offers: each type, and the overlap many suppliers have.
 TYPE_CHOICES = ("SME", "VCSE", "SME, VCSE", "large", "public body")
 BIDDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_GREY = QColor("#7b8794")
+_GREY = QColor("#616e7c")
 _FAIL = QColor("#b42318")
 _WARN = QColor("#9a5b00")
 

@@ -122,6 +122,7 @@ class GatewayPanel(QFrame):
             box.setToolTip(f"The result of gateway {gate.id} for {bidder.name}")
             rationale = QPlainTextEdit(found.rationale if found else "")
             rationale.setObjectName(f"gateway_rationale_{gate.id}")
+            rationale.setAccessibleName(f"Why, gateway {gate.id}")
             rationale.setPlaceholderText("Why: what was checked, and what it showed")
             rationale.setTabChangesFocus(True)
             rationale.setFixedHeight(72)

@@ -100,6 +100,7 @@ class CriterionDetails(QFrame):
         # scrolls on its own, so a long scale never makes the whole pane taller
         self.descriptors = QTextBrowser()
         self.descriptors.setObjectName("scale_descriptors")
+        self.descriptors.setAccessibleName("Scale descriptors")
         self.descriptors.setFrameShape(QFrame.Shape.NoFrame)
         self.descriptors.setSizePolicy(QSizePolicy.Policy.Expanding,
                                        QSizePolicy.Policy.Ignored)

@@ -41,7 +41,7 @@ from workbench.model.model_xlsx import export_model, import_model
 from workbench.model.seal import SealState, seal, seal_blockers, seal_state, unseal
 from workbench.model_rules import problems
 
-from ui import errors
+from ui import a11y, errors
 from ui.document import TenderDocument
 from ui.views.base import View, heading, note, page_layout
 from ui.views.criterion_details import CriterionDetails
@@ -78,6 +78,7 @@ class ModelView(View):
         top.addSpacing(16)
         self.lot_combo = QComboBox()
         self.lot_combo.setObjectName("model_lot")
+        self.lot_combo.setAccessibleName("Lot")
         self.lot_combo.setToolTip("The lot whose evaluation model is shown")
         self.lot_combo.setMinimumContentsLength(28)
         self.lot_combo.setSizeAdjustPolicy(
@@ -223,6 +224,9 @@ class ModelView(View):
         self.tree_model.move = self._drop_move
         self.tree = QTreeView()
         self.tree.setObjectName("model_tree")
+        self.tree.setAccessibleName("Evaluation model")
+        self.tree.setAccessibleDescription("The criteria tree: groups, questions, gateways, "
+                                           "price and measures with their weights")
         self.tree.setModel(self.tree_model)
         self.tree.setItemDelegate(CriteriaDelegate(self.tree))
         self.tree.setAlternatingRowColors(True)
@@ -274,6 +278,8 @@ class ModelView(View):
         self.matrix.setObjectName("model_matrix")
         self.matrix.setModel(self.matrix_model)
         self.matrix.setItemDelegate(CriteriaDelegate(self.matrix))
+        a11y.table(self.matrix, "Weights by lot", "Each lot's top-level weights side by side; "
+                   "type in a cell to change a weight", read_only=False)
         self.matrix.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.matrix.verticalHeader().setSectionResizeMode(

@@ -91,7 +91,7 @@ class ItemListModel(RowsModel):
         self._cells: list[tuple[str, ...]] = []
         self._names: Names | None = None
         self._brushes = {state: QBrush(QColor(colour)) for state, colour in (
-            ("agreed", "#2f8132"), ("parked", "#8d2b0b"), ("open", "#486581"))}
+            ("agreed", "#2b7a2e"), ("parked", "#8d2b0b"), ("open", "#486581"))}
 
     def set_rows(self, items: list[Item], names: Names) -> None:
         """Show the items: in place when they are the same items in the same order (one was

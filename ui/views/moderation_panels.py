@@ -19,6 +19,7 @@ from workbench.moderation.agreement import CriterionAgreement, EvaluatorDeviatio
 from workbench.moderation.consensus import Progress
 from workbench.moderation.flags import Item, Rules
 
+from ui import a11y
 from ui.views.base import note
 from ui.views.moderation_models import (
     ALPHA_TIP,
@@ -48,6 +49,7 @@ def _table(model, name: str) -> QTableView:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
     table.setWordWrap(False)
+    a11y.table(table, a11y.humanise(name))
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
@@ -81,10 +83,12 @@ class ItemListPanel(QWidget):
         self.threshold.setToolTip("Items whose highest and lowest marks are this far apart are "
                                   "flagged for discussion.")
         self.threshold.editingFinished.connect(self._rule_edited)
+        self.threshold.setAccessibleName("Flag when marks differ by")
         self.unit = QComboBox()
         for unit, text in UNIT_TEXT.items():
             self.unit.addItem(text, unit)
         self.unit.activated.connect(self._rule_edited)
+        self.unit.setAccessibleName("Unit of the difference")
         rule.addWidget(self.threshold)
         rule.addWidget(self.unit)
         rule.addStretch(1)

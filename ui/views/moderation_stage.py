@@ -210,6 +210,7 @@ class Stage(QFrame):
         why.setBuddy(self.rationale)
         self.reason = QLineEdit()
         self.reason.setObjectName("mod_reason")
+        self.reason.setAccessibleName("Reason for the change")
         self.reason.setPlaceholderText("Reason for changing the agreed score (kept in the audit "
                                        "trail)")
         grid.addWidget(label, 0, 0)

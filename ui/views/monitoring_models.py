@@ -23,6 +23,7 @@ from ui.views.table_base import LEFT, RIGHT, Index, RowsModel
 Edit = Callable[[str, str, str], bool]
 COMMITMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+_GREY = QColor("#616e7c")
 
 
 class CommitmentsModel(RowsModel):

@@ -75,8 +75,11 @@ class OverviewView(View):
         rounding = QHBoxLayout()
         for widget, text in ((self.decimals, "decimals"), (self.mode, "mode"),
                              (self.stage, "stage")):
-            rounding.addWidget(QLabel(text))
+            caption = QLabel(text)
+            caption.setBuddy(widget)  # read out as the control's name
+            rounding.addWidget(caption)
             rounding.addWidget(widget)
+            widget.setAccessibleName(f"Rounding {text}")
         form.addRow("Rounding", rounding)
         columns.addWidget(form_box, 3)
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from workbench.panel import roster
 
+from ui import a11y
 from ui.document import TenderDocument
 from ui.views.base import View, heading, note, page_layout
 from ui.views.panel_actions import push_change
@@ -155,6 +156,9 @@ class PanelView(View):
         self.matrix.setModel(self.matrix_model)
         self.matrix.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.matrix.setAlternatingRowColors(True)
+        # Space ticks a cell, so Tab need not walk the cells: it moves on.
+        a11y.table(self.matrix, "Assignments", "Evaluators in rows, questions in columns; "
+                   "Space ticks or clears the evaluator for the question")
         self.matrix.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.matrix.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -179,6 +183,7 @@ class PanelView(View):
         column.addWidget(QLabel("<b>Coverage</b>"))
         self.warnings = QListWidget()
         self.warnings.setObjectName("coverage_warnings")
+        self.warnings.setAccessibleName("Coverage warnings")
         self.warnings.setWordWrap(True)
         self.warnings.setMaximumHeight(150)
         column.addWidget(self.warnings)

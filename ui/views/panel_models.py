@@ -15,7 +15,7 @@ from workbench.domain import Criterion, Evaluator, Lot, LotConflict, TenderData
 from ui.views.table_base import ROOT, Index, RowsModel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-NOT_DECLARED = QBrush(QColor("#8a6d00"))
+NOT_DECLARED = QBrush(QColor("#806500"))
 DECLARED = QBrush(QColor("#9b1c1c"))
 
 

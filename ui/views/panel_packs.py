@@ -39,8 +39,8 @@ from ui.views.panel_models import lot_label, nice_date
 from ui.views.table_base import Index, RowsModel, list_table
 
 PACK_FILTER = "Scoring packs (*.tender *.xlsx);;All files (*)"
-GOOD = QBrush(QColor("#2f8132"))
-WAITING = QBrush(QColor("#8a6d00"))
+GOOD = QBrush(QColor("#2b7a2e"))
+WAITING = QBrush(QColor("#806500"))
 REFUSED = QBrush(QColor("#9b1c1c"))
 
 
@@ -133,6 +133,7 @@ class PacksTab(QWidget):
         report_layout.addWidget(QLabel("<b>Last merge</b>"))
         self.report = QListWidget()
         self.report.setObjectName("merge_report")
+        self.report.setAccessibleName("What the last merge did")
         self.report.setWordWrap(True)
         self.report.addItem("No packs merged in this session yet.")
         report_layout.addWidget(self.report)

@@ -30,7 +30,7 @@ from workbench.scoring.sensitivity import CloseCall, sensitivity
 from ui.document import TenderDocument
 from ui.tasks import run_task
 from ui.views.base import View, banner, lot_title_row, note, page_layout
-from ui.views.results_chart import PointsChart
+from ui.views.results_chart import ChartOrTable, PointsChart
 from ui.views.results_models import RankingModel, WorkingModel, top_criteria, working_rows
 from ui.views.table_base import list_table
 
@@ -62,12 +62,13 @@ class ResultsView(View):
         self.close_call.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.close_call.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         middle = QHBoxLayout()
-        middle.addWidget(self.chart, 3)
+        middle.addWidget(ChartOrTable(self.chart), 3)
         middle.addWidget(_card("Close call", "How near the lot came to a different winner",
                                self.close_call), 2, Qt.AlignmentFlag.AlignTop)
 
         self.working = WorkingModel(self)
         self.working_table = _table(self.working, "working_table")
+        self.working_table.setAccessibleName("How the selected bidder's points were worked out")
         self.working_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.working_title = QLabel()
         self.working_title.setObjectName("subheading")

@@ -26,7 +26,7 @@ BIDDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 GATEWAY_TEXT = {"pass": "Pass", "fail": "Fail", None: "Not assessed"}
 TIE_TIP = ("tied: the totals are equal at the tender's rounding; a tie is never broken "
            "silently")
-_GREY = QColor("#7b8794")
+_GREY = QColor("#616e7c")
 _TIED = QColor("#fff3c4")
 
 

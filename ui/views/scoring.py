@@ -107,7 +107,8 @@ class ScoringView(View):
         row = QHBoxLayout(page)
         row.setContentsMargins(0, 0, 0, 0)
         self.items_model = ScoreItemsModel(self)
-        self.items = list_table(self.items_model, "score_items", alternate=False)
+        self.items = list_table(self.items_model, "score_items", alternate=False,
+                                label="Questions and bidders to score")
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ScoreItemsModel.COL_BIDDER, QHeaderView.ResizeMode.Stretch)

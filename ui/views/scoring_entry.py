@@ -167,7 +167,7 @@ class EntryPanel(QWidget):
         enough = length >= max(self.minimum, 1)
         self.counter.setText(f"{length} characters" + ("" if enough else
                              f" — at least {max(self.minimum, 1)} needed"))
-        self.counter.setStyleSheet("color: #2f8132;" if enough else "color: #9b1c1c;")
+        self.counter.setStyleSheet("color: #2b7a2e;" if enough else "color: #9b1c1c;")
 
 
 def _escape(text: str) -> str:

@@ -14,8 +14,8 @@ from workbench.panel.packs import pack_items
 
 from ui.views.table_base import Index, RowsModel
 
-UNSAVED = QBrush(QColor("#8a6d00"))
-DONE = QBrush(QColor("#2f8132"))
+UNSAVED = QBrush(QColor("#806500"))
+DONE = QBrush(QColor("#2b7a2e"))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import a11y
+
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -70,9 +72,11 @@ class RowsModel(QAbstractTableModel):
 
 
 def list_table(model: QAbstractTableModel, name: str, *, single: bool = True,
-               alternate: bool = True) -> QTableView:
+               alternate: bool = True, label: str = "", what: str = "") -> QTableView:
     """A read-only table of whole rows without row numbers, as the views list things; `single`
-    allows one row selected at a time, `alternate` shades every other row."""
+    allows one row selected at a time, `alternate` shades every other row. `label` is what a
+    screen reader calls it (by default its object name in words), `what` what it lists; Tab
+    leaves it (arrow keys move within it)."""
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
@@ -82,6 +86,7 @@ def list_table(model: QAbstractTableModel, name: str, *, single: bool = True,
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(alternate)
     table.verticalHeader().hide()
+    a11y.table(table, label or a11y.humanise(name), what)
     return table
 
 

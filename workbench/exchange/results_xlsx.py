@@ -74,6 +74,16 @@ def _sheet_name(lot_id: str, what: str, taken: set[str]) -> str:
     return name
 
 
+def for_printing(ws: Worksheet, header_row: int | None) -> None:
+    """Every workbook we write prints the same way: landscape, one page wide (as many pages
+    down as it takes), the header row repeated at the top of every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
 def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]],
            widths: Sequence[int], formats: dict[int, str] | None = None, start: int = 1,
            freeze_columns: int = 0) -> None:
@@ -94,11 +104,7 @@ def _table(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]],
     ws.freeze_panes = ws.cell(row=start + 1, column=freeze_columns + 1)
     last = get_column_letter(len(header))
     ws.auto_filter.ref = f"A{start}:{last}{start + len(rows)}"
-    # Printed: landscape, one page wide, the header row repeated on every page.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{start}:{start}"
+    for_printing(ws, start)
 
 
 def _number(shown: str | None) -> Decimal | None:

@@ -35,6 +35,7 @@ from workbench.domain import (
     TenderData,
 )
 from workbench.errors import InterchangeError, StorageError, ValidationError
+from workbench.exchange.results_xlsx import for_printing
 from workbench.model import tree
 from workbench.model.edit import replace_model
 from workbench.model.scales import check_scale, put_scale
@@ -44,7 +45,7 @@ from workbench.names import check_text, excerpt
 from workbench.numbers import dec_str, to_decimal
 from workbench.safe_xlsx import put, put_at, save_workbook
 from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
-from workbench.scoring.weights import effective_percent, points_available
+from workbench.scoring.weights import effective_percent
 from workbench.storage import TenderFile
 from workbench.storage.backup import before_bulk_change
 from workbench.untrusted import check_workbook, too_many_rows
@@ -110,12 +111,14 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
                   "are.").font = _NOTE_FONT
     _header(ws, COLUMNS)
     effective = effective_percent(lot)
-    points = points_available(lot, data.tender.total_points)
+    total = data.tender.total_points
     row = HEADER_ROW + 1
+    rows_of: dict[str, int] = {}
     for node, parent, depth in _rows(lot.criteria):
+        rows_of[node.id] = row
         values: list[Any] = [
             node.id, parent, node.title, node.kind, node.weight,
-            _two(effective.get(node.id)), _two(points.get(node.id)),
+            *_derived(row, rows_of.get(parent or ""), total, node.id in effective),
             node.scale if node.kind == "scored" else None, node.minimum,
             node.normalise if node.kind == "scored" else None,
             node.formula if node.kind == "price" else None,
@@ -123,7 +126,11 @@ def _lot_sheet(ws: Worksheet, lot: Lot, data: TenderData) -> None:
             node.unit or None, node.theme, node.question or None, node.guidance or None,
             node.good_answer or None, node.minimum_percent, node.min_value, node.max_value]
         for col, value in enumerate(values, start=1):
-            cell = put_at(ws, row, col, value)
+            if COLUMNS[col - 1][0] in CALCULATED:
+                cell = ws.cell(row, col)
+                cell.value = value  # our own formula, following the weights as they are drafted
+            else:
+                cell = put_at(ws, row, col, value)  # the user's words stay words
             # long texts stay on one line, so every criterion keeps a row of normal height
             cell.alignment = Alignment(vertical="top")
             if node.kind == "group":
@@ -172,11 +179,7 @@ def _scales_sheet(ws: Worksheet, scales: list[Scale]) -> None:
 
 def _header(ws: Worksheet, columns: tuple[tuple[str, int], ...]) -> None:
     """Headings in row 3, column widths, and a landscape page one sheet wide for printing."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    for_printing(ws, HEADER_ROW)
     ws.row_dimensions[HEADER_ROW].height = 30  # two-line headings
     for col, (title, width) in enumerate(columns, start=1):
         cell = put_at(ws, HEADER_ROW, col, title)
@@ -202,8 +205,16 @@ def _rows(nodes: list[Criterion], parent: str | None = None,
     return out
 
 
-def _two(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.01"))
+def _derived(row: int, parent_row: int | None, total: Decimal,
+             weighted: bool) -> tuple[str | None, str | None]:
+    """Excel formulas for the calculated columns (F effective weight, G points available), so
+    they follow as weights are drafted in the workbook: effective = weight × the parent's
+    effective ÷ 100; points = effective × the tender's total points ÷ 100. The import ignores
+    both (the workbench computes its own)."""
+    if not weighted:
+        return None, None
+    effective = f"=E{row}" if parent_row is None else f"=E{row}*F{parent_row}/100"
+    return effective, f"=F{row}*{total}/100"
 
 
 # -- import -------------------------------------------------------------------------------

@@ -98,10 +98,36 @@ def read_pack(path: Path) -> PackReturn:
     head = read_head(path)  # refuses a FIFO, a device or a huge file without waiting on it
     if head.startswith(SQLITE_MAGIC):
         return read_tender_pack(path)
+    other = _other_spreadsheet(path, head)
+    if other:
+        raise InterchangeError(f"{path.name} was saved as {other}: open it, save it as an "
+                               "Excel Workbook (.xlsx) and merge again")
     if head.startswith(b"PK\x03\x04"):
         return read_workbook(path)
     raise InterchangeError(f"{path.name} is not a scoring pack (neither a .tender pack nor an "
                            "Excel workbook)")
+
+
+#: Spreadsheet formats people save a returned pack in by mistake, by their first bytes.
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
+_OTHER_EXTENSIONS = {".xls": "an Excel 97-2003 workbook (.xls)",
+                     ".ods": "an OpenDocument spreadsheet (.ods)",
+                     ".csv": "a CSV file (.csv)"}
+
+
+def _other_spreadsheet(path: Path, head: bytes) -> str:
+    """Which other spreadsheet format `path` holds ("" if none): by its first bytes, whatever
+    its name says (an .xls renamed .xlsx), and by its name for formats with no signature."""
+    if head.startswith(_OLE2_MAGIC):
+        return _OTHER_EXTENSIONS[".xls"]
+    if head.startswith(b"PK\x03\x04"):
+        # An OpenDocument file's first zip entry is `mimetype`, stored uncompressed.
+        with open(path, "rb") as handle:
+            start = handle.read(100)
+        if b"mimetype" in start and b"opendocument.spreadsheet" in start:
+            return _OTHER_EXTENSIONS[".ods"]
+        return ""
+    return _OTHER_EXTENSIONS.get(path.suffix.lower(), "")
 
 
 def merge_packs(tf: TenderFile, paths: list[Path], *,

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from workbench.domain import Scale, TenderData
 from workbench.errors import InterchangeError
+from workbench.exchange.results_xlsx import for_printing
 from workbench.names import excerpt
 from workbench.numbers import dec_str, to_decimal
 from workbench.panel.packs import (
@@ -74,11 +75,8 @@ def write_workbook(path: Path, content: PackContent) -> None:
     hidden = wb.create_sheet(IDENTITY)
     _identity(hidden, content)
     hidden.sheet_state = "veryHidden"
-    for ws in (wb[INSTRUCTIONS], wb[SCORES], wb[SCALE]):  # printed: landscape, one page wide
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb[SCORES].print_title_rows = "1:1"
+    for ws in (wb[INSTRUCTIONS], wb[SCORES], wb[SCALE]):
+        for_printing(ws, 1 if ws is wb[SCORES] else None)
     for ws in wb.worksheets:
         # No password: it would only stop honest fixes; the reader detects any edit anyway.
         ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)

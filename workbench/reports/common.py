@@ -268,6 +268,10 @@ class Furniture:
     #: Not to be sent (an assessment summary still lacking feedback or final results): every
     #: page says DRAFT instead.
     draft: bool = False
+    #: The document's metadata: the contracting authority is its author; the subject says
+    #: what kind of document it is (e.g. "Evaluation pack").
+    authority: str = ""
+    subject: str = ""
 
 
 class PageRef(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -330,7 +334,12 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
                  tick: Callable[[], None]) -> None:
         super().__init__(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=TOP, bottomMargin=BOTTOM, title=furniture.document,
-                         subject=MARKING, creator="Tender Evaluation Workbench",
+                         author=furniture.authority or "Contracting authority not named",
+                         subject=" · ".join(p for p in (furniture.subject, MARKING) if p),
+                         keywords=[k for k in (furniture.subject, furniture.reference,
+                                               "tender evaluation", "social value") if k],
+                         creator="Tender Evaluation Workbench", lang="en-GB",
+                         displayDocTitle=True,  # viewers show the title, not the file name
                          initialFontName=FONT)  # else every page names Helvetica, unembedded
         frame = Frame(MARGIN, BOTTOM, WIDTH, FRAME_HEIGHT, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

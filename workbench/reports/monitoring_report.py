@@ -59,7 +59,9 @@ def monitoring_pdf(book: Ledger, generated_on: str | None = None,
         raise ValidationError(f"no monitoring report yet: no lot has a supplier to monitor "
                               f"({why})")
     story = _story(book, lots, generated_on or date.today().isoformat())
-    return render(story, Furniture(tender.reference, f"{DOCUMENT}: {tender.title}"), progress)
+    furniture = Furniture(tender.reference, f"{DOCUMENT}: {tender.title}",
+                          authority=tender.authority, subject=DOCUMENT)
+    return render(story, furniture, progress)
 
 
 def write_monitoring_report(book: Ledger, path: str | Path,

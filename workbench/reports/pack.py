@@ -46,7 +46,8 @@ def build_pack(facts: Facts, progress: Progress | None = None) -> tuple[bytes, i
     story = pack_story(facts, Meter(progress, 0, _COMPOSE))
     tender = facts.data.tender
     furniture = Furniture(tender.reference, f"Evaluation pack: {tender.title}",
-                          facts.provisional)
+                          facts.provisional, authority=tender.authority,
+                          subject="Evaluation pack")
     return render(story, furniture, progress, (_COMPOSE, Meter.TOTAL))
 
 

@@ -115,7 +115,7 @@ def summary_pdf(facts: Facts, lot: Lot, bidder: BidderResult) -> tuple[bytes, in
     else:
         title, story = "Assessment summary", _story(facts, lot, result, bidder)
     furniture = Furniture(tender.reference, f"{title}: {bidder.name}", result.provisional,
-                          draft=bool(blocking))
+                          draft=bool(blocking), authority=tender.authority, subject=title)
     return render(story, furniture)
 
 

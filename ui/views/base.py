@@ -47,6 +47,19 @@ class View(QWidget):
     def refresh(self) -> None:
         """Fill the widgets from `self.doc.data`."""
 
+    # Views where people type something that is saved by a button say so here; the main
+    # window asks Save / Discard / Cancel before the tender closes.
+    def unsaved(self) -> str:
+        """What was typed here and not saved, in a sentence ("" when nothing)."""
+        return ""
+
+    def save_unsaved(self) -> bool:
+        """Save what `unsaved` names; False (with the reason shown) when it could not be."""
+        return True
+
+    def discard_unsaved(self) -> None:
+        """Forget what `unsaved` names."""
+
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)

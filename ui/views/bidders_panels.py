@@ -90,8 +90,23 @@ class GatewayPanel(QFrame):
         self._layout.addStretch(1)
         #: criterion id -> (result box, rationale box, save button), for the view and tests.
         self.rows: dict[str, tuple[QComboBox, QPlainTextEdit, QPushButton]] = {}
+        #: The bidder shown (lot id, bidder id) and its gateways as recorded.
+        self.showing: tuple[str, str] | None = None
+        self._recorded: dict[str, tuple[str | None, str]] = {}
+
+    def typed(self) -> dict[str, tuple[str | None, str]]:
+        """The gateways whose result or reason on screen differs from what is recorded."""
+        on_screen = {gate: (box.currentData(), text.toPlainText())
+                     for gate, (box, text, _save) in self.rows.items()}
+        return {gate: value for gate, value in on_screen.items()
+                if value != self._recorded.get(gate, (None, ""))}
 
     def show_bidder(self, lot: Lot | None, bidder: Bidder | None, editable: bool) -> None:
+        """Show a bidder's gateways; shown again (after any change to the tender), what was
+        typed and not yet saved stays on screen."""
+        showing = (lot.id, bidder.id) if lot and bidder else None
+        keep = self.typed() if showing is not None and showing == self.showing else {}
+        self.showing, self._recorded = showing, {}
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget():
@@ -112,6 +127,7 @@ class GatewayPanel(QFrame):
         recorded = {g.criterion: g for g in lot.gateways if g.bidder == bidder.id}
         for row, gate in enumerate(gates):
             found = recorded.get(gate.id)
+            self._recorded[gate.id] = (found.result, found.rationale) if found else (None, "")
             label = QLabel(f"{gate.id} {gate.title}")
             label.setWordWrap(True)
             box = QComboBox()
@@ -137,6 +153,9 @@ class GatewayPanel(QFrame):
             self._grid.addWidget(rationale, row, 2)
             self._grid.addWidget(save, row, 3, Qt.AlignmentFlag.AlignTop)
             self.rows[gate.id] = (box, rationale, save)
+            if gate.id in keep:
+                box.setCurrentIndex(box.findData(keep[gate.id][0]))
+                rationale.setPlainText(keep[gate.id][1])
 
     def _save(self, criterion_id: str) -> None:
         box, rationale, _save = self.rows[criterion_id]

@@ -1,0 +1,158 @@
+"""Nothing typed is lost: leaving a score, a gateway reason or the whole tender with typed
+work not saved asks Save / Discard / Cancel, and each answer does what it says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from workbench.storage import TenderFile
+
+from ui import errors
+from tests.ui.test_bidders_view import select_cell
+
+RATIONALE = "Clear mobilisation plan with named staff and a realistic timetable."
+
+
+@pytest.fixture
+def scoring(window, qtbot, demo_tender: Path):
+    assert window.open_path(str(demo_tender))
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    return window.show_view("scoring")
+
+
+def stored_score(path: Path, bidder: str = "B1") -> tuple[str, str]:
+    with TenderFile.open(path, read_only=True) as tf:
+        row = tf.rows("scores", "lot_id = 'L1' AND evaluator_id = 'E1' AND bidder_id = ? AND "
+                      "criterion_id = 'Q1'", [bidder])[0]
+    return row["score"], row["rationale"]
+
+
+def type_score(qtbot, view, score: str, rationale: str) -> None:
+    view.entry.focus_score()
+    qtbot.keyClicks(QApplication.focusWidget(), score)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    view.entry.rationale.selectAll()
+    qtbot.keyClicks(QApplication.focusWidget(), rationale)
+
+
+@pytest.mark.parametrize("answer", ["save", "discard", "cancel"])
+def test_quitting_with_a_typed_score_asks(scoring, window, qtbot, demo_tender, monkeypatch,
+                                          answer) -> None:
+    before = stored_score(demo_tender)
+    type_score(qtbot, scoring, "2", RATIONALE)
+    asked: list[str] = []
+    monkeypatch.setattr(errors, "unsaved_answer", answer)
+    monkeypatch.setattr("ui.main_window.ask_unsaved",
+                        lambda _parent, what: asked.append(what) or answer)
+    window.close()  # the window's close button, or File > Quit
+    assert asked == ["1 score typed in Scoring and not saved (marked 'not saved' in the list)."]
+    if answer == "cancel":
+        assert window.isVisible() and window.doc is not None
+        assert scoring.entry.values() == ("2", RATIONALE)  # still there to finish
+        assert stored_score(demo_tender) == before
+    else:
+        assert not window.isVisible() and window.doc is None
+        assert stored_score(demo_tender) == (("2", RATIONALE) if answer == "save" else before)
+
+
+def test_a_score_that_cannot_be_saved_keeps_the_window_open(scoring, window, qtbot,
+                                                            demo_tender) -> None:
+    before = stored_score(demo_tender)
+    type_score(qtbot, scoring, "3", "Too short")
+    qtbot.keyClick(scoring.entry.rationale, Qt.Key.Key_PageDown)  # on to the next bidder
+    window.close()  # Save is the default answer
+    assert "needs at least 20 characters" in errors.last_message
+    assert window.isVisible() and stored_score(demo_tender) == before
+    assert scoring.entry.values() == ("3", "Too short")  # shown again, as typed
+
+
+def test_closing_the_tender_saves_every_typed_score(scoring, window, qtbot, demo_tender) -> None:
+    type_score(qtbot, scoring, "1", RATIONALE)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown)
+    type_score(qtbot, scoring, "5", RATIONALE + " Exceptional.")
+    window.close_action.trigger()
+    assert window.doc is None
+    assert stored_score(demo_tender, "B1") == ("1", RATIONALE)
+    assert stored_score(demo_tender, "B2") == ("5", RATIONALE + " Exceptional.")
+
+
+def test_nothing_typed_closes_without_asking(scoring, window, monkeypatch) -> None:
+    monkeypatch.setattr("ui.main_window.ask_unsaved", lambda *_a: pytest.fail("asked"))
+    window.close_action.trigger()
+    assert window.doc is None
+
+
+def gateway(path: Path, bidder: str) -> tuple[str, str] | None:
+    with TenderFile.open(path, read_only=True) as tf:
+        rows = tf.rows("gateways", "lot_id = 'L1' AND bidder_id = ? AND criterion_id = 'G1'",
+                       [bidder])
+    return (rows[0]["result"], rows[0]["rationale"]) if rows else None
+
+
+REASON = "Public liability cover is £1m; £5m required"
+
+
+@pytest.fixture
+def bidders(window, qtbot, demo_tender: Path):
+    assert window.open_path(str(demo_tender))
+    window.show()
+    view = window.show_view("bidders")
+    select_cell(qtbot, view, "B1", "name")
+    box, rationale, _save = view.gateways.rows["G1"]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # Pass -> Fail
+    rationale.selectAll()
+    qtbot.keyClicks(rationale, REASON)
+    return view
+
+
+def test_gateway_reason_saved_when_another_bidder_is_clicked(bidders, qtbot, demo_tender,
+                                                             monkeypatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr("ui.views.bidders.ask_unsaved",
+                        lambda _parent, what: asked.append(what) or "save")
+    select_cell(qtbot, bidders, "B2", "name")
+    assert asked == ["Gateway G1 for Café Connect CIC: result or reason typed and not saved."]
+    assert gateway(demo_tender, "B1") == ("fail", REASON)
+    assert bidders.gateways.title.text() == "Gateways for Hartley & Moss Community Health Ltd"
+
+
+def test_gateway_reason_kept_on_cancel(bidders, qtbot, demo_tender, monkeypatch) -> None:
+    before = gateway(demo_tender, "B1")
+    monkeypatch.setattr(errors, "unsaved_answer", "cancel")
+    model = bidders.model
+    index = model.index(model.row_of("B2"), model.column_of("name"))
+    qtbot.mouseClick(bidders.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=bidders.table.visualRect(index).center())
+    qtbot.waitUntil(lambda: bidders.selected_id() == "B1")
+    box, rationale, _save = bidders.gateways.rows["G1"]
+    assert (box.currentData(), rationale.toPlainText()) == ("fail", REASON)
+    assert gateway(demo_tender, "B1") == before
+
+
+def test_gateway_reason_discarded_on_request(bidders, qtbot, demo_tender, monkeypatch) -> None:
+    before = gateway(demo_tender, "B1")
+    monkeypatch.setattr(errors, "unsaved_answer", "discard")
+    select_cell(qtbot, bidders, "B2", "name")
+    select_cell(qtbot, bidders, "B1", "name")
+    box, rationale, _save = bidders.gateways.rows["G1"]
+    assert (box.currentData(), rationale.toPlainText()) == (before[0] if before else None,
+                                                            before[1] if before else "")
+
+
+def test_gateway_typing_survives_another_change(bidders, qtbot) -> None:
+    """Saving something else reloads the view; the reason being typed stays."""
+    from workbench.bidders import update_bidder
+
+    from ui.document import CoreCommand
+    assert bidders.doc.push(CoreCommand("Rename", lambda tf: update_bidder(
+        tf, "L1", "B3", name="Renamed Ltd")))
+    box, rationale, _save = bidders.gateways.rows["G1"]
+    assert (box.currentData(), rationale.toPlainText()) == ("fail", REASON)

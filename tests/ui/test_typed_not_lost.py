@@ -156,3 +156,50 @@ def test_gateway_typing_survives_another_change(bidders, qtbot) -> None:
         tf, "L1", "B3", name="Renamed Ltd")))
     box, rationale, _save = bidders.gateways.rows["G1"]
     assert (box.currentData(), rationale.toPlainText()) == ("fail", REASON)
+
+
+# -- dialogs whose check fails stay open with what was typed -----------------------------------
+
+def test_evaluator_dialog_refused_stays_open_with_the_role_typed(window, qtbot,
+                                                                 demo_tender) -> None:
+    from tests.ui.test_panel import focused as now_focused
+    from tests.ui.test_panel import press, type_keys
+    assert window.open_path(str(demo_tender))
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel = window.show_view("panel")
+    panel.evaluators.setFocus()
+    press(qtbot, Qt.Key.Key_Insert)
+    dialog = panel.dialog
+    qtbot.waitUntil(lambda: now_focused() is dialog.name)
+    press(qtbot, Qt.Key.Key_Tab)  # no name typed
+    type_keys(qtbot, "Clinical lead")
+    press(qtbot, Qt.Key.Key_Return)
+    assert "name" in errors.last_message
+    assert dialog.isVisible() and panel.dialog is dialog
+    assert dialog.values() == ("", "Clinical lead")
+    dialog.name.setFocus()
+    type_keys(qtbot, "Sam Okafor")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.dialog is None)
+    assert [e.role for e in window.doc.data.evaluators if e.name == "Sam Okafor"] == \
+        ["Clinical lead"]
+
+
+def test_scales_dialog_closed_with_changes_asks(window, qtbot, demo_tender, monkeypatch) -> None:
+    from ui.views.scales_dialog import ScalesDialog
+    assert window.open_path(str(demo_tender))
+    doc = window.doc
+    dialog = ScalesDialog(doc)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Quality scale agreed with the board")
+    monkeypatch.setattr(errors, "unsaved_answer", "cancel")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.name.text() == "Quality scale agreed with the board"
+    monkeypatch.setattr(errors, "unsaved_answer", "save")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert doc.data.scale("0-5").name == "Quality scale agreed with the board"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -148,3 +149,17 @@ def lot_title_row(layout: QVBoxLayout, title: str) -> LotPicker:
     top.addWidget(picker)
     layout.addLayout(top)
     return picker
+
+
+class CheckedDialog(QDialog):
+    """A dialog whose OK first runs `on_ok()` (set by whoever opens it) and closes only when
+    that succeeded: refused (the reason shown by the refusal), it stays open with everything
+    typed, so the person corrects the field the message names instead of typing it again."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.on_ok: Callable[[], bool] | None = None
+
+    def accept(self) -> None:
+        if self.on_ok is None or self.on_ok():
+            super().accept()

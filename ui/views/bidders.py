@@ -246,23 +246,21 @@ class BiddersView(View):
         bidder = self._selected_bidder()
         if bidder is None or bidder.withdrawn:
             return
-        reason = ReasonDialog.ask(self, "Withdraw bidder",
-                                  f"Why is {bidder.name} withdrawn from this lot?")
-        if reason is not None:
-            lot_id = self.lots.lot_id() or ""
-            self._push(f"Withdraw {bidder.name}",
-                       lambda tf: bidders.withdraw(tf, lot_id, bidder.id, reason))
+        lot_id = self.lots.lot_id() or ""
+        ReasonDialog.ask(self, "Withdraw bidder", f"Why is {bidder.name} withdrawn from this "
+                         "lot?", lambda reason: self._push(
+                             f"Withdraw {bidder.name}",
+                             lambda tf: bidders.withdraw(tf, lot_id, bidder.id, reason)))
 
     def reinstate(self) -> None:
         bidder = self._selected_bidder()
         if bidder is None or not bidder.withdrawn:
             return
-        reason = ReasonDialog.ask(self, "Reinstate bidder",
-                                  f"Why is {bidder.name} back in the competition?")
-        if reason is not None:
-            lot_id = self.lots.lot_id() or ""
-            self._push(f"Reinstate {bidder.name}",
-                       lambda tf: bidders.reinstate(tf, lot_id, bidder.id, reason))
+        lot_id = self.lots.lot_id() or ""
+        ReasonDialog.ask(self, "Reinstate bidder", f"Why is {bidder.name} back in the "
+                         "competition?", lambda reason: self._push(
+                             f"Reinstate {bidder.name}",
+                             lambda tf: bidders.reinstate(tf, lot_id, bidder.id, reason)))
 
     def remove(self) -> None:
         bidder = self._selected_bidder()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,13 +21,13 @@ from PySide6.QtWidgets import (
 from workbench.domain import Bidder, Lot
 
 from ui import errors
-from ui.views.base import note
+from ui.views.base import CheckedDialog, note
 
 #: The choices of a gateway result, as shown and as stored.
 RESULTS = (("Not assessed", None), ("Pass", "pass"), ("Fail", "fail"))
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(CheckedDialog):
     """Asks why (withdrawing or reinstating a bidder); OK stays disabled until there is text."""
 
     def __init__(self, title: str, prompt: str, parent: QWidget | None = None) -> None:
@@ -57,11 +59,14 @@ class ReasonDialog(QDialog):
         return self.text.toPlainText().strip()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, title: str, prompt: str) -> str | None:
-        """The reason typed, or None if cancelled (tests replace this method)."""
+    def ask(cls, parent: QWidget | None, title: str, prompt: str,
+            apply: Callable[[str], bool]) -> str | None:
+        """The reason, once `apply(reason)` accepted it (the dialog stays open while it
+        refuses); None if cancelled (tests replace this method)."""
         if not errors.dialogs_enabled:
             return None
         dialog = cls(title, prompt, parent)
+        dialog.on_ok = lambda: apply(dialog.reason())
         return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -579,9 +579,7 @@ class ModelView(View):
 
     def seal_or_unseal(self) -> None:
         if seal_state(self.doc.tf, self.doc.data).sealed:
-            reason = UnsealDialog.ask(self)
-            if reason is not None:
-                self.doc.run(lambda tf: unseal(tf, reason))
+            UnsealDialog.ask(self, lambda reason: self.doc.run(lambda tf: unseal(tf, reason)))
             return
         if errors.ask(self, "Seal the evaluation plan? The model, scales, price formulas and "
                       "rounding become read-only, and a fingerprint of them is recorded. "

@@ -203,3 +203,28 @@ def test_scales_dialog_closed_with_changes_asks(window, qtbot, demo_tender, monk
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert doc.data.scale("0-5").name == "Quality scale agreed with the board"
+
+
+# -- money as people type it -------------------------------------------------------------------
+
+def test_estimated_value_typed_with_pound_sign_and_commas(open_window, qtbot,
+                                                         small_tender) -> None:
+    view = open_window.show_view("overview")
+    edit = view.edits["estimated_value"]
+    assert edit.text() == "£1,000"
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "£2,400,000")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert str(open_window.doc.data.tender.estimated_value) == "2400000"
+    assert edit.text() == "£2,400,000"
+    steps = open_window.doc.undo_stack.count()
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # unchanged: no new step
+    assert open_window.doc.undo_stack.count() == steps
+    edit.selectAll()
+    qtbot.keyClicks(edit, "about two million")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert errors.last_message == "the estimated value must be a number, not 'about two million'"
+    assert edit.text() == "about two million"
+    with TenderFile.open(small_tender, read_only=True) as tf:
+        assert str(tf.load().tender.estimated_value) == "2400000"

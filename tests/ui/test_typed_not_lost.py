@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.ui.test_bidders_view import select_cell
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 from workbench.storage import TenderFile
 
 from ui import errors
-from tests.ui.test_bidders_view import select_cell
 
 RATIONALE = "Clear mobilisation plan with named staff and a realistic timetable."
 

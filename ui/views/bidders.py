@@ -293,7 +293,7 @@ class BiddersView(View):
         answer = ask_unsaved(self, self.unsaved())
         if answer == "discard":
             self.gateways.showing = None
-        return answer == "discard" or answer == "save" and self.save_unsaved()
+        return answer == "discard" or (answer == "save" and self.save_unsaved())
 
     def unsaved(self) -> str:
         showing = self.gateways.showing

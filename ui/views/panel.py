@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from workbench.panel import roster
 
 from ui.document import TenderDocument
-from ui.views.base import View, heading, note, page_layout
+from ui.views.base import CheckedDialog, View, heading, note, page_layout
 from ui.views.panel_actions import push_change
 from ui.views.panel_dialogs import ConflictDialog, EvaluatorDialog
 from ui.views.panel_models import AssignmentModel, ConflictsModel, EvaluatorsModel

@@ -257,7 +257,7 @@ class ScalesDialog(QDialog):
         answer = errors.ask_unsaved(
             self, f"Scale {self.code.text().strip() or '(no code)'}: changes typed and not "
             "saved.")
-        return answer == "discard" or answer == "save" and self.save_current()
+        return answer == "discard" or (answer == "save" and self.save_current())
 
     def reject(self) -> None:
         """Close or Esc: never with a scale's changes silently dropped."""

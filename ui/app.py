@@ -11,9 +11,13 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from workbench import __version__
 from workbench.crashlog import crash_log_path
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QRect
 
 SCREENSHOT_SIZE = (1280, 800)
 _fault_file = None  # kept open for faulthandler for the life of the process
@@ -98,10 +102,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     geometry = settings.get(settings.WINDOW_GEOMETRY)
     if not geometry or not window.restoreGeometry(geometry):
         window.resize(*SCREENSHOT_SIZE)
+    screen = window.screen()
+    if screen is not None:  # a laptop of 1366 x 768, or a size saved on a bigger monitor
+        window.setGeometry(fitted(screen.availableGeometry(), window.geometry()))
     window.show()
     code = app.exec()
     _dispose(app, window)
     return code
+
+
+def fitted(available: QRect, wanted: QRect) -> QRect:
+    """`wanted` made to fit inside `available` (the screen less its task bar), keeping a
+    margin for the window frame, so the window opens whole, its bottom buttons in view."""
+    from PySide6.QtCore import QRect
+    frame = 40  # title bar and borders, which the geometry leaves out
+    width = min(wanted.width(), available.width() - 16)
+    height = min(wanted.height(), available.height() - frame)
+    left = min(max(wanted.left(), available.left()), available.right() - width)
+    top = min(max(wanted.top(), available.top() + frame - 8), available.bottom() - height)
+    return QRect(left, top, width, height)
 
 
 def _dispose(app, window) -> None:

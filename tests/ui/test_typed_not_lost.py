@@ -228,3 +228,64 @@ def test_estimated_value_typed_with_pound_sign_and_commas(open_window, qtbot,
     assert edit.text() == "about two million"
     with TenderFile.open(small_tender, read_only=True) as tf:
         assert str(tf.load().tender.estimated_value) == "2400000"
+
+
+# -- a 1366 x 768 council laptop ---------------------------------------------------------------
+
+def test_moderation_desk_lays_itself_out_again_after_presenting(window, qtbot, demo_tender,
+                                                                 tmp_path) -> None:
+    import os
+
+    from PySide6.QtCore import QSize
+    assert window.open_path(str(demo_tender))
+    window.resize(1366, 768)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view = window.show_view("moderation")
+    qtbot.wait(50)
+    before = (view.item_list.width(), view.stage.size())
+    view.set_presenting(True, QSize(1920, 1080))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.stage)
+    for _ in range(3):
+        qtbot.keyClick(view.stage, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
+    assert view.presentation is None
+    qtbot.wait(50)
+    assert (view.item_list.width(), view.stage.size()) == before
+    assert view.stage.geometry() == view.stage.parentWidget().rect()
+    folder = Path(os.environ.get("LAPTOP_SCREENSHOTS") or tmp_path)
+    window.grab().save(str(folder / "moderation-after-presenting-1366x768.png"))
+
+
+def test_the_first_window_fits_a_1366_by_768_screen() -> None:
+    from PySide6.QtCore import QRect
+
+    from ui.app import SCREENSHOT_SIZE, fitted
+    laptop = QRect(0, 0, 1366, 728)  # 768 less a 40-pixel task bar
+    shown = fitted(laptop, QRect(100, 100, *SCREENSHOT_SIZE))
+    assert laptop.contains(shown.adjusted(0, -32, 0, 0))  # its title bar too
+    assert shown.height() <= 688 and shown.width() == 1280
+    big = fitted(laptop, QRect(1900, 50, 1800, 1100))  # saved on a second monitor
+    assert laptop.contains(big) and big.size().width() <= 1366
+
+
+def test_evaluator_mode_shows_save_and_next_at_1366_by_768(window, qtbot, tmp_path) -> None:
+    """A pack opened on a laptop: the button is on screen without maximising."""
+    from workbench.demo import create_demo
+    from workbench.panel import roster
+    from workbench.panel.packs import create_packs
+    tender = tmp_path / "d.tender"
+    create_demo(tender).close()
+    with TenderFile.open(tender, user="lead") as tf:
+        pack = create_packs(tf, tmp_path / "out", "tender", ["E1"])[0]
+    with TenderFile.open(pack, user="Priya") as tf:
+        for lot in tf.load().lots:
+            roster.declare_conflict(tf, lot.id, "E1", "none")
+    assert window.open_path(str(pack))
+    window.resize(1366, 768 - 40 - 32)  # the task bar and the title bar
+    window.show()
+    view = window.views["scoring"]
+    qtbot.waitUntil(lambda: view.save.isVisible())
+    corner = view.save.mapTo(window, view.save.rect().bottomRight())
+    assert window.rect().contains(corner)

@@ -53,7 +53,9 @@ SCORES, INSTRUCTIONS, SCALE, IDENTITY = "Scores", "Instructions", "Scale", "_ide
 FINAL_CELL = "B12"
 HEADERS = ("Lot", "Code", "Question", "Bidder", "Score", "Rationale (your reasons)",
            "What the scores mean")
-WIDTHS = (24, 8, 60, 28, 9, 60, 100)
+#: Narrow enough that at 1366 px the frozen columns (A to D) leave the score and the
+#: rationale in view: the descriptors are on the Scale sheet, column G only names the levels.
+WIDTHS = (14, 6, 46, 20, 8, 56, 36)
 _ITEM_FIELDS = ("lot_id", "lot_title", "criterion_id", "criterion_title", "bidder_id",
                 "bidder_label")
 _FILL = PatternFill("solid", start_color="FFF6D5")  # the cells to fill, as in the app
@@ -121,7 +123,7 @@ def _instructions(ws: Worksheet, content: PackContent) -> None:
         _text(ws.cell(row, 2), value)
     steps = (
         f"Score each row of the {SCORES} sheet: choose a score in column E from the drop-down. "
-        f"The {SCALE} sheet and column G say what each score means.",
+        f"The {SCALE} sheet says what each score means.",
         f"Write your reasons in column F for every score: at least "
         f"{content.rationale_min_length} characters, citing the bid.",
         "Score on your own: do not discuss scores with other evaluators before moderation.",
@@ -164,6 +166,7 @@ def _declarations(ws: Worksheet, content: PackContent) -> None:
     heading = int(FINAL_CELL[1:]) + 2
     _text(ws.cell(heading, 1), "Conflicts of interest")
     ws.cell(heading, 1).font = Font(bold=True)
+    ws.cell(heading, 1).alignment = _WRAP  # beside the explanation, not below it
     explain = ("For each lot choose No conflict or Conflict. For a conflict, say what it is, "
                "name the bidders it concerns (one per line, as the Scores sheet shows them; "
                "blank means the whole lot) and how the panel manages it.")
@@ -188,6 +191,7 @@ def _declarations(ws: Worksheet, content: PackContent) -> None:
             continue
         for offset, label in enumerate(_DECLARATION_ROWS, start=1):
             _text(ws.cell(top + offset, 1), label)
+            ws.cell(top + offset, 1).alignment = _WRAP
             cell = ws.cell(top + offset, 2)
             cell.fill, cell.protection, cell.alignment = _FILL, _OPEN, _WRAP
             if offset > 1:
@@ -226,7 +230,7 @@ def _scores(ws: Worksheet, content: PackContent) -> None:
         question = f"{criterion.title}\n{criterion.question}".strip()
         _text(ws.cell(row, 3), question)
         _text(ws.cell(row, 4), item.bidder_label)
-        _text(ws.cell(row, 7), _meanings(scale))
+        _text(ws.cell(row, 7), _levels(scale))
         score, rationale = ws.cell(row, 5), ws.cell(row, 6)
         found = earlier.get((item.lot_id, item.criterion_id, item.bidder_id))
         if found is not None:
@@ -240,7 +244,7 @@ def _scores(ws: Worksheet, content: PackContent) -> None:
         score.alignment = _CENTRE
         ws.row_dimensions[row].height = _height(
             [(item.lot_title, WIDTHS[0]), (question, WIDTHS[2]), (item.bidder_label, WIDTHS[3]),
-             (rationale.value or "", WIDTHS[5]), (_meanings(scale), WIDTHS[6])])
+             (rationale.value or "", WIDTHS[5]), (_levels(scale), WIDTHS[6])])
         rows_by_scale.setdefault(scale.id, []).append(row)
     for scale_id, rows in rows_by_scale.items():
         scale = data.scale(scale_id)
@@ -288,6 +292,15 @@ def _height(texts: list[tuple[str, int]]) -> float:
     lines = max(sum(-(-len(part) // max(width, 1)) or 1 for part in text.split("\n"))
                 for text, width in texts)
     return min(409.0, 15.0 * lines)  # 409 points is the tallest row Excel allows
+
+
+def _levels(scale: Scale) -> str:
+    """The levels by name only ("0 Unacceptable, 1 Poor, …"): short enough to repeat on
+    every row; what each means is said once, on the Scale sheet."""
+    if scale.is_range:
+        return _meanings(scale)
+    return (", ".join(f"{dec_str(level.value)} {level.label}".strip() for level in scale.levels)
+            + f". What each means: see the {SCALE} sheet.")
 
 
 def _meanings(scale: Scale) -> str:

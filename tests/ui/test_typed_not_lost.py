@@ -289,3 +289,20 @@ def test_evaluator_mode_shows_save_and_next_at_1366_by_768(window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: view.save.isVisible())
     corner = view.save.mapTo(window, view.save.rect().bottomRight())
     assert window.rect().contains(corner)
+
+
+def test_the_model_toolbar_stays_put_when_a_banner_appears(window, qtbot, demo_tender) -> None:
+    from tests.ui.test_model_view import _type_into_cell
+
+    from ui.views.model_tree import COL_WEIGHT
+    assert window.open_path(str(demo_tender))
+    window.resize(1366, 696)
+    window.show()
+    view = window.show_view("model")
+    button = view.templates_button
+    before = button.mapTo(window, button.rect().topLeft())
+    assert not view.status.policy_banner.isVisible()
+    _type_into_cell(qtbot, view, "Q", COL_WEIGHT, "50")  # the top level no longer adds up
+    qtbot.waitUntil(view.status.policy_banner.isVisible)
+    qtbot.wait(20)
+    assert button.mapTo(window, button.rect().topLeft()) == before

@@ -89,11 +89,12 @@ class ModelView(View):
         self.seal_button.clicked.connect(self.seal_or_unseal)
         top.addWidget(self.seal_button)
         layout.addLayout(top)
-        self.status = ModelStatus()
-        layout.addWidget(self.status)
-
         self._build_actions()
         layout.addLayout(self._build_toolbar())
+        # The summary and banners come and go as weights are typed: below the toolbar, so a
+        # button never moves from under the mouse.
+        self.status = ModelStatus()
+        layout.addWidget(self.status)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

@@ -36,3 +36,19 @@ def ask(parent: QWidget | None, question: str, title: str = "Please confirm") ->
         return True
     answer = QMessageBox.question(parent, title, question)
     return answer == QMessageBox.StandardButton.Yes
+
+
+#: What `ask_unsaved` answers without a dialog (tests set it to "discard" or "cancel").
+unsaved_answer = "save"
+
+
+def ask_unsaved(parent: QWidget | None, what: str) -> str:
+    """Typed work would be left behind: "save", "discard" or "cancel" (Save is the default,
+    so pressing Enter never throws work away)."""
+    if not dialogs_enabled:
+        return unsaved_answer
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.question(
+        parent, "Save what you typed?", f"{what}\n\nSave it before leaving?",
+        buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+    return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")

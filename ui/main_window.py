@@ -36,7 +36,7 @@ from workbench.storage.verification import STRUCTURE
 
 from ui import layouts, settings, table_tools
 from ui.document import TenderDocument
-from ui.errors import show_error
+from ui.errors import ask_unsaved, show_error
 from ui.file_banner import FileBanner
 from ui.find_bar import FindBar
 from ui.help import GuideWindow, topic_for
@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        self.close_action = self._add(file_menu, "&Close tender", self.close_document,
+        self.close_action = self._add(file_menu, "&Close tender", self.close_tender,
                                       QKeySequence.StandardKey.Close)
         self.save_copy_action = self._add(file_menu, "Save a &copy…", self.save_copy)
         file_menu.addSeparator()
@@ -284,6 +284,9 @@ class MainWindow(QMainWindow):
         except WorkbenchError as exc:
             show_error(self, str(exc), "Cannot open tender")
             return False
+        if not self.leave_typed_work():
+            tf.close()
+            return False
         self.close_document()
         self.doc = TenderDocument(tf, self)
         self.doc.changed.connect(self._update_status)
@@ -338,6 +341,26 @@ class MainWindow(QMainWindow):
             show_error(self, str(exc), "Cannot save a copy")
             return
         self.statusBar().showMessage(f"Saved a copy as {path}", 8000)
+
+    def close_tender(self) -> None:
+        if self.leave_typed_work():
+            self.close_document()
+
+    def leave_typed_work(self) -> bool:
+        """Before the tender closes: ask once about anything typed and not saved in any view,
+        then save or forget it. False when the user cancels or saving was refused."""
+        waiting = [text for view in self.views.values() if (text := view.unsaved())]
+        if not waiting:
+            return True
+        answer = ask_unsaved(self, "\n".join(waiting))
+        if answer == "cancel":
+            return False
+        for view in self.views.values():
+            if answer == "discard":
+                view.discard_unsaved()
+            elif view.unsaved() and not view.save_unsaved():
+                return False
+        return True
 
     def close_document(self) -> None:
         if self.doc is None:
@@ -436,6 +459,9 @@ class MainWindow(QMainWindow):
             self.open_path(paths[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.leave_typed_work():
+            event.ignore()
+            return
         settings.put(settings.WINDOW_GEOMETRY, self.saveGeometry())
         self.close_document()
         super().closeEvent(event)

@@ -141,6 +141,8 @@ def restore_backup(window) -> None:
             "backup first.", "Restore backup"):
         return
     view = _current_view(window)
+    if not window.leave_typed_work():
+        return
     window.close_document()
     try:
         kept = restore(path, info.path, window.user or who(""))

@@ -9,7 +9,7 @@ from typing import Any
 
 from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES, Tender, UnknownName, tender_status
 from workbench.errors import ReadOnlyError, ValidationError
-from workbench.numbers import dec_str, to_decimal
+from workbench.numbers import dec_str, to_decimal, typed_amount
 from workbench.storage import TenderFile
 
 #: Details a user edits on the Overview, with the rule each must meet.
@@ -50,8 +50,9 @@ _NUMBERS = ("estimated_value", "total_points", *PERCENT_FIELDS)
 
 def _clean(field: str, value: Any) -> Any:
     if field in _NUMBERS:
-        if field == "estimated_value" and value in (None, ""):
-            return None
+        if field == "estimated_value":  # money, as people type it: "£2,400,000"
+            amount = typed_amount(value, "the estimated value")
+            return None if amount is None else dec_str(amount)
         try:
             number = to_decimal(value, field.replace("_", " "))
         except ValueError as exc:

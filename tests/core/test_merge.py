@@ -8,7 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from tests.core.test_packs_support import (
+    declare_in_workbook,
     fill_tender_pack,
     fill_workbook,
     new_tender,
@@ -102,7 +104,8 @@ def test_a_draft_workbook_merges_what_is_scored(sealed: Path, tmp_path: Path) ->
     fill_workbook(path, score=2, final=False, rows=10)
     result = merge(sealed, [path]).results[0]
     assert (result.added, result.unscored, result.submitted) == (10, 35, False)
-    assert "10 added, 0 changed, 0 unchanged, 35 not scored yet; draft" in result.summary()
+    assert ("10 added, 0 changed, 0 unchanged, 35 not scored yet, 2 conflict declaration(s); "
+            "draft") in result.summary()
     tables, _ = state(sealed)
     assert {r["status"] for r in tables["scores"]} == {"draft"}
     with TenderFile.open(sealed, read_only=True) as tf:
@@ -151,7 +154,10 @@ def test_merging_after_moderation_has_started_asks_first(demo_tender: Path,
 def test_an_unchanged_pack_after_moderation_needs_no_confirmation(demo_tender: Path,
                                                                   tmp_path: Path) -> None:
     path = issue(demo_tender, tmp_path / "out", "xlsx", ["E3"])[0]
-    result = merge(demo_tender, [path]).results[0]  # returned as it went out
+    wb = load_workbook(path)
+    declare_in_workbook(wb)  # the scores returned as they went out
+    wb.save(path)
+    result = merge(demo_tender, [path]).results[0]
     assert (result.problems, result.changed, result.unchanged) == ([], 0, 45)
 
 

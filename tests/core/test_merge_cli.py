@@ -26,9 +26,12 @@ def test_packs_then_merge_from_the_command_line(tmp_path: Path, demo_data: Tende
     assert main(["merge", str(tender), *map(str, written)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        f"Funmi Adeyemi ({written[0].name}): 45 added, 0 changed, 0 unchanged; final",
-        f"Gareth Llewellyn ({written[1].name}): 35 added, 0 changed, 0 unchanged; final",
-        f"Priya Raman ({written[2].name}): 45 added, 0 changed, 0 unchanged; final",
+        f"Funmi Adeyemi ({written[0].name}): 45 added, 0 changed, 0 unchanged, "
+        "2 conflict declaration(s); final",
+        f"Gareth Llewellyn ({written[1].name}): 35 added, 0 changed, 0 unchanged, "
+        "2 conflict declaration(s); final",
+        f"Priya Raman ({written[2].name}): 45 added, 0 changed, 0 unchanged, "
+        "2 conflict declaration(s); final",
     ]
 
 

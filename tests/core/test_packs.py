@@ -259,7 +259,10 @@ def test_workbook_layout_protection_and_dropdowns(sealed: Path, tmp_path: Path) 
     assert ws.max_row == 1 + 45  # 5 + 4 questions × 5 bidders
     assert ws["A2"].value == "Lot 1: Social prescribing link workers"
     assert (ws["B2"].value, ws["D2"].value) == ("Q1", "Café Connect CIC")
-    assert ws["G2"].value.startswith("0 Unacceptable: No response")
+    assert ws["G2"].value == ("0 Unacceptable, 1 Poor, 2 Weak, 3 Satisfactory, 4 Good, "
+                              "5 Excellent. What each means: see the Scale sheet.")
+    assert ws.row_dimensions[2].height <= 90  # no descriptors repeated in every row
+    assert wb["Scale"]["C3"].value.startswith("No response")
     assert not ws["E2"].protection.locked and not ws["F2"].protection.locked
     assert ws["A2"].protection.locked and ws["D2"].protection.locked
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]

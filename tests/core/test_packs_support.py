@@ -82,4 +82,13 @@ def fill_workbook(path: Path, score: object = 3, final: bool = True,
         row[4].value = score
         row[5].value = rationale_for("xlsx", str(row[1].value), str(row[3].value))
     wb["Instructions"]["B12"] = "Yes" if final else "No"
+    declare_in_workbook(wb)
     wb.save(path)
+
+
+def declare_in_workbook(wb) -> None:
+    """As an evaluator: "No conflict" in every lot's declaration cell left empty."""
+    ws = wb["Instructions"]
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=2):
+        if row[0].value == "Declaration" and not row[1].value:
+            row[1].value = "No conflict"

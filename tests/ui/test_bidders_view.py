@@ -118,7 +118,7 @@ def test_undo_redo_of_an_edit_puts_the_file_back(demo_window, qtbot,
 
 def test_withdraw_shows_excluded_with_reason(demo_window, qtbot, monkeypatch) -> None:
     monkeypatch.setattr(ReasonDialog, "ask", classmethod(
-        lambda cls, parent, title, prompt: "Withdrew by letter on 3 March"))
+        lambda cls, parent, title, prompt, apply: apply("Withdrew by letter on 3 March")))
     view = demo_window.show_view("bidders")
     select_cell(qtbot, view, "B4", "name")
     qtbot.mouseClick(view.withdraw_button, Qt.MouseButton.LeftButton)

@@ -187,7 +187,7 @@ def test_seal_then_everything_is_read_only_then_unseal(qtbot, view, monkeypatch)
     assert not view.tree_model.flags(index) & Qt.ItemFlag.ItemIsEditable
     assert not view.add_action.isEnabled() and view.details.title.isReadOnly()
     monkeypatch.setattr(UnsealDialog, "ask", classmethod(
-        lambda cls, parent: "Clarification 4 changed the weight of Q2"))
+        lambda cls, parent, apply: apply("Clarification 4 changed the weight of Q2")))
     qtbot.mouseClick(view.seal_button, Qt.MouseButton.LeftButton)
     assert not seal_state(view.doc.tf).sealed
     assert view.tree_model.flags(index) & Qt.ItemFlag.ItemIsEditable

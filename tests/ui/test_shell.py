@@ -63,7 +63,7 @@ def test_invalid_detail_is_refused_and_file_unchanged(open_window, qtbot) -> Non
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert "total points must be a number" in errors.last_message
     assert open_window.doc.data.tender.total_points == 100
-    assert edit.text() == "100"
+    assert edit.text() == "lots" and edit.hasFocus()  # kept, to be put right
 
 
 def test_screenshot_command_writes_png(small_tender: Path, tmp_path: Path) -> None:

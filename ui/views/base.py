@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -54,6 +55,19 @@ class View(QWidget):
 
     def refresh(self) -> None:
         """Fill the widgets from `self.doc.data`."""
+
+    # Views where people type something that is saved by a button say so here; the main
+    # window asks Save / Discard / Cancel before the tender closes.
+    def unsaved(self) -> str:
+        """What was typed here and not saved, in a sentence ("" when nothing)."""
+        return ""
+
+    def save_unsaved(self) -> bool:
+        """Save what `unsaved` names; False (with the reason shown) when it could not be."""
+        return True
+
+    def discard_unsaved(self) -> None:
+        """Forget what `unsaved` names."""
 
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:
@@ -144,3 +158,17 @@ def lot_title_row(layout: QVBoxLayout, title: str) -> LotPicker:
     top.addWidget(picker)
     layout.addLayout(top)
     return picker
+
+
+class CheckedDialog(QDialog):
+    """A dialog whose OK first runs `on_ok()` (set by whoever opens it) and closes only when
+    that succeeded: refused (the reason shown by the refusal), it stays open with everything
+    typed, so the person corrects the field the message names instead of typing it again."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.on_ok: Callable[[], bool] | None = None
+
+    def accept(self) -> None:
+        if self.on_ok is None or self.on_ok():
+            super().accept()

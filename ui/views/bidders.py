@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from workbench.storage import TenderFile
 
 from ui import a11y
 from ui.document import CoreCommand, TenderDocument
-from ui.errors import ask
+from ui.errors import ask, ask_unsaved
 from ui.views.base import View, button, lot_title_row, note, page_layout
 from ui.views.bidders_model import TYPE_CHOICES, BiddersModel
 from ui.views.bidders_panels import GatewayPanel, ReasonDialog
@@ -92,7 +92,7 @@ class BiddersView(View):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        self.lots.lot_chosen.connect(lambda _lot: self._show_lot())
+        self.lots.lot_chosen.connect(self._lot_chosen)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
     # -- filling -------------------------------------------------------------------------
@@ -166,10 +166,28 @@ class BiddersView(View):
                 header.resizeSection(column, min(header.sectionSize(column), most))
         self.table.resizeRowsToContents()
 
-    def _row_changed(self, current, _previous) -> None:
+    def _lot_chosen(self, lot_id: str) -> None:
+        showing = self.gateways.showing
+        if showing is not None and not self._leave_gateways(lot_id, None):
+            self.lots.blockSignals(True)  # cancelled: back to the lot being typed in
+            self.lots.setCurrentIndex(self.lots.findData(showing[0]))
+            self.lots.blockSignals(False)
+            return
+        self._show_lot()
+
+    def _row_changed(self, current, previous) -> None:
         lot_id = self.lots.lot_id()
-        if current.isValid() and lot_id is not None:
-            self._chosen[lot_id] = self.model.bidder_at(current.row()).id
+        chosen = self.model.bidder_at(current.row()).id if current.isValid() else None
+        if not self._leave_gateways(lot_id, chosen):
+            # Cancelled: back to the bidder whose gateways were being typed, once Qt has
+            # finished moving the selection.
+            QTimer.singleShot(0, self, lambda: self.table.setCurrentIndex(previous))
+            return
+        if chosen is not None and lot_id is not None:
+            self._chosen[lot_id] = chosen
+        if chosen is not None and self.selected_id() != chosen:
+            self._show_lot()  # saving reloaded the table: choose the bidder clicked again
+            return
         self._update_selection()
 
     def _update_selection(self) -> None:
@@ -237,23 +255,21 @@ class BiddersView(View):
         bidder = self._selected_bidder()
         if bidder is None or bidder.withdrawn:
             return
-        reason = ReasonDialog.ask(self, "Withdraw bidder",
-                                  f"Why is {bidder.name} withdrawn from this lot?")
-        if reason is not None:
-            lot_id = self.lots.lot_id() or ""
-            self._push(f"Withdraw {bidder.name}",
-                       lambda tf: bidders.withdraw(tf, lot_id, bidder.id, reason))
+        lot_id = self.lots.lot_id() or ""
+        ReasonDialog.ask(self, "Withdraw bidder", f"Why is {bidder.name} withdrawn from this "
+                         "lot?", lambda reason: self._push(
+                             f"Withdraw {bidder.name}",
+                             lambda tf: bidders.withdraw(tf, lot_id, bidder.id, reason)))
 
     def reinstate(self) -> None:
         bidder = self._selected_bidder()
         if bidder is None or not bidder.withdrawn:
             return
-        reason = ReasonDialog.ask(self, "Reinstate bidder",
-                                  f"Why is {bidder.name} back in the competition?")
-        if reason is not None:
-            lot_id = self.lots.lot_id() or ""
-            self._push(f"Reinstate {bidder.name}",
-                       lambda tf: bidders.reinstate(tf, lot_id, bidder.id, reason))
+        lot_id = self.lots.lot_id() or ""
+        ReasonDialog.ask(self, "Reinstate bidder", f"Why is {bidder.name} back in the "
+                         "competition?", lambda reason: self._push(
+                             f"Reinstate {bidder.name}",
+                             lambda tf: bidders.reinstate(tf, lot_id, bidder.id, reason)))
 
     def remove(self) -> None:
         bidder = self._selected_bidder()
@@ -280,13 +296,50 @@ class BiddersView(View):
 
     def record_gateway(self, criterion_id: str, result: str | None, rationale: str) -> None:
         bidder = self._selected_bidder()
-        if bidder is None:
-            return
-        lot_id = self.lots.lot_id() or ""
+        if bidder is not None:
+            self._record(self.lots.lot_id() or "", bidder.id, criterion_id, result, rationale)
+
+    def _record(self, lot_id: str, bidder_id: str, criterion_id: str, result: str | None,
+                rationale: str) -> bool:
+        lot = self.doc.data.lot(lot_id)
+        bidder = lot.bidder(bidder_id) if lot else None
         verdict = {"pass": "pass", "fail": "fail"}.get(result or "", "not assessed")
-        self._push(f"Gateway {criterion_id}: {bidder.name} {verdict}",
-                   lambda tf: bidders.set_gateway(tf, lot_id, bidder.id, criterion_id, result,
-                                                  rationale))
+        return self._push(f"Gateway {criterion_id}: {bidder.name if bidder else bidder_id} "
+                          f"{verdict}", lambda tf: bidders.set_gateway(
+                              tf, lot_id, bidder_id, criterion_id, result, rationale))
+
+    def _leave_gateways(self, lot_id: str | None, bidder_id: str | None) -> bool:
+        """Another bidder was chosen: ask about gateway results typed and not saved."""
+        showing = self.gateways.showing
+        if showing is None or showing == (lot_id, bidder_id) or not self.gateways.typed():
+            return True
+        answer = ask_unsaved(self, self.unsaved())
+        if answer == "discard":
+            self.gateways.showing = None
+        return answer == "discard" or (answer == "save" and self.save_unsaved())
+
+    def unsaved(self) -> str:
+        showing = self.gateways.showing
+        typed = self.gateways.typed()
+        if showing is None or not typed:
+            return ""
+        lot = self.doc.data.lot(showing[0])
+        bidder = lot.bidder(showing[1]) if lot else None
+        return (f"Gateway {', '.join(typed)} for {bidder.name if bidder else showing[1]}: "
+                "result or reason typed and not saved.")
+
+    def save_unsaved(self) -> bool:
+        showing = self.gateways.showing
+        if showing is None:
+            return True
+        for criterion_id, (result, rationale) in self.gateways.typed().items():
+            if not self._record(showing[0], showing[1], criterion_id, result, rationale):
+                return False
+        return True
+
+    def discard_unsaved(self) -> None:
+        self.gateways.showing = None
+        self._update_selection()
 
     def _selected_bidder(self) -> Bidder | None:
         lot, bidder_id = self.lot(), self.selected_id()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,13 +21,13 @@ from PySide6.QtWidgets import (
 from workbench.domain import Bidder, Lot
 
 from ui import errors
-from ui.views.base import note
+from ui.views.base import CheckedDialog, note
 
 #: The choices of a gateway result, as shown and as stored.
 RESULTS = (("Not assessed", None), ("Pass", "pass"), ("Fail", "fail"))
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(CheckedDialog):
     """Asks why (withdrawing or reinstating a bidder); OK stays disabled until there is text."""
 
     def __init__(self, title: str, prompt: str, parent: QWidget | None = None) -> None:
@@ -57,11 +59,14 @@ class ReasonDialog(QDialog):
         return self.text.toPlainText().strip()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, title: str, prompt: str) -> str | None:
-        """The reason typed, or None if cancelled (tests replace this method)."""
+    def ask(cls, parent: QWidget | None, title: str, prompt: str,
+            apply: Callable[[str], bool]) -> str | None:
+        """The reason, once `apply(reason)` accepted it (the dialog stays open while it
+        refuses); None if cancelled (tests replace this method)."""
         if not errors.dialogs_enabled:
             return None
         dialog = cls(title, prompt, parent)
+        dialog.on_ok = lambda: apply(dialog.reason())
         return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -90,8 +95,23 @@ class GatewayPanel(QFrame):
         self._layout.addStretch(1)
         #: criterion id -> (result box, rationale box, save button), for the view and tests.
         self.rows: dict[str, tuple[QComboBox, QPlainTextEdit, QPushButton]] = {}
+        #: The bidder shown (lot id, bidder id) and its gateways as recorded.
+        self.showing: tuple[str, str] | None = None
+        self._recorded: dict[str, tuple[str | None, str]] = {}
+
+    def typed(self) -> dict[str, tuple[str | None, str]]:
+        """The gateways whose result or reason on screen differs from what is recorded."""
+        on_screen = {gate: (box.currentData(), text.toPlainText())
+                     for gate, (box, text, _save) in self.rows.items()}
+        return {gate: value for gate, value in on_screen.items()
+                if value != self._recorded.get(gate, (None, ""))}
 
     def show_bidder(self, lot: Lot | None, bidder: Bidder | None, editable: bool) -> None:
+        """Show a bidder's gateways; shown again (after any change to the tender), what was
+        typed and not yet saved stays on screen."""
+        showing = (lot.id, bidder.id) if lot and bidder else None
+        keep = self.typed() if showing is not None and showing == self.showing else {}
+        self.showing, self._recorded = showing, {}
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget():
@@ -112,6 +132,7 @@ class GatewayPanel(QFrame):
         recorded = {g.criterion: g for g in lot.gateways if g.bidder == bidder.id}
         for row, gate in enumerate(gates):
             found = recorded.get(gate.id)
+            self._recorded[gate.id] = (found.result, found.rationale) if found else (None, "")
             label = QLabel(f"{gate.id} {gate.title}")
             label.setWordWrap(True)
             box = QComboBox()
@@ -138,6 +159,9 @@ class GatewayPanel(QFrame):
             self._grid.addWidget(rationale, row, 2)
             self._grid.addWidget(save, row, 3, Qt.AlignmentFlag.AlignTop)
             self.rows[gate.id] = (box, rationale, save)
+            if gate.id in keep:
+                box.setCurrentIndex(box.findData(keep[gate.id][0]))
+                rationale.setPlainText(keep[gate.id][1])
 
     def _save(self, criterion_id: str) -> None:
         box, rationale, _save = self.rows[criterion_id]

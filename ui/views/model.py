@@ -93,11 +93,13 @@ class ModelView(View):
         layout.addLayout(top)
         self.award = LotAward(self.commands.set_lot_scoring)
         layout.addWidget(self.award)
-        self.status = ModelStatus()
-        layout.addWidget(self.status)
 
         self._build_actions()
         layout.addLayout(self._build_toolbar())
+        # The summary and banners come and go as weights are typed: below the toolbar, so a
+        # button never moves from under the mouse.
+        self.status = ModelStatus()
+        layout.addWidget(self.status)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -589,9 +591,7 @@ class ModelView(View):
 
     def seal_or_unseal(self) -> None:
         if seal_state(self.doc.tf, self.doc.data).sealed:
-            reason = UnsealDialog.ask(self)
-            if reason is not None:
-                self.doc.run(lambda tf: unseal(tf, reason))
+            UnsealDialog.ask(self, lambda reason: self.doc.run(lambda tf: unseal(tf, reason)))
             return
         if errors.ask(self, "Seal the evaluation plan? The model, scales, price formulas and "
                       "rounding become read-only, and a fingerprint of them is recorded. "

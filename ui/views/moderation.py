@@ -108,7 +108,6 @@ class ModerationView(View):
         self.stage.move_requested.connect(self.move_by)
         self.stage.agree_requested.connect(self.agree_current)
         self.stage.park_requested.connect(self.park_current)
-        self.stage.leave_requested.connect(self.stop_presenting)
         self._holder.hold(self.stage)
         self.feedback = FeedbackBox()
         self.feedback.save_requested.connect(self.save_feedback)
@@ -153,7 +152,7 @@ class ModerationView(View):
         self.present_button = QPushButton("Present (F11)")
         self.present_button.setCheckable(True)
         self.present_button.setToolTip("Full screen for the projector: large type, high "
-                                       "contrast, driven from the keyboard. F11 or Esc leaves.")
+                                       "contrast, driven from the keyboard. F11 leaves.")
         self.present_button.toggled.connect(self.set_presenting)
         top.addWidget(self.present_button)
         rows.addLayout(top)
@@ -479,9 +478,11 @@ class ModerationView(View):
 
     def _presentation_closed(self) -> None:
         self._presentation = None
-        self._holder.hold(self.stage)
+        # Back to desk type before the holder measures it: measured at presentation size,
+        # the stage would claim the width of a projector and squeeze the list beside it.
         self.stage.setStyleSheet(stage_sheet(None))
         self.stage.set_presenting(False)
+        self._holder.hold(self.stage)
         self.stage.show()
         self.item_list.select(self._index)
         self.present_button.setChecked(False)

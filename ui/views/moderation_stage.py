@@ -107,7 +107,6 @@ class Stage(QFrame):
     move_requested = Signal(int)
     agree_requested = Signal()
     park_requested = Signal()
-    leave_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -428,8 +427,7 @@ class Stage(QFrame):
         self.hint.setText(PRESENT_HINT if on else DESK_HINT)
 
     def _escape(self) -> None:
-        focused = self.focusWidget()
-        if focused in (self.score, self.rationale, self.reason):
+        """Esc leaves a text box, nothing more: a second press in a meeting must not drop
+        the room out of presentation mode (F11 does that, as the hint says)."""
+        if self.focusWidget() in (self.score, self.rationale, self.reason):
             self.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        else:
-            self.leave_requested.emit()

@@ -20,6 +20,7 @@ from workbench.checklist import checklist
 from workbench.details import details, details_of, update_details
 from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES
 from workbench.model.seal import seal_state
+from workbench.numbers import fmt_money
 from workbench.reports.wording import day
 
 from ui.document import CoreCommand, TenderDocument
@@ -54,6 +55,7 @@ class OverviewView(View):
         form = QFormLayout(form_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.edits: dict[str, QLineEdit] = {}
+        self._shown: dict[str, str] = {}  # each box's text as last filled from the file
         for field, label in TEXT_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(f"detail_{field}")
@@ -106,9 +108,12 @@ class OverviewView(View):
                                   f"{len(data.evaluators)} evaluator(s)")
         for field, edit in self.edits.items():
             value = row[field]
+            if field == "estimated_value" and tender.estimated_value is not None:
+                value = fmt_money(tender.estimated_value, tender.currency)
             edit.setText("" if value is None else str(value))
             edit.setCursorPosition(0)  # a long text reads from its start
             edit.setReadOnly(self.doc.read_only)
+            self._shown[field] = edit.text()
         self.decimals.setValue(row["rounding_decimals"])
         self.mode.setCurrentText(row["rounding_mode"])
         self.stage.setCurrentText(row["rounding_stage"])
@@ -128,20 +133,27 @@ class OverviewView(View):
             self.checks.addWidget(text, i, 1)
 
     def _commit_text(self, field: str) -> None:
-        self._commit(field, self.edits[field].text().strip())
-
-    def _commit(self, field: str, value: object) -> None:
-        if self.doc.read_only:
+        edit = self.edits[field]
+        typed = edit.text().strip()
+        if typed == self._shown.get(field) or self._commit(field, typed):
             return
+        edit.setText(typed)  # refused: what was typed stays, to be put right
+        edit.setFocus()
+        edit.selectAll()
+
+    def _commit(self, field: str, value: object) -> bool:
+        if self.doc.read_only:
+            return True
         old = details(self.doc.tf)[field]
         if str(old if old is not None else "") == str(value):
-            return
+            return True
         label = dict(TEXT_FIELDS).get(field, field.replace("_", " "))
         ok = self.doc.push(CoreCommand(f"Change {label.lower()}",
                                        lambda tf: update_details(tf, **{field: value})))
         if not ok:
             self._stale = True
             self.refresh_if_stale()
+        return ok
 
 
 def _escape(text: str) -> str:

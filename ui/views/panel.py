@@ -27,7 +27,7 @@ from workbench.panel import roster
 
 from ui import a11y
 from ui.document import TenderDocument
-from ui.views.base import View, heading, note, page_layout
+from ui.views.base import CheckedDialog, View, heading, note, page_layout
 from ui.views.panel_actions import push_change
 from ui.views.panel_dialogs import ConflictDialog, EvaluatorDialog
 from ui.views.panel_models import AssignmentModel, ConflictsModel, EvaluatorsModel
@@ -246,22 +246,24 @@ class PanelView(View):
             return
         self._open(EvaluatorDialog(self), self._added)
 
-    def _added(self, dialog: EvaluatorDialog) -> None:
+    def _added(self, dialog: EvaluatorDialog) -> bool:
         name, role = dialog.values()
         new_id = roster.next_evaluator_id(self.doc.tf)
-        if push_change(self.doc, f"Add evaluator {name.strip()}", lambda tf: roster.add_evaluator(
-                tf, name, role, evaluator_id=new_id)):
-            self.evaluators.setCurrentIndex(self.evaluators_model.index(
-                self.evaluators_model.rowCount() - 1, 0))
+        if not push_change(self.doc, f"Add evaluator {name.strip()}",
+                           lambda tf: roster.add_evaluator(tf, name, role, evaluator_id=new_id)):
+            return False
+        self.evaluators.setCurrentIndex(self.evaluators_model.index(
+            self.evaluators_model.rowCount() - 1, 0))
+        return True
 
     def edit_evaluator(self) -> None:
         evaluator = self.evaluators_model.evaluator(self.evaluators.currentIndex().row())
         if evaluator is None or self.doc.read_only:
             return
 
-        def edited(dialog: EvaluatorDialog) -> None:
+        def edited(dialog: EvaluatorDialog) -> bool:
             name, role = dialog.values()
-            push_change(self.doc, f"Edit evaluator {evaluator.name}",
+            return push_change(self.doc, f"Edit evaluator {evaluator.name}",
                         lambda tf: roster.update_evaluator(tf, evaluator.id, name=name,
                                                            role=role))
 
@@ -281,9 +283,9 @@ class PanelView(View):
         if entry is None or self.doc.read_only:
             return
 
-        def declared(dialog: ConflictDialog) -> None:
+        def declared(dialog: ConflictDialog) -> bool:
             status, nature, mitigation, on, bidders = dialog.form.values()
-            push_change(self.doc, f"Declaration: {entry.evaluator.name}, {entry.lot.title}",
+            return push_change(self.doc, f"Declaration: {entry.evaluator.name}, {entry.lot.title}",
                         lambda tf: roster.declare_conflict(tf, entry.lot.id, entry.evaluator.id,
                                                            status, nature, mitigation, on,
                                                            bidders))
@@ -329,10 +331,11 @@ class PanelView(View):
         self.tabs.setCurrentWidget(self.packs)
         self.packs.merge_paths(paths)
 
-    def _open(self, dialog: QDialog, on_accept) -> None:
-        """Open a dialog without blocking; `on_accept(dialog)` runs when it is accepted."""
+    def _open(self, dialog: CheckedDialog, on_accept) -> None:
+        """Open a dialog without blocking; OK runs `on_accept(dialog)`, and the dialog stays
+        open with what was typed when that is refused."""
         self.dialog = dialog
-        dialog.accepted.connect(lambda: on_accept(dialog))
+        dialog.on_ok = lambda: on_accept(dialog)
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         dialog.open()
 

@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
 
 from workbench.domain import Evaluator, LotConflict
 
+from ui.views.base import CheckedDialog
+
 ROLE_SUGGESTIONS = ("Commissioning manager", "Finance", "Clinical / technical lead",
                     "Service-user representative", "Procurement", "Social value lead")
 
 
-class EvaluatorDialog(QDialog):
+class EvaluatorDialog(CheckedDialog):
     """Name and role of a panel member (Enter saves, Esc cancels)."""
 
     def __init__(self, parent: QWidget | None, evaluator: Evaluator | None = None) -> None:
@@ -151,7 +153,7 @@ def _text(placeholder: str) -> QPlainTextEdit:
     return edit
 
 
-class ConflictDialog(QDialog):
+class ConflictDialog(CheckedDialog):
     """The lead records (or corrects) one evaluator's declaration for one lot."""
 
     def __init__(self, parent: QWidget | None, who: str, lot: str,

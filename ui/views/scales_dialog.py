@@ -119,7 +119,7 @@ class ScalesDialog(QDialog):
         left = QVBoxLayout()
         self.scale_list = QListWidget()
         self.scale_list.setObjectName("scale_list")
-        self.scale_list.currentRowChanged.connect(lambda _row: self._show_current())
+        self.scale_list.currentRowChanged.connect(self._row_chosen)
         left.addWidget(self.scale_list, 1)
         self.new_button = QToolButton()
         self.new_button.setText("New scale")
@@ -223,6 +223,46 @@ class ScalesDialog(QDialog):
                                       (0 if ids else -1))
         self.scale_list.blockSignals(False)
         self._show_current()
+
+    def _row_chosen(self, row: int) -> None:
+        """Another scale clicked: what was typed for the one shown is saved, dropped, or
+        (cancelled) kept on screen."""
+        item = self.scale_list.item(row)
+        wanted = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if not self._leave_ok():
+            self._select_quietly(self._editing.id if self._editing else None)
+            return
+        self._select_quietly(wanted)
+        self._show_current()
+
+    def _select_quietly(self, scale_id: str | None) -> None:
+        ids = [s.id for s in self.doc.data.scales]
+        self.scale_list.blockSignals(True)
+        self.scale_list.setCurrentRow(ids.index(scale_id) if scale_id in ids else -1)
+        self.scale_list.blockSignals(False)
+
+    def typed_not_saved(self) -> bool:
+        if self._editing is None or not self.editable:
+            return False
+        if self._is_new:
+            return True
+        try:
+            return self.scale_from_form() != self.doc.data.scale(self._editing.id)
+        except ValidationError:
+            return True
+
+    def _leave_ok(self) -> bool:
+        if not self.typed_not_saved():
+            return True
+        answer = errors.ask_unsaved(
+            self, f"Scale {self.code.text().strip() or '(no code)'}: changes typed and not "
+            "saved.")
+        return answer == "discard" or (answer == "save" and self.save_current())
+
+    def reject(self) -> None:
+        """Close or Esc: never with a scale's changes silently dropped."""
+        if self._leave_ok():
+            super().reject()
 
     def _show_current(self) -> None:
         item = self.scale_list.currentItem()

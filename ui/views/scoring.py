@@ -348,20 +348,12 @@ class ScoringView(View):
         row = self.items.currentIndex().row()
         saved = (dec_str(item.saved.score), item.saved.rationale) if item.saved else None
         if (score, rationale) != saved:
-            who = self._who()
-            assert who is not None
-            entered_by = who.name if self.pack else roster.entered_for(self.doc.tf.user, who.name)
-            lot_id, evaluator_id = item.lot_id, who.id
             draft_key = self._draft_key(item)
             self._shown = None  # the refresh after saving must not keep it as a draft
-            if not push_change(self.doc, f"Score {item.criterion.id} for {item.bidder_label}",
-                               lambda tf: roster.set_score(
-                                   tf, lot_id, evaluator_id, item.bidder_id, item.criterion.id,
-                                   score, rationale, entered_by=entered_by)):
+            if not self._save_score(draft_key, item.bidder_label, score, rationale):
                 self._shown = item
                 self.entry.focus_score()
                 return
-            self._drafts.pop(draft_key, None)
             self.refresh_if_stale()
         if row + 1 < self.items_model.rowCount():
             self._select(row + 1)
@@ -374,6 +366,66 @@ class ScoringView(View):
             self.items.setFocus()
             tell(self, "That was the last score." + (
                 " When every score is in, submit the pack." if self.pack else ""))
+
+    def _save_score(self, key: tuple[str, str, str, str], bidder_label: str, score: str,
+                    rationale: str) -> bool:
+        """One score saved as one undoable step; its draft is gone once it is saved."""
+        evaluator_id, lot_id, criterion_id, bidder_id = key
+        who = self.doc.data.evaluator(evaluator_id)
+        assert who is not None
+        entered_by = who.name if self.pack else roster.entered_for(self.doc.tf.user, who.name)
+        if not push_change(self.doc, f"Score {criterion_id} for {bidder_label}",
+                           lambda tf: roster.set_score(
+                               tf, lot_id, evaluator_id, bidder_id, criterion_id, score,
+                               rationale, entered_by=entered_by)):
+            return False
+        self._drafts.pop(key, None)
+        return True
+
+    # -- leaving with scores typed and not saved ------------------------------------------
+
+    def unsaved(self) -> str:
+        self._store_draft()
+        count = len(self._drafts)
+        if not count:
+            return ""
+        return (f"{count} score{'s' if count != 1 else ''} typed in Scoring and not saved "
+                "(marked 'not saved' in the list).")
+
+    def save_unsaved(self) -> bool:
+        """Save every draft; at the first one refused, show it with the reason and stop."""
+        self._store_draft()
+        self._shown = None  # saving refreshes the view: what is on screen is a draft already
+        for key, (score, rationale) in list(self._drafts.items()):
+            evaluator_id, lot_id, criterion_id, bidder_id = key
+            lot = self.doc.lot(lot_id)
+            labels = {i.key: i.bidder_label
+                      for i in score_items(self.doc.head, lot, evaluator_id)} if lot else {}
+            if not self._save_score(key, labels.get((lot_id, criterion_id, bidder_id),
+                                                    bidder_id), score, rationale):
+                self._show_draft(key)
+                return False
+        self._stale = True
+        self.refresh_if_stale()
+        return True
+
+    def discard_unsaved(self) -> None:
+        self._shown = None
+        self._drafts.clear()
+        self._stale = True
+        self.refresh_if_stale()
+
+    def _show_draft(self, key: tuple[str, str, str, str]) -> None:
+        """Put a draft on screen, as typed, so the person can put it right."""
+        evaluator_id, *item_key = key
+        self._current = (item_key[0], item_key[1], item_key[2])
+        self.lot.setCurrentIndex(max(0, self.lot.findData(item_key[0])))
+        if not self.pack:
+            self._fill_evaluators()
+            self.evaluator.setCurrentIndex(max(0, self.evaluator.findData(evaluator_id)))
+        self._stale = True
+        self.refresh()
+        self.entry.focus_score()
 
     def _declare(self, lot_id: str, status: str, nature: str, mitigation: str,
                  bidders: list[str]) -> None:

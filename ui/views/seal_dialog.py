@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,8 +15,10 @@ from PySide6.QtWidgets import (
 
 from workbench.model.seal import MIN_REASON
 
+from ui.views.base import CheckedDialog
 
-class UnsealDialog(QDialog):
+
+class UnsealDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Unseal evaluation plan")
@@ -44,9 +48,11 @@ class UnsealDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     @classmethod
-    def ask(cls, parent: QWidget | None) -> str | None:
-        """The reason typed, or None if the user cancelled (tests monkeypatch this)."""
+    def ask(cls, parent: QWidget | None, apply: Callable[[str], bool]) -> str | None:
+        """The reason, once `apply(reason)` accepted it (the dialog stays open while it
+        refuses); None if the user cancelled (tests monkeypatch this)."""
         dialog = cls(parent)
+        dialog.on_ok = lambda: apply(dialog.reason.toPlainText().strip())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.reason.toPlainText().strip()

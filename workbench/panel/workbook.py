@@ -1,12 +1,15 @@
 """Scoring packs as Excel workbooks, for evaluators who score without the app.
 
-Sheets: "Instructions" (with the "scores are final" cell), "Scores" (one row per bidder ×
-question: lot, code, question, bidder, score, rationale, what the scores mean), "Scale", and a
-very hidden "_identity" holding the tender, pack and evaluator ids, every row as issued and a
-checksum over them. Everything is protected except the cells an evaluator fills; the reader
-still trusts nothing: it compares every protected cell with the identity sheet, names each
-problem by sheet and cell, and refuses formulas and text where a score belongs. Every string
-from a user is written as text, so a bidder called "=HYPERLINK(...)" never becomes a formula.
+Sheets: "Instructions" (with the "scores are final" cell and, per lot, the evaluator's
+conflict-of-interest declaration: no conflict, or a conflict with its nature, the bidders it
+concerns and how it is managed; a return without it is refused, naming the cell), "Scores"
+(one row per bidder × question: lot, code, question, bidder, score, rationale, what the
+scores mean), "Scale", and a very hidden "_identity" holding the tender, pack and evaluator
+ids, every row as issued, where each declaration is, and a checksum over the rows.
+Everything is protected except the cells an evaluator fills; the reader still trusts
+nothing: it compares every protected cell with the identity sheet, names each problem by
+sheet and cell, and refuses formulas and text where a score belongs. Every string from a
+user is written as text, so a bidder called "=HYPERLINK(...)" never becomes a formula.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,7 +53,9 @@ SCORES, INSTRUCTIONS, SCALE, IDENTITY = "Scores", "Instructions", "Scale", "_ide
 FINAL_CELL = "B12"
 HEADERS = ("Lot", "Code", "Question", "Bidder", "Score", "Rationale (your reasons)",
            "What the scores mean")
-WIDTHS = (24, 8, 60, 28, 9, 60, 100)
+#: Narrow enough that at 1366 px the frozen columns (A to D) leave the score and the
+#: rationale in view: the descriptors are on the Scale sheet, column G only names the levels.
+WIDTHS = (14, 6, 46, 20, 8, 56, 36)
 _ITEM_FIELDS = ("lot_id", "lot_title", "criterion_id", "criterion_title", "bidder_id",
                 "bidder_label")
 _FILL = PatternFill("solid", start_color="FFF6D5")  # the cells to fill, as in the app
@@ -99,12 +105,13 @@ def _instructions(ws: Worksheet, content: PackContent) -> None:
         put_text(ws.cell(row, 2), value)
     steps = (
         f"Score each row of the {SCORES} sheet: choose a score in column E from the drop-down. "
-        f"The {SCALE} sheet and column G say what each score means.",
+        f"The {SCALE} sheet says what each score means.",
         f"Write your reasons in column F for every score: at least "
         f"{content.rationale_min_length} characters, citing the bid.",
         "Score on your own: do not discuss scores with other evaluators before moderation.",
         "Do not add, delete, copy or move rows, and do not rename sheets: the workbench checks "
         "the workbook and refuses one that was changed outside the score and reason cells.",
+        f"Declare any conflict of interest for each lot in the table below row {FINAL_CELL[1:]}. "
         f"When every score is final, set cell {FINAL_CELL} below to Yes, save, and return this "
         "workbook to the procurement lead.",
     )
@@ -123,6 +130,65 @@ def _instructions(ws: Worksheet, content: PackContent) -> None:
                             error="Choose Yes or No.", errorTitle="Scores are final")
     choice.add(FINAL_CELL)
     ws.add_data_validation(choice)
+    _declarations(ws, content)
+
+
+#: What the evaluator chooses in a lot's declaration cell, and the register's status for it.
+DECLARED = {"No conflict": "none", "Conflict": "declared"}
+#: Below a lot's title row: its declaration, bidders concerned, nature and mitigation rows.
+_DECLARATION_ROWS = ("Declaration", "Bidders concerned", "Nature of the conflict",
+                     "How it is managed")
+_FIRST_LOT_ROW = int(FINAL_CELL[1:]) + 4
+
+
+def _declarations(ws: Worksheet, content: PackContent) -> None:
+    """Per lot, the declaration cells, one column wide so they read at 1366 px. A lot the
+    evaluator has already declared for says so instead (naming no bidder: one they are
+    recused from appears nowhere in the pack)."""
+    heading = int(FINAL_CELL[1:]) + 2
+    put_text(ws.cell(heading, 1), "Conflicts of interest")
+    ws.cell(heading, 1).font = Font(bold=True)
+    ws.cell(heading, 1).alignment = _WRAP  # beside the explanation, not below it
+    explain = ("For each lot choose No conflict or Conflict. For a conflict, say what it is, "
+               "name the bidders it concerns (one per line, as the Scores sheet shows them; "
+               "blank means the whole lot) and how the panel manages it.")
+    put_text(ws.cell(heading, 2), explain)
+    ws.cell(heading, 2).alignment = _WRAP
+    ws.row_dimensions[heading].height = _height([(explain, 90)])
+    choice = DataValidation(type="list", formula1=f'"{",".join(DECLARED)}"',
+                            showErrorMessage=True, error="Choose No conflict or Conflict.",
+                            errorTitle="Conflict of interest")
+    ws.add_data_validation(choice)
+    declared = {row["lot_id"]: row for row in content.conflicts}
+    for spec in _declaration_spec(content):
+        top = spec["row"]
+        put_text(ws.cell(top, 1), spec["title"])
+        ws.cell(top, 1).font = Font(bold=True)
+        row = declared.get(spec["lot_id"])
+        if row is not None:
+            put_text(ws.cell(top + 1, 1), "Declaration")
+            put_text(ws.cell(top + 1, 2), (
+                "No conflict" if row["status"] == "none" else "Conflict") + " (declared on "
+                f"{row['declared_on']}; to change it, tell the procurement lead)")
+            continue
+        for offset, label in enumerate(_DECLARATION_ROWS, start=1):
+            put_text(ws.cell(top + offset, 1), label)
+            ws.cell(top + offset, 1).alignment = _WRAP
+            cell = ws.cell(top + offset, 2)
+            cell.fill, cell.protection, cell.alignment = _FILL, _OPEN, _WRAP
+            if offset > 1:
+                ws.row_dimensions[top + offset].height = 45
+        choice.add(f"B{top + 1}")
+
+
+def _declaration_spec(content: PackContent) -> list[dict[str, Any]]:
+    """Where each lot's declaration is and the bidders it may name, as the pack shows them;
+    `declared` where the register already holds one (the return does not ask again)."""
+    declared = {row["lot_id"] for row in content.conflicts}
+    return [{"lot_id": lot.id, "title": lot.title,
+             "row": _FIRST_LOT_ROW + n * (len(_DECLARATION_ROWS) + 2),
+             "bidders": [[b.id, b.name] for b in lot.bidders], "declared": lot.id in declared}
+            for n, lot in enumerate(content.data.lots)]
 
 
 def _scores(ws: Worksheet, content: PackContent) -> None:
@@ -146,7 +212,7 @@ def _scores(ws: Worksheet, content: PackContent) -> None:
         question = f"{criterion.title}\n{criterion.question}".strip()
         put_text(ws.cell(row, 3), question)
         put_text(ws.cell(row, 4), item.bidder_label)
-        put_text(ws.cell(row, 7), _meanings(scale))
+        put_text(ws.cell(row, 7), _levels(scale))
         score, rationale = ws.cell(row, 5), ws.cell(row, 6)
         found = earlier.get((item.lot_id, item.criterion_id, item.bidder_id))
         if found is not None:
@@ -160,7 +226,7 @@ def _scores(ws: Worksheet, content: PackContent) -> None:
         score.alignment = _CENTRE
         ws.row_dimensions[row].height = _height(
             [(item.lot_title, WIDTHS[0]), (question, WIDTHS[2]), (item.bidder_label, WIDTHS[3]),
-             (rationale.value or "", WIDTHS[5]), (_meanings(scale), WIDTHS[6])])
+             (rationale.value or "", WIDTHS[5]), (_levels(scale), WIDTHS[6])])
         rows_by_scale.setdefault(scale.id, []).append(row)
     for scale_id, rows in rows_by_scale.items():
         scale = data.scale(scale_id)
@@ -210,6 +276,15 @@ def _height(texts: list[tuple[str, int]]) -> float:
     return min(409.0, 15.0 * lines)  # 409 points is the tallest row Excel allows
 
 
+def _levels(scale: Scale) -> str:
+    """The levels by name only ("0 Unacceptable, 1 Poor, …"): short enough to repeat on
+    every row; what each means is said once, on the Scale sheet."""
+    if scale.is_range:
+        return _meanings(scale)
+    return (", ".join(f"{dec_str(level.value)} {level.label}".strip() for level in scale.levels)
+            + f". What each means: see the {SCALE} sheet.")
+
+
 def _meanings(scale: Scale) -> str:
     if scale.is_range:
         step = f" in steps of {dec_str(scale.step)}" if scale.step else ""
@@ -253,6 +328,8 @@ def _identity(ws: Worksheet, content: PackContent) -> None:
     ), start=1):
         put_text(ws.cell(row, 1), key)
         put_text(ws.cell(row, 2), value)
+    put_text(ws.cell(6, 1), "declarations")
+    put_text(ws.cell(6, 2), json.dumps(_declaration_spec(content), ensure_ascii=False))
     put_text(ws.cell(7, 1), json.dumps(_ITEM_FIELDS))
     # One cell per row as issued, not six: reading a returned workbook is mostly parsing cells.
     for row, item in enumerate(content.items, start=8):
@@ -289,7 +366,7 @@ def _read(path: Path, wb: Any) -> PackReturn:
             found = ", ".join(f"'{excerpt(s)}'" for s in wb.sheetnames if s != IDENTITY)
             raise InterchangeError(f"{path.name}: sheet '{sheet}' is missing (renamed or "
                                    f"deleted?); the workbook has {found}")
-    identity, checksum, items = _read_identity(path, wb[IDENTITY])
+    identity, checksum, items, spec = _read_identity(path, wb[IDENTITY])
     if pack_checksum(identity, items) != checksum:
         raise InterchangeError(f"{path.name}: {IDENTITY}: the hidden pack identity was edited "
                                "(its checksum does not match); ask for a new pack")
@@ -299,24 +376,79 @@ def _read(path: Path, wb: Any) -> PackReturn:
         values_only=True))[0]).strip().casefold()
     if final not in ("yes", "no", ""):
         problems.append(f"{INSTRUCTIONS}!{FINAL_CELL}: choose Yes or No")
+    conflicts = _read_declarations(wb[INSTRUCTIONS], spec, identity.evaluator_id, problems)
     entries = _read_scores(wb[SCORES], items, problems, path.name)
-    return PackReturn(path, "xlsx", identity, final == "yes", items, entries, checksum, problems)
+    return PackReturn(path, "xlsx", identity, final == "yes", items, entries, checksum, problems,
+                      conflicts)
 
 
-def _read_identity(path: Path, ws: Any) -> tuple[PackIdentity, str, list[PackItem]]:
+def _read_identity(path: Path, ws: Any) -> tuple[PackIdentity, str, list[PackItem],
+                                                 list[dict[str, Any]]]:
     rows = [tuple(_cell_text(v) for v in row)
             for row in ws.iter_rows(max_row=MAX_SHEET_ROWS + 1, values_only=True)]
     if len(rows) > MAX_SHEET_ROWS:
         raise too_many_rows(path.name, IDENTITY)
-    fields = {row[0]: row[1] for row in rows[:5] if len(row) >= 2}
+    fields = {row[0]: row[1] for row in rows[:6] if len(row) >= 2}
     try:
         identity = PackIdentity(fields["tender_uid"], fields["pack_id"], fields["evaluator_id"],
                                 fields["blind"] == "1")
         items = [PackItem(*json.loads(row[0])) for row in rows[7:] if row and row[0]]
-        return identity, fields["checksum"], items
+        # Packs issued before declarations were asked for in the workbook have none.
+        spec = json.loads(fields["declarations"]) if fields.get("declarations") else []
+        if not isinstance(spec, list):
+            raise ValueError("declarations")
+        return identity, fields["checksum"], items, spec
     except (KeyError, TypeError, ValueError):
         raise InterchangeError(f"{path.name}: {IDENTITY}: the hidden pack identity is "
                                "incomplete; ask for a new pack") from None
+
+
+def _read_declarations(ws: Any, spec: list[dict[str, Any]], evaluator_id: str,
+                       problems: list[str]) -> list[dict[str, Any]]:
+    """The evaluator's declaration for each lot as `lot_conflicts` rows; a missing or unclear
+    one goes to `problems`, naming its cell."""
+    last = max((int(lot["row"]) for lot in spec), default=0) + len(_DECLARATION_ROWS)
+    cells = {row: [getattr(c, "value", None) for c in cells] for row, cells in enumerate(
+        ws.iter_rows(min_row=1, max_row=last, min_col=2, max_col=2), start=1)} if spec else {}
+    found = []
+    for lot in spec:
+        if lot.get("declared"):
+            continue  # declared before the pack was issued: the register has it
+        top, title = int(lot["row"]), str(lot["title"])
+        values: list[str] = []
+        for offset in range(1, len(_DECLARATION_ROWS) + 1):
+            value = (cells.get(top + offset) or [None])[0]
+            if isinstance(value, str) and value.startswith("="):
+                problems.append(f"{INSTRUCTIONS}!B{top + offset}: a formula is not allowed "
+                                "here; type the text")
+                value = ""
+            values.append(_cell_text(value).strip())
+        choice, named, nature, mitigation = values
+        status = {k.casefold(): v for k, v in DECLARED.items()}.get(choice.casefold())
+        if status is None:
+            problems.append(f"{INSTRUCTIONS}!B{top + 1}: declare any conflict for {title} "
+                            "before returning the pack (choose No conflict or Conflict)"
+                            if not choice else f"{INSTRUCTIONS}!B{top + 1}: choose No "
+                            f"conflict or Conflict for {title}, not '{choice[:40]}'")
+            continue
+        ids = {str(label).casefold(): str(bidder_id) for bidder_id, label in lot["bidders"]}
+        bidders = []
+        for name in (n.strip() for n in named.replace(";", "\n").splitlines()):
+            if name and name.casefold() not in ids:
+                problems.append(f"{INSTRUCTIONS}!B{top + 2}: '{name[:40]}' is not a bidder in "
+                                f"{title}; write each name as the Scores sheet shows it")
+            elif name:
+                bidders.append(ids[name.casefold()])
+        if status == "declared" and not nature:
+            problems.append(f"{INSTRUCTIONS}!B{top + 3}: describe the conflict for {title} "
+                            "(who or what it involves)")
+        if status == "none":
+            bidders, nature, mitigation = [], "", ""
+        found.append({"lot_id": str(lot["lot_id"]), "evaluator_id": evaluator_id,
+                      "status": status, "nature": nature, "mitigation": mitigation,
+                      "bidders": json.dumps(bidders, ensure_ascii=False),
+                      "declared_on": date.today().isoformat()})
+    return found
 
 
 def _cell_text(value: object) -> str:

@@ -29,6 +29,7 @@ from workbench.panel.packs import pack_identity
 
 from ui import errors
 from ui.document import TenderDocument
+from ui.views.audit_dialogs import ReasonDialog
 from ui.views.base import View, heading, note, page_layout
 from ui.views.panel_actions import push_change, tell
 from ui.views.scoring_declare import DeclarationPage
@@ -328,12 +329,25 @@ class ScoringView(View):
             assert who is not None
             entered_by = who.name if self.pack else roster.entered_for(self.doc.tf.user, who.name)
             lot_id, evaluator_id = item.lot_id, who.id
+            reason = ""
+            if roster.override_of(self.doc.tf, lot_id, evaluator_id, item.bidder_id,
+                                  item.criterion.id, entered_by) is not None:
+                asked = ReasonDialog.ask(
+                    self, "Override a submitted score",
+                    f"{who.name} submitted this score. Changing it makes it an override: your "
+                    "name, the time, the reason and both scores are kept, and it is shown as an "
+                    "override in moderation and in the evaluation pack. Write the rationale "
+                    "for the new score in your own words.", "Override",
+                    minimum=roster.MIN_OVERRIDE_REASON)
+                if asked is None:
+                    return
+                reason = asked
             draft_key = self._draft_key(item)
             self._shown = None  # the refresh after saving must not keep it as a draft
             if not push_change(self.doc, f"Score {item.criterion.id} for {item.bidder_label}",
                                lambda tf: roster.set_score(
                                    tf, lot_id, evaluator_id, item.bidder_id, item.criterion.id,
-                                   score, rationale, entered_by=entered_by)):
+                                   score, rationale, entered_by=entered_by, reason=reason)):
                 self._shown = item
                 self.entry.focus_score()
                 return

@@ -141,7 +141,7 @@ def score_row(lot_id: str, s: Score) -> Row:
     return {
         "lot_id": lot_id, "evaluator_id": s.evaluator, "bidder_id": s.bidder,
         "criterion_id": s.criterion, "score": dec_str(s.score), "rationale": s.rationale,
-        "status": s.status, "entered_by": s.entered_by,
+        "status": s.status, "entered_by": s.entered_by, "override_reason": s.override_reason,
     }
 
 
@@ -306,7 +306,8 @@ def _lot(lot_id: str, title: str, rows: Mapping[str, list[Row]]) -> Lot:
     assignments = [Assignment(e, sorted(cids, key=lambda c: order.get(c, 0)))
                    for e, cids in assigned.items()]
     scores = [Score(s["evaluator_id"], s["bidder_id"], s["criterion_id"], Decimal(s["score"]),
-                    s["rationale"], s["status"], s["entered_by"]) for s in rows["scores"]]
+                    s["rationale"], s["status"], s["entered_by"], s["override_reason"])
+              for s in rows["scores"]]
     moderated = [ModeratedScore(m["bidder_id"], m["criterion_id"], Decimal(m["score"]),
                                 m["rationale"], m["agreed_by"], m["agreed_at"],
                                 json.loads(m["attendees"]), json.loads(m["recused"]))

@@ -13,7 +13,7 @@ from sqlite_utils import Database, Migrations
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -282,3 +282,10 @@ def m002_conflicts_name_bidders(db: Database) -> None:
     part in agreeing it because of one."""
     db.execute("ALTER TABLE lot_conflicts ADD COLUMN bidders TEXT NOT NULL DEFAULT '[]'")
     db.execute("ALTER TABLE moderated ADD COLUMN recused TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m003_score_overrides(db: Database) -> None:
+    """A submitted score the lead changed records why: an override, shown as such wherever the
+    score is."""
+    db.execute("ALTER TABLE scores ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''")

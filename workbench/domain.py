@@ -303,6 +303,8 @@ class Score:
     status: str = "submitted"
     #: Who typed it in: the evaluator (a merged pack), or "the lead for ..." in the lead's file.
     entered_by: str = ""
+    #: Why the lead changed a score the evaluator had submitted ("": not an override).
+    override_reason: str = ""
 
 
 @dataclass

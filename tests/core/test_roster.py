@@ -266,3 +266,27 @@ def test_pack_needs_declaration_first_and_stops_after_submit(tmp_path, demo_tend
             roster.set_score(tf, "L1", "E2", "B1", "Q1", "4", RATIONALE, entered_by="Gareth")
         with pytest.raises(ReadOnlyError, match="has been submitted"):
             roster.declare_conflict(tf, "L2", "E2", "none")
+
+
+def test_changing_a_submitted_score_is_an_override_with_a_reason(demo) -> None:
+    lead = roster.entered_for("lead", "Priya Raman")
+    original = demo.rows("scores", "evaluator_id = 'E1' AND bidder_id = 'B1' AND "
+                         "criterion_id = 'Q1' AND lot_id = 'L1'")[0]
+    with pytest.raises(ValidationError, match="Priya Raman submitted this score; changing it "
+                       "needs a written reason"):
+        roster.set_score(demo, "L1", "E1", "B1", "Q1", "2", RATIONALE, entered_by=lead)
+    with pytest.raises(ValidationError, match="in your own words"):
+        roster.set_score(demo, "L1", "E1", "B1", "Q1", "2", original["rationale"],
+                         entered_by=lead, reason="Misread the mobilisation plan")
+    roster.set_score(demo, "L1", "E1", "B1", "Q1", "2", RATIONALE, entered_by=lead,
+                     reason="Misread the mobilisation plan")
+    row = demo.rows("scores", "evaluator_id = 'E1' AND bidder_id = 'B1' AND "
+                    "criterion_id = 'Q1' AND lot_id = 'L1'")[0]
+    assert (row["score"], row["entered_by"], row["override_reason"]) == \
+        ("2", lead, "Misread the mobilisation plan")
+    entry = next(demo.db.query("SELECT action, reason FROM audit ORDER BY seq DESC LIMIT 1"))
+    assert entry["action"].startswith("Override Priya Raman's score Q1")
+    assert entry["reason"] == "Misread the mobilisation plan"
+    # The lead correcting their own override needs no new reason, and it stays an override.
+    roster.set_score(demo, "L1", "E1", "B1", "Q1", "3", RATIONALE + " Revised.", entered_by=lead)
+    assert demo.load().lot("L1").scores[0].override_reason == "Misread the mobilisation plan"

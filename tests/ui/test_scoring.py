@@ -17,6 +17,15 @@ from ui.views.scoring_models import ScoreItemsModel, score_items
 RATIONALE = "Mobilisation plan is realistic but TUPE timetable is missing."
 
 
+@pytest.fixture(autouse=True)
+def _override_reason(monkeypatch) -> None:
+    """Changing a score Priya submitted asks the lead why (an override)."""
+    from ui.views.audit_dialogs import ReasonDialog
+
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(
+        lambda cls, *a, **k: "Corrected after checking the answer again"))
+
+
 @pytest.fixture
 def scoring(window, qtbot, demo_tender: Path):
     assert window.open_path(str(demo_tender))
@@ -47,7 +56,15 @@ def test_items_model(qtmodeltester, demo_data) -> None:
     assert model.index(0, ScoreItemsModel.COL_SCORE).data() == "4"
 
 
-def test_lead_corrects_a_score_by_keyboard_then_undoes(scoring, qtbot, demo_tender) -> None:
+def test_lead_corrects_a_score_by_keyboard_then_undoes(scoring, qtbot, demo_tender,
+                                                       monkeypatch) -> None:
+    """Priya submitted her score: the lead's change is an override, with a reason."""
+    from ui.views.audit_dialogs import ReasonDialog
+
+    asked: list[str] = []
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(
+        lambda cls, parent, title, *a, **k: asked.append(title) or
+        "Priya confirmed by phone the plan was misread"))
     view = scoring
     assert view.evaluator.currentText() == "Priya Raman"
     assert view.items_model.rowCount() == 25 and view.progress.value() == 25
@@ -64,6 +81,9 @@ def test_lead_corrects_a_score_by_keyboard_then_undoes(scoring, qtbot, demo_tend
     row = score_row(demo_tender, "E1", "B1")
     assert (row["score"], row["rationale"], row["entered_by"]) == \
         ("2", RATIONALE, "tester for Priya Raman")
+    assert asked == ["Override a submitted score"]
+    assert row["override_reason"] == "Priya confirmed by phone the plan was misread"
+    assert view.items_model.index(0, 2).data() == "2 (override)"
     view.doc.undo_stack.undo()
     row = score_row(demo_tender, "E1", "B1")
     assert (row["score"], row["entered_by"]) == ("4", "")

@@ -85,10 +85,10 @@ class EvaluatorCard(QFrame):
         layout.addWidget(self.rationale, 1)
 
     def show_mark(self, name: str, role: str, score: str, rationale: str, outlier: bool,
-                  conflict: str) -> None:
+                  conflict: str, override: str = "") -> None:
         self.name.setText(name)
-        detail = " · ".join(part for part in (role, "conflict declared" if conflict else "")
-                            if part)
+        detail = " · ".join(part for part in (role, "conflict declared" if conflict else "",
+                                              override) if part)
         self.role.setText(detail)
         self.role.setVisible(bool(detail))
         self.role.setToolTip(conflict)
@@ -283,9 +283,12 @@ class Stage(QFrame):
         self._show_cards(len(item.marks))
         for card, mark in zip(self._cards, item.marks, strict=False):
             conflict = conflicts.get(mark.evaluator, "")
+            override = (f"overridden by {mark.entered_by}: {mark.override_reason}"
+                        if mark.override_reason and not names.hide_evaluators else
+                        "overridden by the lead" if mark.override_reason else "")
             card.show_mark(names.evaluator(mark.evaluator), names.role(mark.evaluator),
                            dec_str(mark.score), mark.rationale, mark.evaluator == item.outlier,
-                           "" if names.hide_evaluators else conflict)
+                           "" if names.hide_evaluators else conflict, override)
         self.empty.setText("No evaluator has submitted a mark for this yet.")
         self.stats.setVisible(True)
         away = ", ".join(names.evaluator(e) for e in item.recused)

@@ -30,6 +30,7 @@ from workbench.storage.changes import ChangeSet
 
 from ui import errors
 from ui.document import TenderDocument
+from ui.views.audit_dialogs import ReasonDialog
 from ui.views.base import View, heading, note, page_layout
 from ui.views.panel_actions import push_change, tell
 from ui.views.scoring_declare import DeclarationPage
@@ -371,13 +372,26 @@ class ScoringView(View):
                     rationale: str) -> bool:
         """One score saved as one undoable step; its draft is gone once it is saved."""
         evaluator_id, lot_id, criterion_id, bidder_id = key
-        who = self.doc.data.evaluator(evaluator_id)
+        who = self.doc.head.evaluator(evaluator_id)
         assert who is not None
         entered_by = who.name if self.pack else roster.entered_for(self.doc.tf.user, who.name)
+        reason = ""
+        if roster.override_of(self.doc.tf, lot_id, evaluator_id, bidder_id, criterion_id,
+                              entered_by) is not None:
+            asked = ReasonDialog.ask(
+                self, "Override a submitted score",
+                f"{who.name} submitted this score. Changing it makes it an override: your "
+                "name, the time, the reason and both scores are kept, and it is shown as an "
+                "override in moderation and in the evaluation pack. Write the rationale for "
+                "the new score in your own words.", "Override",
+                minimum=roster.MIN_OVERRIDE_REASON)
+            if asked is None:
+                return False
+            reason = asked
         if not push_change(self.doc, f"Score {criterion_id} for {bidder_label}",
                            lambda tf: roster.set_score(
                                tf, lot_id, evaluator_id, bidder_id, criterion_id, score,
-                               rationale, entered_by=entered_by)):
+                               rationale, entered_by=entered_by, reason=reason)):
             return False
         self._drafts.pop(key, None)
         return True

@@ -100,9 +100,13 @@ class ScoreItemsModel(RowsModel):
                 return item.bidder_label
             if unsaved:
                 return "not saved"
+            if item.saved and item.saved.override_reason:
+                return f"{dec_str(item.saved.score)} (override)"
             return dec_str(item.saved.score) if item.saved else "—"
         if role == Qt.ItemDataRole.ToolTipRole:
             state = ("typed but not saved (Ctrl+Enter saves)" if unsaved else
+                     f"overridden by {item.saved.entered_by}: {item.saved.override_reason}"
+                     if item.saved and item.saved.override_reason else
                      "scored" if item.saved else "not scored yet")
             return f"{item.criterion.id} {item.criterion.title} — {item.bidder_label}: {state}"
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_SCORE:

@@ -344,6 +344,7 @@ SCORE = Shape((
     Field("rationale", TEXT, ""),
     Field("status", Choice(SCORE_STATUSES), "submitted", "if_set"),
     Field("entered_by", TEXT, "", "if_set"),
+    Field("override_reason", TEXT, "", "if_set"),
 ), build_as(Score))
 
 MODERATED = Shape((

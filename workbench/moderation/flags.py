@@ -91,6 +91,9 @@ class Mark:
     evaluator: str
     score: Decimal
     rationale: str
+    #: Set when the lead changed the evaluator's submitted mark: who, and why.
+    entered_by: str = ""
+    override_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,8 @@ def lot_items(data: TenderData, lot: Lot, rules: Rules,
         if lot.recused(s.evaluator, s.bidder):
             continue
         if s.status == "submitted":
-            marks.setdefault(key, []).append(Mark(s.evaluator, s.score, s.rationale))
+            marks.setdefault(key, []).append(Mark(s.evaluator, s.score, s.rationale,
+                                                  s.entered_by, s.override_reason))
         else:
             drafts[key] = drafts.get(key, 0) + 1
     agreed = {(m.bidder, m.criterion): m for m in lot.moderated}

@@ -358,8 +358,28 @@ def entered_for(user: str, evaluator_name: str) -> str:
     return f"{user} for {evaluator_name}"
 
 
+#: The shortest reason accepted for changing a score an evaluator submitted.
+MIN_OVERRIDE_REASON = 10
+
+
+def override_of(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: str,
+                entered_by: str) -> Row | None:
+    """The stored score that saving as `entered_by` would override: one the evaluator
+    submitted (through a pack, or entered by someone else), in the lead's file. None when no
+    reason is needed (no score yet, a draft, the same person correcting their own entry, or
+    an evaluator in their own pack)."""
+    if is_pack(tf):
+        return None
+    existing = tf.get("scores", {"lot_id": lot, "evaluator_id": evaluator, "bidder_id": bidder,
+                                 "criterion_id": criterion})
+    if existing is None or existing["status"] != "submitted" \
+            or existing["entered_by"] == entered_by:
+        return None
+    return existing
+
+
 def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: str,
-              score: object, rationale: str, *, entered_by: str) -> None:
+              score: object, rationale: str, *, entered_by: str, reason: str = "") -> None:
     """Record one evaluator's score and rationale for one bidder on one question.
 
     Refused when the pack is submitted or the tender locked, when the score is not on the
@@ -408,8 +428,29 @@ def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: 
     if len(rationale) < max(minimum, 1):
         raise ValidationError(f"the rationale on {where} needs at least {max(minimum, 1)} "
                               f"characters (it has {len(rationale)})")
-    with tf.action(f"Score {where} ({who.name})"):
+    overridden = override_of(tf, lot, evaluator, bidder, criterion, entered_by)
+    reason = " ".join(reason.split())
+    if overridden is not None:
+        if len(reason) < MIN_OVERRIDE_REASON:
+            raise ValidationError(f"{who.name} submitted this score; changing it needs a written "
+                                  f"reason of at least {MIN_OVERRIDE_REASON} characters, kept "
+                                  "with the score as an override")
+        if rationale == overridden["rationale"].strip():
+            raise ValidationError(f"write the rationale for the new score on {where} in your own "
+                                  f"words: {who.name}'s stays with their score in the audit "
+                                  "trail")
+    elif reason:
+        raise ValidationError("a reason is recorded only when changing a score an evaluator "
+                              "submitted")
+    key = {"lot_id": lot, "evaluator_id": evaluator, "bidder_id": bidder,
+           "criterion_id": criterion}
+    existing = tf.get("scores", key)
+    # Correcting one's own override keeps it an override: the evaluator's mark is still gone.
+    kept = existing["override_reason"] if existing is not None and overridden is None else ""
+    verb = f"Override {who.name}'s score" if overridden is not None else "Score"
+    with tf.action(f"{verb} {where}" + ("" if overridden is not None else f" ({who.name})"),
+                   reason=reason):
         tf.put("scores", {
-            "lot_id": lot, "evaluator_id": evaluator, "bidder_id": bidder,
-            "criterion_id": criterion, "score": dec_str(value), "rationale": rationale,
-            "status": "draft" if pack else "submitted", "entered_by": entered_by})
+            **key, "score": dec_str(value), "rationale": rationale,
+            "status": "draft" if pack else "submitted", "entered_by": entered_by,
+            "override_reason": reason if overridden is not None else kept})

@@ -41,8 +41,11 @@ def appendix_section(facts: Facts, lot: Lot, letter: str,
         for b in lot.bidders:
             scores = sorted(found.get((c.id, b.id), []), key=lambda s: order.get(s.evaluator, 0))
             rows = [[names.get(s.evaluator, s.evaluator)
-                     + ("\n(draft, not counted)" if s.status == "draft" else ""),
-                     dec_str(s.score), s.rationale or "No reasons recorded."] for s in scores]
+                     + ("\n(draft, not counted)" if s.status == "draft" else "")
+                     + ("\n(override)" if s.override_reason else ""),
+                     dec_str(s.score), (s.rationale or "No reasons recorded.") + (
+                         f"\nOverridden by {s.entered_by}: {s.override_reason}"
+                         if s.override_reason else "")] for s in scores]
             if not rows:
                 rows = [["—", "—", "No evaluator scored this bid on this question."]]
             out.append(grid([b.name, "Score", "Reasons given"], rows, [0.27, 0.08, 0.65],

@@ -188,7 +188,7 @@ def score_row(lot_id: str, s: Score) -> Row:
     return {
         "lot_id": lot_id, "evaluator_id": s.evaluator, "bidder_id": s.bidder,
         "criterion_id": s.criterion, "score": dec_str(s.score), "rationale": s.rationale,
-        "status": s.status, "entered_by": s.entered_by,
+        "status": s.status, "entered_by": s.entered_by, "override_reason": s.override_reason,
     }
 
 
@@ -334,7 +334,7 @@ LOT_TABLES = ("criteria", "bidders", "bidder_values", "assignments", "gateways",
 #: The columns scores and agreed scores are read with, in the order `lot_of` takes them:
 #: these tables hold nearly all of a tender's rows, so they are read as plain tuples.
 SCORE_COLUMNS = ("evaluator_id", "bidder_id", "criterion_id", "score", "rationale", "status",
-                 "entered_by")
+                 "entered_by", "override_reason")
 MODERATED_COLUMNS = ("bidder_id", "criterion_id", "score", "rationale", "agreed_by",
                      "agreed_at", "attendees", "recused", "feedback")
 
@@ -448,7 +448,7 @@ def scores_of(rows: Iterable[tuple[Any, ...]]) -> list[Score]:
     # Tens of thousands of scores share a handful of values: each is parsed once (Decimals
     # are immutable, so sharing them is safe).
     number = _Parsed(Decimal)
-    return [Score(e, b, c, number[v], r, st, by) for e, b, c, v, r, st, by in rows]
+    return [Score(e, b, c, number[v], r, st, by, why) for e, b, c, v, r, st, by, why in rows]
 
 
 def agreed_of(rows: Iterable[tuple[Any, ...]]) -> list[ModeratedScore]:

@@ -13,7 +13,7 @@ from sqlite_utils import Database, Migrations
 #: "TEND": marks an SQLite file as a tender file (PRAGMA application_id).
 APPLICATION_ID = 0x54454E44
 #: Bumped with every migration; a file whose user_version is higher is from a newer version.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Domain tables and their key columns. Every row of these is covered by the audit chain.
 PROTECTED: dict[str, tuple[str, ...]] = {
@@ -435,3 +435,10 @@ CREATE TABLE monitoring_returns (
     FOREIGN KEY (lot_id, bidder_id) REFERENCES bidders(lot_id, id)
 )
 """
+
+
+@migrations()
+def m006_score_overrides(db: Database) -> None:
+    """A submitted score the lead changed records why: an override, shown as such wherever the
+    score is."""
+    db.execute("ALTER TABLE scores ADD COLUMN override_reason TEXT NOT NULL DEFAULT ''")

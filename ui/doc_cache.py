@@ -10,19 +10,19 @@ and tables it touched. Unchanged lots stay the same objects, so whatever a view 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from workbench.domain import Lot, TenderData
 from workbench.scoring.results import LotResult, compute_lot
-from workbench.storage import TenderFile
+from workbench.storage import TenderFile, records, tenderfile
 from workbench.storage.changes import ChangeSet
 from workbench.storage.records import patched_lot
 
 #: Tables of the tender as a whole: a change to any of them is read again, and since totals
 #: depend on the tender's points and rounding and on the scales, every lot's results go too.
-HEAD_TABLES = frozenset({"tender", "scales", "scale_levels", "evaluators"})
+HEAD_TABLES = frozenset(tenderfile.HEAD_TABLES)
 #: Tables whose rows belong to one lot (by `lot_id`) and are part of its domain object.
-LOT_TABLES = frozenset({"criteria", "bidders", "bidder_values", "assignments", "scores",
-                        "moderated", "gateways", "lot_conflicts", "meetings", "parked",
-                        "commitments", "deliveries"})
+LOT_TABLES = frozenset(records.LOT_TABLES) | {"scores", "moderated"}
 
 
 class DocCache:
@@ -68,8 +68,7 @@ class DocCache:
         if self._data is None:
             head = self.head
             lots = [self.lot(lot_id) for lot_id, _title in self.lot_titles()]
-            self._data = TenderData(head.tender, head.scales, head.evaluators,
-                                    [lot for lot in lots if lot is not None])
+            self._data = replace(head, lots=[lot for lot in lots if lot is not None])
         return self._data
 
     def result(self, lot_id: str) -> LotResult | None:

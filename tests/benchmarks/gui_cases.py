@@ -87,10 +87,17 @@ def _close(app, window) -> None:  # type: ignore[no-untyped-def]
 def edit_roundtrip(path: Path, repeat: int, work: Path) -> Case:
     """Scoring: type a score, Ctrl+Enter (saved, the view updated, on to the next), repainted;
     against one bare SQLite insert and commit, as durable (WAL, synchronous FULL)."""
+    from ui.views.audit_dialogs import ReasonDialog
+
+    # The stress tender's scores are the evaluators' own: the lead's change is an override,
+    # whose reason is given here (the case times the save, not the dialog).
+    ReasonDialog.ask = classmethod(lambda cls, *a, **k: "Corrected after the panel's review")
     app, window, view = _window(path, work, "scoring")
     times = []
-    for _ in range(repeat):
+    for n in range(repeat):
         view.entry.score.setText("4" if view.entry.values()[0] != "4" else "3")
+        view.entry.rationale.setPlainText(f"Re-read against the specification, pass {n}: the "
+                                          "plan is sound but its staffing is thin.")
         typed = view.entry.values()[0]
         item = view._shown
         start = time.perf_counter()

@@ -33,6 +33,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from tests.benchmarks.generate import stress_tender
+from tests.core.test_packs_support import declare_in_workbook
 
 from workbench.domain import Lot, TenderData
 from workbench.model.seal import seal
@@ -179,6 +180,7 @@ def _make_packs(data: TenderData, tender: Path, out: Path) -> None:
             row[5].value = (f"Reasons for row {n}: the bid meets most of the requirement, "
                             "with a clear plan and named staff, but little on exit.")
         book["Instructions"]["B12"] = "Yes"
+        declare_in_workbook(book)  # "No conflict" for each lot, as the evaluator declares
         book.save(path)
     part.replace(out)
 

@@ -19,6 +19,11 @@ def _quiet_ui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     monkeypatch.setattr(errors, "dialogs_enabled", False)
     monkeypatch.setattr(errors, "last_message", "")
     monkeypatch.setattr(tasks, "synchronous", True)
+    # A reason asked for (an override, a lock) is given, never a modal dialog left waiting;
+    # tests about the reason itself replace this.
+    from ui.views.audit_dialogs import ReasonDialog
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(
+        lambda cls, *args, **kwargs: "Reason given in the test run"))
     yield
     settings.use_store(None)
 

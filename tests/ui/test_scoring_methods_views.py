@@ -67,8 +67,10 @@ def test_a_group_threshold_is_typed_in_the_details_and_excludes_in_results(
     qtbot.waitUntil(lambda: _lot(demo_tender).criterion("Q").minimum_percent == 75)
     assert view.tree_model.index_of("Q", COL_MINIMUM).data() == "75%"
     results = demo_window.show_view("results")
-    reasons = [r for b in results.results(demo_window.doc.data.lot("L1")).bidders
-               for r in b.reasons]
+    del results
+    found = demo_window.doc.result("L1")
+    assert found is not None
+    reasons = [r for b in found.bidders for r in b.reasons]
     assert any("below the quality threshold of 75%" in r for r in reasons)
     demo_window.doc.undo_stack.undo()
     assert _lot(demo_tender).criterion("Q").minimum_percent is None

@@ -39,7 +39,7 @@ def test_a_score_edit_touches_only_its_lot(doc) -> None:
     score = doc.lot("L1").scores[0]
     assert doc.push(CoreCommand("Score", lambda tf: roster.set_score(
         tf, "L1", score.evaluator, score.bidder, score.criterion, "1", RATIONALE,
-        entered_by="tester")))
+        entered_by="tester", reason="Corrected after the panel's review")))
     assert doc.lot("L2") is other and doc.result("L2") is other_result
     assert (doc.lot("L1"), doc.result("L1")) == fresh(doc.path, "L1")
     doc.undo_stack.undo()
@@ -72,6 +72,6 @@ def test_saving_a_score_updates_the_scoring_list_in_place(doc, window, qtbot) ->
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return,
                    Qt.KeyboardModifier.ControlModifier)
     assert view.items.currentIndex().row() == 1 and not resets
-    assert view.items_model.index(0, view.items_model.COL_SCORE).data() == "2"
+    assert view.items_model.index(0, view.items_model.COL_SCORE).data() == "2 (override)"
     doc.undo_stack.undo()  # the undo shows too, still without rebuilding the list
     assert view.items_model.index(0, view.items_model.COL_SCORE).data() == "4" and not resets

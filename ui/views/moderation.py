@@ -331,7 +331,7 @@ class ModerationView(View):
         entry = self._drafts.get(item.key, self._clean(item)) if item else ("", "", "")
         self.stage.show_item(item, self._names, position, entry, self._conflicts,
                              self.doc.head.tender.rounding)
-        self.feedback.show_item(item, self.doc.head, self._lot(), not self.doc.read_only)
+        self.feedback.show_item(item, self.doc.data, self._lot(), not self.doc.read_only)
         self._set_writable()
         if self._presentation is None:  # the list is out of sight while presenting
             self.item_list.select(index)

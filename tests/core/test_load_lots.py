@@ -81,7 +81,8 @@ def test_set_score_checks_against_its_lot_only(demo_tender: Path) -> None:
             roster.set_score(tf, "L1", s.evaluator, s.bidder, s.criterion, "9",
                              "A long enough rationale for the test.", entered_by="t")
         roster.set_score(tf, "L1", s.evaluator, s.bidder, s.criterion, "1",
-                         "A long enough rationale for the test.", entered_by="t")
+                         "A long enough rationale for the test.", entered_by="t",
+                         reason="Corrected after the panel's review")
         changed = next(x for x in tf.load(["L1"]).lots[0].scores
                        if (x.evaluator, x.bidder, x.criterion) == (s.evaluator, s.bidder,
                                                                    s.criterion))

@@ -82,7 +82,7 @@ def write_workbook(path: Path, content: PackContent) -> None:
     _identity(hidden, content)
     hidden.sheet_state = "veryHidden"
     for ws in (wb[INSTRUCTIONS], wb[SCORES], wb[SCALE]):
-        for_printing(ws, 1 if ws is wb[SCORES] else None)
+        for_printing(ws, 1)
     for ws in wb.worksheets:
         # No password: it would only stop honest fixes; the reader detects any edit anyway.
         ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)

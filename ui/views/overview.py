@@ -22,6 +22,7 @@ from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES
 from workbench.model.seal import seal_state
 from workbench.numbers import fmt_money
 from workbench.reports.wording import day
+from workbench.stage import packs_issued, stage
 
 from ui.document import CoreCommand, TenderDocument
 from ui.views.base import View, heading, note, page_layout
@@ -33,10 +34,6 @@ TEXT_FIELDS = [
     ("abnormally_low_percent", "Abnormally low: below mean by (%)"),
     ("criteria_published", "Criteria published in"), ("cpv", "CPV code"),
 ]
-STATUS_TEXT = {
-    "setup": "Setup", "sealed": "Sealed", "scoring": "Scoring", "moderation": "Moderation",
-    "award_recommended": "Award recommended", "locked": "Locked",
-}
 
 
 class OverviewView(View):
@@ -102,10 +99,11 @@ class OverviewView(View):
         self.title_label.setText(tender.title)
         lots = len(data.lots)
         bidders = sum(len(lot.bidders) for lot in data.lots)
-        status = STATUS_TEXT.get(tender.status, tender.status)
+        results = [r for lot in data.lots if (r := self.doc.result(lot.id)) is not None]
+        now = stage(data, results, packs_issued(self.doc.tf))
         sealed = f" · plan sealed on {day(tender.seal.sealed_at)}" if tender.seal else ""
-        self.status_label.setText(f"Status: {status}{sealed} · {lots} lot(s), {bidders} bid(s), "
-                                  f"{len(data.evaluators)} evaluator(s)")
+        self.status_label.setText(f"Status: {now.text}{sealed} · {lots} lot(s), {bidders} "
+                                  f"bid(s), {len(data.evaluators)} evaluator(s)")
         for field, edit in self.edits.items():
             value = row[field]
             if field == "estimated_value" and tender.estimated_value is not None:

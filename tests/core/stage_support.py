@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.core.test_packs_support import fill_workbook, new_tender, unscored
+
 from workbench.moderation.consensus import agree, change_agreed, open_meeting, start_meeting
 from workbench.panel.merge import merge_packs
 from workbench.panel.packs import create_packs

@@ -8,6 +8,7 @@ from pathlib import Path
 from tests.core import stage_support as walk
 from tests.core.test_stage import pdf_text
 from tests.core.test_storage_upgrade import FIXTURE
+
 from workbench import audit_events
 from workbench.award_record import set_award_notice
 from workbench.domain import TenderData

@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 from openpyxl import load_workbook
-
 from tests.core import stage_support as walk
+
 from workbench.checklist import checklist
 from workbench.demo import create_demo
 from workbench.domain import TenderData

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.core import stage_support as walk
+
 from PySide6.QtCore import Qt
 
-from tests.core import stage_support as walk
 from workbench.domain import TenderData
 from workbench.storage import TenderFile
 

@@ -26,8 +26,8 @@ from workbench.domain import Evaluator
 from workbench.numbers import dec_str
 from workbench.panel import roster
 from workbench.panel.packs import pack_identity
-from workbench.storage.changes import ChangeSet
 from workbench.stage import moderation_started
+from workbench.storage.changes import ChangeSet
 
 from ui import errors
 from ui.document import TenderDocument

@@ -190,8 +190,11 @@ def _classify(action: _Action, names: _Names, scores: int) -> Iterator[Event]:
     if action.description.startswith(audit.UPGRADE_ACTION):
         yield event("upgrade", action.description)
         return
-    if any(e == "tender" and b is None for e, b, _a in rows):
-        yield event("created", f"Tender file created ({action.description})")
+    created = next((a for e, b, a in rows if e == "tender" and b is None and a), None)
+    if created is not None:  # an imported tender may come sealed: say since when
+        sealed = f"; evaluation plan sealed on {when(created['sealed_at'])}" \
+            if created.get("seal_hash") and created.get("sealed_at") else ""
+        yield event("created", f"Tender file created ({action.description}){sealed}")
         return
     if audit.FILE_ENTITY in tables:
         yield event("restore", action.description)
@@ -258,13 +261,13 @@ def _row_event(entity: str, before: dict[str, Any] | None, after: dict[str, Any]
         if after is None:
             return "changed_after_submission", f"{who}'s submitted score on {item} " \
                 f"({before['score']}) removed", "", who
+        change = f"{before['score']} → {after['score']}" if before["score"] != after["score"] \
+            else f"{before['score']}, rationale rewritten"
         if after.get("override_reason") and after.get("entered_by") != before.get("entered_by"):
-            return "override", f"{who}'s score on {item}: {before['score']} → " \
-                f"{after['score']} (entered by {after.get('entered_by') or 'the lead'})", \
-                str(after["override_reason"]), who
-        return "changed_after_submission", f"{who}'s submitted score on {item}: " \
-            f"{before['score']} → {after['score']}" + (
-                "" if before["score"] != after["score"] else " (rationale rewritten)"), "", who
+            return "override", f"{who}'s score on {item}: {change} (entered by " \
+                f"{after.get('entered_by') or 'the lead'})", str(after["override_reason"]), who
+        return "changed_after_submission", f"{who}'s submitted score on {item}: {change}", \
+            "", who
     if entity == "moderated" and before and after and (
             before.get("score") != after.get("score")
             or before.get("rationale") != after.get("rationale")):

@@ -11,6 +11,7 @@ from tests.core.test_storage_upgrade import FIXTURE
 
 from workbench import audit_events
 from workbench.award_record import set_award_notice
+from workbench.demo import create_demo
 from workbench.domain import TenderData
 from workbench.model.seal import seal, unseal
 from workbench.panel.roster import set_score
@@ -120,3 +121,11 @@ def test_upgrades_and_restores_are_events(tmp_path: Path, demo_data: TenderData)
     walk.return_packs(path, walk.issue_packs(path, tmp_path / "packs"))  # backs up first
     restore(path, list_backups(path)[0], "lead")
     assert kinds(path)[-1] == "restore"
+
+
+def test_a_tender_created_sealed_says_since_when(tmp_path: Path) -> None:
+    create_demo(tmp_path / "demo.tender", user="lead").close()
+    with TenderFile.open(tmp_path / "demo.tender", read_only=True) as tf:
+        first = audit_events.read(tf, tf.load()).events[0]
+    assert first.what == ("Tender file created (Create demo tender); evaluation plan sealed on "
+                          "30 Oct 2026 16:00")

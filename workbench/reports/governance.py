@@ -111,7 +111,7 @@ def audit_section(facts: Facts, number: int) -> list[Flowable]:
     rows = [[_when(e), e.user, e.what, e.reason or ("see the audit trail" if e.count > 1
                                                     else "—")] for e in found.events]
     out.append(grid(["When (UTC)", "Who", "What", "Reason given"], rows,
-                    [0.19, 0.13, 0.42, 0.26]))
+                    [0.18, 0.16, 0.41, 0.25]))
     if found.grouped:
         kinds = ", ".join(KINDS[k] for k in found.grouped)
         out.append(para(f"More than {CAP} events of some kinds ({kinds}) are grouped, one line "

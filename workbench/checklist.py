@@ -54,10 +54,11 @@ def coverage(data: TenderData) -> Coverage:
     return Coverage(expected, submitted, to_moderate, moderated)
 
 
-def checklist(data: TenderData, seal: SealState) -> list[Item]:
+def checklist(data: TenderData, seal: SealState, counts: Coverage | None = None) -> list[Item]:
+    """What is left; `counts` is `coverage(data)` when the caller has it already."""
     broken = errors(data)
     undeclared = [e.name for e in data.evaluators if not e.conflict.declared_on]
-    counts = coverage(data)
+    counts = counts or coverage(data)
     expected, submitted = counts.expected, counts.submitted
     to_moderate, moderated = counts.to_moderate, counts.moderated
     return [

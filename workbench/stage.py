@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from workbench.checklist import coverage
+from workbench.checklist import Coverage, coverage
 from workbench.domain import Lot, TenderData
 from workbench.reports.wording import plural
 from workbench.scoring.results import LotResult
@@ -57,10 +57,12 @@ def moderation_started(lot: Lot) -> bool:
     return bool(lot.meetings or lot.moderated)
 
 
-def stage(data: TenderData, results: Sequence[LotResult], packs_issued: int = 0) -> Stage:
+def stage(data: TenderData, results: Sequence[LotResult], packs_issued: int = 0,
+          counts: Coverage | None = None) -> Stage:
     """Where the tender is. `results` are the engine's, one per lot; `packs_issued` counts
-    scoring packs sent out (the file's `packs` table)."""
-    counts = coverage(data)
+    scoring packs sent out (the file's `packs` table); `counts` is `coverage(data)` when the
+    caller has it already."""
+    counts = counts or coverage(data)
     open_lots = [r.title for r in results if r.provisional]
     final = bool(results) and not open_lots
     if data.tender.status == "locked":

@@ -28,6 +28,9 @@ def test_overview_shows_the_stage_the_file_is_in(window, qtbot, tmp_path: Path,
         "plan sealed on ")
     assert "Scoring" not in overview.status_label.text()
 
+    scoring = window.show_view("scoring")  # the lot's moderation has started: it warns
+    assert scoring.banner.text().startswith("Moderation has started")
+
     audit = window.show_view("audit")
     qtbot.mouseClick(audit.recommend_button, Qt.MouseButton.LeftButton)
     sidebar = window._sidebar  # back to the Overview, as a person clicks it in the sidebar

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.checklist import checklist
+from workbench.checklist import checklist, coverage
 from workbench.details import details, details_of, update_details
 from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES
 from workbench.model.seal import seal_state
@@ -100,7 +100,8 @@ class OverviewView(View):
         lots = len(data.lots)
         bidders = sum(len(lot.bidders) for lot in data.lots)
         results = [r for lot in data.lots if (r := self.doc.result(lot.id)) is not None]
-        now = stage(data, results, packs_issued(self.doc.tf))
+        counts = coverage(data)  # read once for the status and the checklist
+        now = stage(data, results, packs_issued(self.doc.tf), counts)
         sealed = f" · plan sealed on {day(tender.seal.sealed_at)}" if tender.seal else ""
         self.status_label.setText(f"Status: {now.text}{sealed} · {lots} lot(s), {bidders} "
                                   f"bid(s), {len(data.evaluators)} evaluator(s)")
@@ -121,7 +122,7 @@ class OverviewView(View):
             old = self.checks.takeAt(0)
             if old.widget():
                 old.widget().deleteLater()
-        for i, item in enumerate(checklist(data, seal_state(self.doc.tf, data))):
+        for i, item in enumerate(checklist(data, seal_state(self.doc.tf, data), counts)):
             mark = QLabel("✔" if item.done else "○")
             mark.setObjectName("check_done" if item.done else "check_todo")
             mark.setAlignment(Qt.AlignmentFlag.AlignTop)

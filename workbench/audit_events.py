@@ -20,8 +20,9 @@ from typing import Any
 from workbench.domain import TenderData
 from workbench.storage import TenderFile, audit
 
-#: Every kind of event, in the order an action is checked for them (an action that issues
-#: packs also moves the status: it is listed as the packs), with how a grouped row names it.
+#: Every kind of event, with how a grouped row names it. An action is listed once, as what
+#: matters most in it (issuing packs also moves the status: it is listed as the packs), except
+#: that every score it overrides or changes after submission gets a line of its own.
 KINDS = {
     "created": "tender file created",
     "upgrade": "file format upgrades",
@@ -87,8 +88,8 @@ def read(tf: TenderFile, data: TenderData) -> Events:
     """The approver's events of the file's trail; `data` names evaluators, bidders and lots."""
     names = _Names(data)
     actions = list(_actions(tf))
-    merges = [a.action_id for a in actions
-              if any(e == "packs" and b is not None and a is not None for e, b, a in a.rows)]
+    merges = [action.action_id for action in actions
+              if any(e == "packs" and b is not None and a is not None for e, b, a in action.rows)]
     scores = _per_action(tf, merges, "AND entity = 'scores'")
     found: list[Event] = []
     event_ids: list[int] = []

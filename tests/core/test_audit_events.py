@@ -94,7 +94,9 @@ def test_many_overrides_are_grouped_per_person(tmp_path: Path, demo_data: Tender
     text = pack_text(path, tmp_path / "pack.pdf")
     assert "15 score overrides (whose scores: Priya Raman 15) see the audit trail" in text
     assert (f"More than {audit_events.CAP} events of some kinds (score overrides) are grouped, "
-            "one line per person who made them") in text
+            "one line per person who made them; each is listed in the audit trail (Audit view, "
+            "or workbench-cli audit), and every override with its reason in the appendix.") \
+        in text
     assert "Priya Raman's score on Q1" not in text
 
 

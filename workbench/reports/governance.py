@@ -114,10 +114,11 @@ def audit_section(facts: Facts, number: int) -> list[Flowable]:
                     [0.18, 0.16, 0.41, 0.25]))
     if found.grouped:
         kinds = ", ".join(KINDS[k] for k in found.grouped)
+        appendix = ", and every override with its reason in the appendix" \
+            if "override" in found.grouped else ""
         out.append(para(f"More than {CAP} events of some kinds ({kinds}) are grouped, one line "
                         "per person who made them; each is listed in the audit trail (Audit "
-                        "view, or workbench-cli audit), and every override with its reason in "
-                        "the appendix.", "small"))
+                        f"view, or workbench-cli audit){appendix}.", "small"))
     out.append(para(
         f"Besides these, {plural(found.routine_actions, 'routine action')} "
         f"({plural(found.routine_records, 'record')}): details, the model, bidders, the panel, "

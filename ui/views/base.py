@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -168,6 +169,10 @@ class CheckedDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.on_ok: Callable[[], bool] | None = None
+        # Enter in a multi-line box starts a new line, so Ctrl+Enter is OK from anywhere, as
+        # in the evaluator's declaration and the moderation desk.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
 
     def accept(self) -> None:
         if self.on_ok is None or self.on_ok():

@@ -433,16 +433,18 @@ class MainWindow(QMainWindow):
         name = Path(self.doc.path).name
         suffix = " [read-only]" if self.doc.read_only else ""
         self.setWindowTitle(f"{data.tender.title} — {name}{suffix}")
-        state = data.tender.status.replace("_", " ")
-        if is_pack(self.doc.tf):  # the lead's workflow state means nothing here
-            submitted = pack_submitted(self.doc.tf)
-            state = "scoring pack, submitted" if submitted else "scoring pack"
+        # The tender's stage is on the Overview, not here: working it out needs every lot's
+        # results, too much to redo after each keystroke-sized edit of a large tender.
+        parts = [self.doc.path]
+        if is_pack(self.doc.tf):
+            parts.append("scoring pack, submitted" if pack_submitted(self.doc.tf)
+                         else "scoring pack")
         if self.doc.tf.verification_pending:
-            state += " · checking the file…"
+            parts.append("checking the file…")
         if self.doc.tf.location:  # see workbench.storage.location
-            state += (f" · {self.doc.tf.location}: saved with a rollback journal, safe for "
-                      "shared folders")
-        self._status_file.setText(f"{self.doc.path} · {state}{suffix}")
+            parts.append(f"{self.doc.tf.location}: saved with a rollback journal, safe for "
+                         "shared folders")
+        self._status_file.setText(" · ".join(parts) + suffix)
 
     # -- window events -------------------------------------------------------------------
 

@@ -17,9 +17,23 @@ class Item:
     detail: str
 
 
-def checklist(data: TenderData, seal: SealState) -> list[Item]:
-    broken = errors(data)
-    undeclared = [e.name for e in data.evaluators if not e.conflict.declared_on]
+@dataclass(frozen=True)
+class Coverage:
+    """Assigned scores owed and submitted, and consensus scores needed and agreed, over every
+    lot: the one count of what is still to come (the checklist and the tender's stage)."""
+
+    expected: int
+    submitted: int
+    to_moderate: int
+    moderated: int
+
+    @property
+    def missing(self) -> int:
+        """Assigned scores not yet submitted."""
+        return self.expected - self.submitted
+
+
+def coverage(data: TenderData) -> Coverage:
     expected = submitted = 0
     to_moderate = moderated = 0
     for lot in data.lots:
@@ -37,6 +51,16 @@ def checklist(data: TenderData, seal: SealState) -> list[Item]:
         agreed = {(m.bidder, m.criterion) for m in lot.moderated}
         to_moderate += len(scored) * len(active)
         moderated += sum((bid, cid) in agreed for bid in active for cid in scored)
+    return Coverage(expected, submitted, to_moderate, moderated)
+
+
+def checklist(data: TenderData, seal: SealState, counts: Coverage | None = None) -> list[Item]:
+    """What is left; `counts` is `coverage(data)` when the caller has it already."""
+    broken = errors(data)
+    undeclared = [e.name for e in data.evaluators if not e.conflict.declared_on]
+    counts = counts or coverage(data)
+    expected, submitted = counts.expected, counts.submitted
+    to_moderate, moderated = counts.to_moderate, counts.moderated
     return [
         Item("Evaluation model is valid", not broken and any(lot.criteria for lot in data.lots),
              f"{len(broken)} problem(s): {broken[0]}" if broken else "weights add up"),

@@ -136,7 +136,9 @@ def test_audit_summary_counts_the_trail_and_reports_a_broken_one(demo_tender: Pa
     assert facts.audit is not None
     assert facts.audit.records == rows
     assert facts.audit.problem == ""
-    assert sum(times for _a, times, _c, _l in facts.audit.by_action) == facts.audit.actions
+    found = facts.audit.events  # a new file: its creation, and nothing routine yet
+    assert [e.kind for e in found.events] == ["created"]
+    assert (found.routine_actions, found.routine_records) == (facts.audit.actions - 1, 0)
 
 
 def test_long_reasons_and_unbroken_words_wrap_instead_of_overflowing(

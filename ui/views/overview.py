@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.checklist import checklist
+from workbench.checklist import checklist, coverage
 from workbench.details import details, details_of, update_details
 from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES
 from workbench.model.seal import seal_state
 from workbench.numbers import fmt_money
 from workbench.reports.wording import day
+from workbench.stage import packs_issued, stage
 
 from ui.document import CoreCommand, TenderDocument
 from ui.views.base import View, heading, note, page_layout
@@ -33,10 +34,6 @@ TEXT_FIELDS = [
     ("abnormally_low_percent", "Abnormally low: below mean by (%)"),
     ("criteria_published", "Criteria published in"), ("cpv", "CPV code"),
 ]
-STATUS_TEXT = {
-    "setup": "Setup", "sealed": "Sealed", "scoring": "Scoring", "moderation": "Moderation",
-    "award_recommended": "Award recommended", "locked": "Locked",
-}
 
 
 class OverviewView(View):
@@ -102,10 +99,12 @@ class OverviewView(View):
         self.title_label.setText(tender.title)
         lots = len(data.lots)
         bidders = sum(len(lot.bidders) for lot in data.lots)
-        status = STATUS_TEXT.get(tender.status, tender.status)
+        results = [r for lot in data.lots if (r := self.doc.result(lot.id)) is not None]
+        counts = coverage(data)  # read once for the status and the checklist
+        now = stage(data, results, packs_issued(self.doc.tf), counts)
         sealed = f" · plan sealed on {day(tender.seal.sealed_at)}" if tender.seal else ""
-        self.status_label.setText(f"Status: {status}{sealed} · {lots} lot(s), {bidders} bid(s), "
-                                  f"{len(data.evaluators)} evaluator(s)")
+        self.status_label.setText(f"Status: {now.text}{sealed} · {lots} lot(s), {bidders} "
+                                  f"bid(s), {len(data.evaluators)} evaluator(s)")
         for field, edit in self.edits.items():
             value = row[field]
             if field == "estimated_value" and tender.estimated_value is not None:
@@ -123,7 +122,7 @@ class OverviewView(View):
             old = self.checks.takeAt(0)
             if old.widget():
                 old.widget().deleteLater()
-        for i, item in enumerate(checklist(data, seal_state(self.doc.tf, data))):
+        for i, item in enumerate(checklist(data, seal_state(self.doc.tf, data), counts)):
             mark = QLabel("✔" if item.done else "○")
             mark.setObjectName("check_done" if item.done else "check_todo")
             mark.setAlignment(Qt.AlignmentFlag.AlignTop)

@@ -26,6 +26,7 @@ from workbench.domain import Evaluator
 from workbench.numbers import dec_str
 from workbench.panel import roster
 from workbench.panel.packs import pack_identity
+from workbench.stage import moderation_started
 from workbench.storage.changes import ChangeSet
 
 from ui import errors
@@ -236,7 +237,8 @@ class ScoringView(View):
                                  if e.id in on_lot])
 
     def _moderation_note(self) -> str:
-        if not self.pack and self.doc.head.tender.status in ("moderation", "award_recommended"):
+        lot = self.doc.lot(self.lot.currentData() or "")
+        if not self.pack and lot is not None and moderation_started(lot):
             return ("Moderation has started: an original score changed now is kept in the audit "
                     "trail with who changed it. Agree consensus scores in Moderation.")
         return ""

@@ -24,7 +24,7 @@ from workbench.domain import Lot
 from workbench.names import visible
 from workbench.reports.common import MARKING, Progress
 from workbench.reports.facts import Facts
-from workbench.reports.wording import STATUS_LABELS, organisation_short
+from workbench.reports.wording import organisation_short
 from workbench.safe_xlsx import put_at, save_workbook
 from workbench.scoring.formulas import AWARD_METHODS
 from workbench.scoring.results import LotResult
@@ -127,7 +127,7 @@ def _summary(ws: Worksheet, facts: Facts) -> None:
     particulars = [
         ("Tender", tender.title), ("Reference", tender.reference),
         ("Contracting authority", tender.authority),
-        ("Status", STATUS_LABELS.get(tender.status, tender.status)),
+        ("Status", facts.stage.text),
         ("Results", "PROVISIONAL: not final" if facts.provisional else "Final"),
         ("Exported", facts.generated_on), ("Protective marking", MARKING)]
     for r, (label, value) in enumerate(particulars, start=1):

@@ -16,6 +16,7 @@ from workbench.monitoring import LotMonitoring, ledger, monitor_lot
 from workbench.scoring.cells import Cells
 from workbench.scoring.results import LotResult, compute_lot
 from workbench.scoring.weights import social_value_percent
+from workbench.stage import packs_issued, stage
 from workbench.storage import TenderFile
 from workbench.storage.schema import SCHEMA_VERSION
 
@@ -112,11 +113,14 @@ def read_tender(path: Path) -> TenderFacts:
         row = tf.rows("tender")[0]
         when = row.get("sealed_at") or tf.db.execute(
             "SELECT at FROM audit ORDER BY seq LIMIT 1").fetchone()[0]
+        issued = packs_issued(tf)
     t = data.tender
+    results = [compute_lot(data, lot) for lot in data.lots]
     return TenderFacts(path.name, t.title, t.reference, t.authority.strip(), int(str(when)[:4]),
-                       t.status, t.social_value_minimum_weight, t.currency,
-                       [_lot(data, lot, compute_lot(data, lot), monitor_lot(book, lot.id))
-                        for lot in data.lots])
+                       stage(data, results, issued).key, t.social_value_minimum_weight,
+                       t.currency,
+                       [_lot(data, lot, result, monitor_lot(book, lot.id))
+                        for lot, result in zip(data.lots, results, strict=True)])
 
 
 def types_of(bidder: Bidder) -> tuple[str, ...]:

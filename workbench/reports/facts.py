@@ -7,22 +7,24 @@ declarations, the audit trail and whether it verifies).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from workbench import audit_events
+from workbench.audit_events import Events
 from workbench.domain import LotConflict, TenderData
 from workbench.model.seal import plan_hash
 from workbench.panel import roster
 from workbench.scoring.results import LotResult, compute
+from workbench.stage import Stage, packs_issued, stage
 from workbench.storage import TenderFile
 
 
 @dataclass(frozen=True)
 class AuditSummary:
-    """The audit trail in brief: how many changes, by which actions, and whether it verifies.
+    """The audit trail in brief: its size and span, whether it verifies, and the events an
+    approver reads (`workbench.audit_events`) with the routine rest counted.
 
-    `by_action` holds (action, times done, rows changed, last done at), most frequent first.
     `problem` is empty when the hash chain and every row's content verify.
     """
 
@@ -30,7 +32,7 @@ class AuditSummary:
     actions: int
     first_at: str
     last_at: str
-    by_action: list[tuple[str, int, int, str]]
+    events: Events
     problem: str = ""
 
 
@@ -46,6 +48,8 @@ class Facts:
     #: The conflicts register: (lot id, evaluator id) -> declaration; missing = not declared.
     conflicts: dict[tuple[str, str], LotConflict] = field(default_factory=dict)
     audit: AuditSummary | None = None
+    #: Scoring packs the file has sent out (0 for a tender held in memory).
+    packs_issued: int = 0
 
     @property
     def provisional(self) -> bool:
@@ -56,6 +60,11 @@ class Facts:
     def seal_intact(self) -> bool | None:
         """Whether the model still has the fingerprint it was sealed with (None: not sealed)."""
         return None if not self.seal_hash else plan_hash(self.data) == self.seal_hash
+
+    @property
+    def stage(self) -> Stage:
+        """Where the tender really is: the status every report prints."""
+        return stage(self.data, self.results, self.packs_issued)
 
     def result(self, lot_id: str) -> LotResult:
         return next(r for r in self.results if r.lot_id == lot_id)
@@ -82,24 +91,11 @@ def from_file(tf: TenderFile, generated_on: str | None = None) -> Facts:
     seal = data.tender.seal
     return Facts(data, compute(data), generated_on or date.today().isoformat(),
                  seal.sealed_at if seal else None, seal.hash if seal else None,
-                 roster.conflicts(tf), _audit(tf))
+                 roster.conflicts(tf), _audit(tf, data), packs_issued(tf))
 
 
-def _audit(tf: TenderFile) -> AuditSummary:
-    times: Counter[str] = Counter()
-    changed: Counter[str] = Counter()
-    last: dict[str, str] = {}
-    seen: set[int] = set()
-    records, first = 0, ""
-    for row in tf.db["audit"].rows_where(select="action_id, action, at", order_by="seq"):
-        records += 1
-        first = first or row["at"]
-        changed[row["action"]] += 1
-        last[row["action"]] = row["at"]
-        if row["action_id"] not in seen:
-            seen.add(row["action_id"])
-            times[row["action"]] += 1
-    by_action = [(action, count, changed[action], last[action])
-                 for action, count in times.most_common()]
-    return AuditSummary(records, len(seen), first, max(last.values(), default=""), by_action,
+def _audit(tf: TenderFile, data: TenderData) -> AuditSummary:
+    records, actions, first, last = tf.db.execute(
+        "SELECT count(*), count(DISTINCT action_id), min(at), max(at) FROM audit").fetchone()
+    return AuditSummary(records, actions, first or "", last or "", audit_events.read(tf, data),
                         tf.integrity_problem)

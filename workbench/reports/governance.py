@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
+from workbench.audit_events import CAP, KINDS, Event, when
 from workbench.award_record import dates
 from workbench.domain import Lot, LotConflict
 from workbench.reports.common import (
@@ -21,9 +22,6 @@ from workbench.reports.common import (
 from workbench.reports.facts import Facts
 from workbench.reports.textflow import Text
 from workbench.reports.wording import day, plural
-
-#: The audit summary lists the most frequent actions; the rest are counted in one line.
-AUDIT_ROWS = 40
 
 
 def panel_section(facts: Facts, number: int) -> list[Flowable]:
@@ -86,7 +84,8 @@ def _assignments(lot: Lot, facts: Facts) -> list[Flowable]:
 
 
 def audit_section(facts: Facts, number: int) -> list[Flowable]:
-    """The audit trail in figures and whether it verifies (pack built from a file only)."""
+    """Whether the audit trail verifies, the award record, then the events an approver needs
+    in the order they happened, and one line counting the routine rest (file only)."""
     out: list[Flowable] = [Heading(f"{number}. Audit summary", 0, "audit")]
     audit = facts.audit
     if audit is None:
@@ -102,19 +101,39 @@ def audit_section(facts: Facts, number: int) -> list[Flowable]:
             "change has been made outside the workbench and no record has been removed."))
     out.append(pairs(dates(facts.data.award)))
     out.append(Spacer(1, 3 * mm))
-    out.append(para(f"It holds {plural(audit.records, 'record')} of "
-                    f"{plural(audit.actions, 'action')}, from {day(audit.first_at)} to "
-                    f"{day(audit.last_at)}.", "lead"))
-    shown = audit.by_action[:AUDIT_ROWS]
-    rows = [[action, f"{times:,}", f"{changed:,}", day(last)]
-            for action, times, changed, last in shown]
-    out.append(grid(["Action", "Times", "Rows changed", "Last done"], rows,
-                    [0.55, 0.1, 0.13, 0.22], numeric=(1, 2)))
-    rest = audit.by_action[AUDIT_ROWS:]
-    if rest:
-        out.append(para(f"And {len(rest):,} other kinds of action, done "
-                        f"{sum(t for _a, t, _c, _l in rest):,} times in all.", "small"))
+    found = audit.events
+    out.append(para(
+        f"The trail holds {plural(audit.actions, 'action')} ({plural(audit.records, 'record')}) "
+        f"{_span(audit.first_at, audit.last_at)}. The events below are those an "
+        "approver needs, in the order they happened (times in UTC): sealing, scoring packs, "
+        "overrides and other changes to submitted or agreed scores, moderation meetings, "
+        "decisions on bids, the award and the lock.", "lead"))
+    rows = [[_when(e), e.user, e.what, e.reason or ("see the audit trail" if e.count > 1
+                                                    else "—")] for e in found.events]
+    out.append(grid(["When (UTC)", "Who", "What", "Reason given"], rows,
+                    [0.18, 0.16, 0.41, 0.25]))
+    if found.grouped:
+        kinds = ", ".join(KINDS[k] for k in found.grouped)
+        appendix = ", and every override with its reason in the appendix" \
+            if "override" in found.grouped else ""
+        out.append(para(f"More than {CAP} events of some kinds ({kinds}) are grouped, one line "
+                        "per person who made them; each is listed in the audit trail (Audit "
+                        f"view, or workbench-cli audit){appendix}.", "small"))
+    out.append(para(
+        f"Besides these, {plural(found.routine_actions, 'routine action')} "
+        f"({plural(found.routine_records, 'record')}): details, the model, bidders, the panel, "
+        "scores as first entered, agreed scores and feedback." if found.routine_actions else
+        "No other action is recorded.", "small"))
     return out
+
+
+def _span(first: str, last: str) -> str:
+    return f"on {day(first)}" if day(first) == day(last) else f"from {day(first)} to {day(last)}"
+
+
+def _when(event: Event) -> str:
+    first, last = when(event.at), when(event.until)
+    return f"{first} to {last}" if event.count > 1 and last != first else first
 
 
 def signoff_section(facts: Facts, number: int) -> list[Flowable]:

@@ -35,7 +35,7 @@ from workbench.reports.facts import Facts
 from workbench.reports.governance import audit_section, panel_section, signoff_section
 from workbench.reports.lots import lot_section
 from workbench.reports.model import model_section
-from workbench.reports.wording import STATUS_LABELS, day, plural
+from workbench.reports.wording import day, plural
 
 #: Share of the progress scale (out of 1000) spent composing; the rest is layout.
 _COMPOSE = 250
@@ -103,7 +103,7 @@ def _cover(facts: Facts) -> list[Flowable]:
         ("Procedure", tender.procedure or "—"),
         ("Estimated value", value),
         ("Lots", "\n".join(lot.title for lot in facts.data.lots) or "—"),
-        ("Status", STATUS_LABELS.get(tender.status, tender.status)),
+        ("Status", facts.stage.text),
         ("Date of this pack", day(facts.generated_on)),
         ("Protective marking", MARKING),
     ]))
@@ -141,5 +141,5 @@ def _summary(facts: Facts, number: int) -> list[Flowable]:
                      "Provisional" if r.provisional else "Final"])
     out.append(grid(["Lot", "Bids", "Excluded", "First-placed bid", "Total", "Results"],
                     rows, [0.27, 0.07, 0.11, 0.28, 0.13, 0.14], numeric=(1, 2, 4)))
-    out.append(para(f"Status of the tender: {STATUS_LABELS.get(tender.status, tender.status)}."))
+    out.append(para(f"Status of the tender: {facts.stage.text}."))
     return out

@@ -1,4 +1,4 @@
-"""The reports' plain-English sentences: how each criterion is scored, rounding, statuses.
+"""The reports' plain-English sentences: how each criterion is scored, rounding, organisations.
 
 The sentences say in words what `workbench.scoring.formulas` computes, so the printed method
 and the arithmetic are read side by side in one place when either changes.
@@ -19,9 +19,6 @@ ORGANISATION_LABELS = {"SME": "SME", "VCSE": "VCSE (voluntary, community or soci
 ORGANISATION_SHORT = {"SME": "SME", "VCSE": "VCSE", "large": "Large", "public body": "Public body"}
 ORGANISATION_PHRASES = {"SME": "an SME", "VCSE": "a VCSE organisation", "large": "a large "
                         "organisation", "public body": "a public body"}
-STATUS_LABELS = {"setup": "Setting up", "sealed": "Evaluation model sealed",
-                 "scoring": "Scoring in progress", "moderation": "Moderation in progress",
-                 "award_recommended": "Award recommended", "locked": "Locked (final)"}
 KIND_LABELS = {"group": "Group", "scored": "Scored question", "pass_fail": "Pass/fail",
                "price": "Price", "quantitative": "Measured figure"}
 

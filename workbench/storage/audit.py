@@ -35,6 +35,8 @@ GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
 #: Entity of audit rows about the file itself (a restored backup), not about a table row.
 FILE_ENTITY = "file"
+#: How every file-format upgrade's action starts (the audit summary finds upgrades by it).
+UPGRADE_ACTION = "Upgrade file format"
 
 
 def canonical(value: Any) -> str:

@@ -386,7 +386,8 @@ def m005_commitment_kpis(db: Database) -> None:
                     ("deliveries", old_d, ("lot_id", "bidder_id", "criterion_id", "period")))
                 for r in rows]
         audit.append(db, gone, action_id=audit.last_hash(db)[0] + 1, at=at, user="workbench",
-                     action="Upgrade file format: commitments become KPIs", reason="")
+                     action=f"{audit.UPGRADE_ACTION}: commitments become KPIs",
+                     reason="")
 
 
 _KPIS = """

@@ -320,7 +320,7 @@ class TenderFile:
             migrations.apply(self.db)
             if self.db["audit"].exists():
                 audit.reaudit(self.db, at=now(), user=self.user,
-                              action=f"Upgrade file format to v{SCHEMA_VERSION}")
+                              action=f"{audit.UPGRADE_ACTION} to v{SCHEMA_VERSION}")
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _require_schema(self) -> None:

@@ -377,7 +377,14 @@ def finish(qtbot, window, tmp_path: Path, monkeypatch) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Trustee of Dovecote Support Co-operative" in text
-    assert "PROVISIONAL" not in text
+    assert "PROVISIONAL" not in text and "Scoring in progress" not in text
+    assert "Status of the tender: Results final" in " ".join(text.split())
+    assert " · Evaluation pack" not in text  # no reference: the header starts with the title
+    flowing = " ".join(text.split())
+    for event in ("Evaluation plan sealed", "Scoring packs (xlsx) issued to Gareth",
+                  "Scoring pack from Funmi Adeyemi merged:",
+                  "Moderation meeting on Home care, south"):
+        assert event in flowing  # the audit summary lists what an approver needs
     audit = window.show_view("audit")
     qtbot.mouseClick(audit.recommend_button, Qt.MouseButton.LeftButton)
     assert window.doc.head.tender.status == "award_recommended"

@@ -382,8 +382,8 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no type hint
         top = PAGE_HEIGHT - 13 * mm
         canvas.setFillColor(MUTED)
         canvas.setFont(FONT, 8)
-        canvas.drawString(MARGIN, top, fit(f"{f.reference}  ·  {f.document}", FONT, 8,
-                                            WIDTH * 0.55))
+        heading = "  ·  ".join(part for part in (f.reference, f.document) if part)
+        canvas.drawString(MARGIN, top, fit(heading, FONT, 8, WIDTH * 0.55))
         canvas.setFont(BOLD, 8)
         canvas.setFillColor(INK)
         canvas.drawRightString(PAGE_WIDTH - MARGIN, top, MARKING)

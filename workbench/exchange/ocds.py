@@ -1,7 +1,8 @@
 """The tender as a UK award notice in the Open Contracting Data Standard 1.1 (`export-ocds`).
 
 One release holds the buyer and tenderers (parties), the tender with its CPV code, procedure
-and lots, each lot's award criteria with weights and minimum scores (awardCriteriaBreakdown),
+and lots, each lot's award criteria with weights, minimum scores and groups' quality thresholds
+(awardCriteriaBreakdown `threshold: minimumScore` entries),
 one bid per bidder per lot with its status and recorded received date (bid extension), per-lot
 counts of final-stage bids and of SME and VCSE bids (the UK extension's statistics), and,
 once an award is recommended, the award of each lot with exactly one first-placed bid, its
@@ -32,10 +33,11 @@ from typing import Any
 
 from workbench import atomic
 from workbench.award_record import standstill_end
-from workbench.domain import Bidder, Criterion, Lot
+from workbench.domain import Bidder, Criterion, Lot, Rounding, Tender
+from workbench.numbers import dec_str, fmt_points
 from workbench.reports.facts import Facts
 from workbench.scoring.results import BidderResult, LotResult
-from workbench.scoring.weights import effective_percent
+from workbench.scoring.weights import effective_percent, points_available, threshold_points
 
 VERSION = "1.1"
 _OCE = "https://raw.githubusercontent.com/open-contracting-extensions/{}/{}/extension.json"
@@ -132,7 +134,7 @@ class _Release:
             winner = awardable(result, self.awarded)
             lots.append({"id": lot.id, "title": lot.title,
                          "status": "complete" if winner else "active",
-                         "awardCriteria": {"criteria": _criteria(lot)}})
+                         "awardCriteria": {"criteria": _criteria(lot, self.tender)}})
             for b in result.bidders:
                 self._party(b.bidder, "tenderer")
                 bids.append(self._bid(lot, result, b, winner))
@@ -268,12 +270,16 @@ def _supplier_details(bidder: Bidder) -> dict[str, Any]:
     return out
 
 
-def _criteria(lot: Lot) -> list[dict[str, Any]]:
+def _criteria(lot: Lot, tender: Tender) -> list[dict[str, Any]]:
     """Every award criterion that earns points (the leaves), with its share of the whole lot;
-    a minimum score as a threshold; a fixed price as a fixed criterion with no weight."""
+    a minimum score as a threshold; a fixed price as a fixed criterion with no weight; and a
+    group with a quality threshold as a criterion of its own carrying only that threshold."""
     effective = effective_percent(lot)
     out = []
     for c in lot.all_criteria():
+        if c.kind == "group" and c.minimum_percent is not None:
+            available = points_available(lot, tender.total_points)[c.id]
+            out.append(_group_threshold(c, available, tender.rounding))
         if c.kind in ("group", "pass_fail"):
             continue
         entry: dict[str, Any] = {
@@ -293,6 +299,26 @@ def _criteria(lot: Lot) -> list[dict[str, Any]]:
             entry["numbers"].append({"number": _number(c.minimum), "threshold": "minimumScore"})
         out.append(entry)
     return out
+
+
+def _group_threshold(group: Criterion, available: Decimal,
+                     rounding: Rounding) -> dict[str, Any]:
+    """A group's quality threshold as a minimum score in points on the group, the unit its
+    weighted questions earn (its weight is already in theirs, so it carries none here)."""
+    needed = threshold_points(group, available)
+    assert group.minimum_percent is not None
+    leaves = [c for c in group.walk() if c.kind not in ("group", "pass_fail")]
+    kinds = {"price" if c.kind == "price" else "quality" for c in leaves}
+    entry: dict[str, Any] = {"name": f"{group.id} {group.title}"}
+    if len(kinds) == 1:
+        entry["type"] = kinds.pop()
+    members = f"Group of {', '.join(c.id for c in leaves)}; " if leaves else ""
+    entry["description"] = (
+        f"{members}quality threshold: a bid with fewer than {fmt_points(needed, rounding)} of "
+        f"the group's {fmt_points(available, rounding)} points "
+        f"({dec_str(group.minimum_percent)}%) is excluded")
+    entry["numbers"] = [{"number": _number(needed), "threshold": "minimumScore"}]
+    return entry
 
 
 def _description(lot: Lot, c: Criterion) -> str:

@@ -58,7 +58,7 @@ def test_a_pasted_name_with_a_terminal_escape_is_refused_and_kept(window, qtbot,
 
 def test_an_over_long_role_is_refused_with_a_short_message(window, qtbot,
                                                            demo_tender) -> None:
-    panel, dialog = _open_evaluator_dialog(window, qtbot, demo_tender)
+    _panel, dialog = _open_evaluator_dialog(window, qtbot, demo_tender)
     type_keys(qtbot, "Priya Shah")
     press(qtbot, Qt.Key.Key_Tab)
     role = "Commissioning officer " * 60  # 1,320 characters, pasted from a document

@@ -217,6 +217,10 @@ def test_a_group_quality_threshold_is_published_as_a_minimum_score(tmp_path: Pat
     criteria = {c["name"].split()[0]: c for c in lot["awardCriteria"]["criteria"]}
     assert criteria["Q"]["numbers"] == [{"number": 48, "threshold": "minimumScore"}]
     assert criteria["Q"]["type"] == "quality"
+    assert lot["awardCriteria"]["description"] == "A price above £480,000 excludes the bid."
+    assert lot["awardCriteria"]["weightingDescription"].startswith("Price per quality point")
+    assert "L1 are ranked by price per quality point" in \
+        made["releases"][0]["tender"]["awardCriteriaDetails"]
     assert "fewer than 48.00 of the group's 80.00 points (60%)" in criteria["Q"]["description"]
     # its weight is already in its questions': the lot's weights still add up to 100
     weights = [n["number"] for c in criteria.values() for n in c["numbers"] if "weight" in n]

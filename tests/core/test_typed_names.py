@@ -18,6 +18,7 @@ from workbench.domain import Criterion, Scale, ScaleLevel
 from workbench.errors import ValidationError
 from workbench.exchange import interchange
 from workbench.model import edit, scales
+from workbench.moderation import consensus
 from workbench.names import MAX_NAME
 from workbench.panel import roster
 from workbench.storage import TenderFile
@@ -97,6 +98,9 @@ NAME_DOORS: dict[str, Callable[[TenderFile, str], object]] = {
     "authority": lambda tf, name: details.update_details(tf, authority=name),
     "reference": lambda tf, name: details.update_details(tf, reference=name),
     "procedure": lambda tf, name: details.update_details(tf, procedure=name),
+    "meeting chair": lambda tf, name: consensus.start_meeting(tf, "L2", name, ["Ama Mensah"]),
+    "meeting attendee": lambda tf, name: consensus.start_meeting(tf, "L2", "Priya Raman",
+                                                                 [name]),
     "commitment measure": lambda tf, name: monitoring.edit_commitment(
         tf, "L1", *_commitment(tf), measure=name),
     "delivery period": lambda tf, name: monitoring.record_delivery(
@@ -136,8 +140,8 @@ CODE_DOORS: dict[str, Callable[[TenderFile, str], object]] = {
 
 #: Doors that gather a name's words onto one line before checking it (as they always did):
 #: a line break or tab pasted into them becomes a space, never a stored line break.
-GATHERING = ("rename lot", "add evaluator", "rename evaluator", "commitment measure",
-             "delivery period")
+GATHERING = ("rename lot", "add evaluator", "rename evaluator", "meeting chair",
+             "meeting attendee", "commitment measure", "delivery period")
 
 
 @pytest.mark.parametrize("door", list(NAME_DOORS))
@@ -181,7 +185,7 @@ def test_the_names_people_use_are_accepted_as_typed(tf: TenderFile, door: str) -
     for name in REAL_NAMES:
         NAME_DOORS[door](tf, name)
         assert name in interchange.dumps(tf.load()), name
-        if door.startswith("add "):  # undone, so the next name adds the same code again
+        if door.startswith(("add ", "meeting ")):  # undone: the next adds the same again
             revert(tf, tf.last_change, "Undo")
 
 

@@ -34,8 +34,9 @@ from typing import Any
 from workbench import atomic
 from workbench.award_record import standstill_end
 from workbench.domain import Bidder, Criterion, Lot, Rounding, Tender
-from workbench.numbers import dec_str, fmt_points
+from workbench.numbers import dec_str, fmt_money, fmt_points
 from workbench.reports.facts import Facts
+from workbench.scoring.formulas import AWARD_METHODS
 from workbench.scoring.results import BidderResult, LotResult
 from workbench.scoring.weights import effective_percent, points_available, threshold_points
 
@@ -134,7 +135,7 @@ class _Release:
             winner = awardable(result, self.awarded)
             lots.append({"id": lot.id, "title": lot.title,
                          "status": "complete" if winner else "active",
-                         "awardCriteria": {"criteria": _criteria(lot, self.tender)}})
+                         "awardCriteria": _award_criteria(lot, self.tender)})
             for b in result.bidders:
                 self._party(b.bidder, "tenderer")
                 bids.append(self._bid(lot, result, b, winner))
@@ -165,8 +166,7 @@ class _Release:
             "title": tender.title,
             "status": "complete" if awards and len(awards) == len(lots) else "active",
             "awardCriteria": "ratedCriteria",
-            "awardCriteriaDetails": "Most advantageous tender, marked out of "
-                                    f"{_number(tender.total_points)} points per lot.",
+            "awardCriteriaDetails": _criteria_details(self.facts.data.lots, tender),
             "numberOfTenderers": len(self.ids),
             "tenderers": [{"id": p["id"], "name": p["name"]} for p in self.parties.values()
                           if "tenderer" in p["roles"]],
@@ -247,6 +247,15 @@ class _Release:
         return award
 
 
+def _criteria_details(lots: list[Lot], tender: Tender) -> str:
+    text = f"Most advantageous tender, marked out of {_number(tender.total_points)} points per lot."
+    by_ratio = [lot.id for lot in lots if AWARD_METHODS[lot.award_method].by_ratio]
+    if by_ratio:
+        text += (f" Bids for {', '.join(by_ratio)} are ranked by price per quality point (see "
+                 "the lot's weighting description).")
+    return text
+
+
 def _supplier_details(bidder: Bidder) -> dict[str, Any]:
     out: dict[str, Any] = {}
     text = " ".join(bidder.identifier.split())
@@ -267,6 +276,20 @@ def _supplier_details(bidder: Bidder) -> dict[str, Any]:
         out["address"] = address
     if bidder.email:
         out["contactPoint"] = {"email": bidder.email}
+    return out
+
+
+def _award_criteria(lot: Lot, tender: Tender) -> dict[str, Any]:
+    """A lot's award criteria; how its bids are ranked when that is not by weighted points
+    (`weightingDescription`, the award method's own words); a price ceiling in the UK
+    extension's overall description (no threshold code fits a ceiling on price)."""
+    out: dict[str, Any] = {"criteria": _criteria(lot, tender)}
+    method = AWARD_METHODS[lot.award_method]
+    if method.by_ratio:
+        out["weightingDescription"] = method.words
+    if lot.price_ceiling is not None:
+        out["description"] = (f"A price above {fmt_money(lot.price_ceiling, tender.currency)} "
+                              "excludes the bid.")
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from workbench import bidders, details, monitoring
-from workbench.domain import Criterion, Scale, ScaleLevel
+from workbench.domain import Criterion, Scale, ScaleLevel, Tender, TenderData
 from workbench.errors import ValidationError
 from workbench.exchange import interchange
 from workbench.model import edit, scales
@@ -193,3 +193,25 @@ def test_the_names_people_use_are_accepted_as_typed(tf: TenderFile, door: str) -
 def test_free_text_keeps_its_lines(tf: TenderFile, door: str) -> None:
     TEXT_DOORS[door](tf, "Unit 4, Riverside Works\nNorthbridge\nNB2 7QD")
     assert "Riverside Works\\nNorthbridge" in interchange.dumps(tf.load())
+
+
+@pytest.mark.parametrize(("sheet", "cell", "value", "message"), [
+    ("L1", "C5", "Line one\nLine two",
+     "sheet 'L1', row 5, column C (Title): the text must be on one line: "
+     "'Line one\\x0aLine two'"),
+    ("L1", "C1", "Home care " * 150,
+     "sheet 'L1', cell C1: the lot's title is 1,499 characters long; at most 1,000 are "
+     "allowed"),
+])
+def test_a_model_workbook_meets_the_same_name_rules(tmp_path: Path, demo_data: Any,
+                                                    sheet: str, cell: str, value: str,
+                                                    message: str) -> None:
+    """The model workbook's titles are names too: refused with the sheet and cell."""
+    from tests.core.test_model_xlsx import _edit, _refused
+
+    from workbench.model.model_xlsx import export_model
+    workbook, fresh = tmp_path / "model.xlsx", tmp_path / "fresh.tender"
+    export_model(demo_data, workbook)
+    TenderFile.create(fresh, TenderData(Tender("Fresh tender"))).close()
+    _edit(workbook, sheet, cell, value)
+    _refused(fresh, workbook, message)

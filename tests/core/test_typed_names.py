@@ -19,6 +19,7 @@ from workbench.errors import ValidationError
 from workbench.exchange import interchange
 from workbench.model import edit, scales
 from workbench.moderation import consensus
+from workbench.moderation.feedback import set_feedback
 from workbench.names import MAX_NAME
 from workbench.panel import roster
 from workbench.storage import TenderFile
@@ -74,6 +75,13 @@ def _commitment(tf: TenderFile) -> tuple[str, str]:
     return c.bidder_id, c.id
 
 
+def _meeting(tf: TenderFile) -> str:
+    """The moderation meeting open on lot 2."""
+    meeting = consensus.open_meeting(tf, "L2")
+    assert meeting is not None
+    return meeting.id
+
+
 #: Every add or rename the app offers, as f(tf, name): the name in a one-line field.
 NAME_DOORS: dict[str, Callable[[TenderFile, str], object]] = {
     "add criterion": lambda tf, name: edit.add_criterion(
@@ -121,6 +129,12 @@ TEXT_DOORS: dict[str, Callable[[TenderFile, str], object]] = {
     "conflict": lambda tf, text: roster.declare_conflict(tf, "L1", "E1", "declared", text),
     "commitment source": lambda tf, text: monitoring.edit_commitment(
         tf, "L1", *_commitment(tf), source=text),
+    "score rationale": lambda tf, text: roster.set_score(
+        tf, "L1", "E1", "B1", "Q1", "3", "Clear plan with named staff. " + text,
+        entered_by="lead"),
+    "agreed rationale": lambda tf, text: consensus.agree(
+        tf, _meeting(tf), "B3", "Q3", "3", "The panel agreed on the evidence. " + text),
+    "feedback": lambda tf, text: set_feedback(tf, "L1", "B1", "Q1", text),
     "delivery evidence": lambda tf, text: monitoring.record_delivery(
         tf, "L1", *_commitment(tf), "2027-Q4", "3", text),
 }
@@ -162,6 +176,8 @@ def test_a_line_break_in_a_gathered_name_becomes_a_space(tf: TenderFile, door: s
 
 @pytest.mark.parametrize("door", list(TEXT_DOORS))
 def test_hostile_free_text_is_refused_and_nothing_changes(tf: TenderFile, door: str) -> None:
+    if door == "agreed rationale":
+        consensus.start_meeting(tf, "L2", "Priya Raman", ["Ama Mensah"])
     for text, shows in HOSTILE_TEXT.values():
         _refused(tf, partial(TEXT_DOORS[door], tf, text), shows)
 

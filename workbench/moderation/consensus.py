@@ -34,7 +34,7 @@ from workbench.domain import (
 )
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.moderation.flags import Key, Rules, rules_of, threshold_problem
-from workbench.names import check_name
+from workbench.names import check_name, check_text
 from workbench.numbers import dec_str, parse_stored, to_decimal
 from workbench.storage import TenderFile
 from workbench.storage.records import Row, conflict_of, meeting_of, parked_of
@@ -240,7 +240,7 @@ def _rationale(tf: TenderFile, item: _Item, rationale: str) -> str:
     if len(text) < minimum:
         raise ValidationError(f"{item.name}: the rationale must say why the panel agreed this "
                               f"score (at least {minimum} characters; {len(text)} so far)")
-    return text
+    return check_text(text, f"{item.name}: the rationale")
 
 
 def agree(tf: TenderFile, meeting_id: str, bidder_id: str, criterion_id: str, score: object,

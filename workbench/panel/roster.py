@@ -428,7 +428,7 @@ def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: 
     if scale is None or not scale.allows(value):
         span = f"{dec_str(scale.lowest)}–{dec_str(scale.highest)}" if scale else "no"
         raise ValidationError(f"{dec_str(value)} is not on the {span} scale of {criterion}")
-    rationale = rationale.strip()
+    rationale = check_text(rationale.strip(), f"the rationale on {where}")
     minimum = panel_settings(tf).rationale_min_length
     if len(rationale) < max(minimum, 1):
         raise ValidationError(f"the rationale on {where} needs at least {max(minimum, 1)} "

@@ -12,12 +12,16 @@ after the decision is locked).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from workbench import bank_holidays
 from workbench.domain import AwardRecord
 from workbench.errors import ValidationError
 from workbench.storage import TenderFile
 from workbench.storage.records import AWARD_ID
+
+if TYPE_CHECKING:
+    from workbench.reports.facts import Facts
 
 STANDSTILL_WORKING_DAYS = 8
 
@@ -77,14 +81,25 @@ def parse_day(text: str, what: str) -> date:
                               "2026-12-01") from None
 
 
+def not_ready(facts: Facts) -> list[str]:
+    """What still stops the assessment summaries going out (each problem once), as the
+    summaries themselves judge it (`summaries.readiness`)."""
+    # imported here: the summaries print this module's dates, so they import it first
+    from workbench.reports.summaries import assessed, readiness
+
+    return sorted({p for lot, bidder in assessed(facts) for p in readiness(facts, lot, bidder)[0]})
+
+
 def mark_summaries_sent(tf: TenderFile, on: str, ready: list[str]) -> None:
     """Record the day the assessment summaries were sent (one audited action).
 
-    `ready` is what still stops the summaries going out (from `summaries.readiness`); the
-    date is refused while anything does, so the record never claims unfinished summaries left.
+    `ready` is what still stops the summaries going out (`not_ready`); the date is refused
+    while anything does, so the record never claims unfinished summaries left.
     """
     if ready:
-        raise ValidationError("the summaries cannot be marked sent yet: " + "; ".join(ready))
+        more = f"; and {len(ready) - 4} more" if len(ready) > 4 else ""
+        raise ValidationError("the summaries cannot be marked sent yet: "
+                              + "; ".join(ready[:4]) + more)
     day = parse_day(on, "date the summaries were sent")
     _write(tf, f"Mark assessment summaries sent on {day.isoformat()}",
            summaries_sent_on=day.isoformat())

@@ -27,6 +27,7 @@ from workbench.domain import (
     LowBidReview,
 )
 from workbench.errors import ReadOnlyError, ValidationError
+from workbench.names import check_id, check_name, check_text, excerpt
 from workbench.numbers import dec_str, parse_stored, typed_amount
 from workbench.scoring.results import compute_lot
 from workbench.storage import TenderFile
@@ -65,7 +66,7 @@ def add_bidder(tf: TenderFile, lot_id: str, name: str, organisation_type: str = 
     """Add a bidder at the end of the lot; returns its code (chosen if not given)."""
     _require_unlocked(tf)
     lot = _lot(tf, lot_id)
-    new_id = bidder_id or next_bidder_id(lot)
+    new_id = check_id(bidder_id, "the bidder's code") if bidder_id else next_bidder_id(lot)
     if lot.bidder(new_id) is not None:
         raise ValidationError(f"lot {lot_id} already has a bidder with the code {new_id}")
     bidder = Bidder(new_id, "", anonymous_code=anonymous_code)
@@ -275,7 +276,7 @@ def _required(text: str, ask: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         raise ValidationError(f"please {ask}: the reason is kept in the audit record")
-    return cleaned
+    return check_text(cleaned, "the reason")
 
 
 def _apply(lot: Lot, bidder: Bidder, changes: dict[str, str]) -> None:
@@ -286,21 +287,25 @@ def _apply(lot: Lot, bidder: Bidder, changes: dict[str, str]) -> None:
         name = changes["name"].strip()
         if not name:
             raise ValidationError(f"{who} needs a name")
+        check_name(name, f"{who}: the name")
         if any(b.name.casefold() == name.casefold() for b in others):
-            raise ValidationError(f"lot {lot.id} already has a bidder called {name}")
+            raise ValidationError(f"lot {lot.id} already has a bidder called {excerpt(name)}")
         bidder.name = name
     if "organisation_type" in changes:
         bidder.organisation_types = check_types(changes["organisation_type"], who)
     if "anonymous_code" in changes:
         code = changes["anonymous_code"].strip()
+        if code:
+            check_id(code, f"{who}: the anonymous code")
         clash = next((b for b in others if code and b.anonymous_code.casefold() ==
                       code.casefold()), None)
         if clash is not None:
             raise ValidationError(f"the anonymous code {code} is already used by {clash.id} in "
                                   f"lot {lot.id}; blind scoring needs one code per bidder")
         bidder.anonymous_code = code
-    for key in ("address", "identifier"):
+    for key, rule in (("address", check_text), ("identifier", check_name)):
         if key in changes:
+            rule(changes[key].strip(), f"{who}: the {key}")
             setattr(bidder, key, " ".join(changes[key].split()) if key == "identifier"
                     else changes[key].strip())
     if "email" in changes:
@@ -313,7 +318,7 @@ def checked_email(text: str, who: str) -> str:
     """An email address as typed, trimmed; "" clears it. Only its shape is checked."""
     email = text.strip()
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise ValidationError(f"email of {who}: '{email[:40]}' is not an email address")
+        raise ValidationError(f"email of {who}: '{excerpt(email)}' is not an email address")
     return email
 
 
@@ -324,7 +329,7 @@ def checked_received(text: str, who: str) -> str:
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise ValidationError(f"received date of {who}: '{value[:30]}' is not a date such "
+            raise ValidationError(f"received date of {who}: '{excerpt(value)}' is not a date such "
                                   "as 2026-10-30 or 2026-10-30T11:45") from None
     return value
 
@@ -336,7 +341,7 @@ def check_types(text: str, who: str) -> tuple[str, ...]:
     unknown = [k for k in kinds if k not in ORGANISATION_TYPES]
     if unknown or not kinds:
         raise ValidationError(f"organisation type of {who} must be one or more of "
-                              f"{', '.join(ORGANISATION_TYPES)}, not '{text}'")
+                              f"{', '.join(ORGANISATION_TYPES)}, not '{excerpt(text)}'")
     if "SME" in kinds and "large" in kinds:
         raise ValidationError(f"{who} cannot be both an SME and a large organisation")
     return tuple(dict.fromkeys(kinds))

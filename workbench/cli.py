@@ -258,6 +258,33 @@ def cmd_summaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_summaries_sent(args: argparse.Namespace) -> int:
+    from workbench.award_record import mark_summaries_sent, not_ready
+    from workbench.reports.facts import from_file
+
+    with TenderFile.open(args.tender) as tf:
+        mark_summaries_sent(tf, args.on, not_ready(from_file(tf)))
+        _print_award_record(tf)
+    return 0
+
+
+def cmd_award_notice(args: argparse.Namespace) -> int:
+    from workbench.award_record import set_award_notice
+
+    with TenderFile.open(args.tender) as tf:
+        set_award_notice(tf, "" if args.clear else args.on)
+        _print_award_record(tf)
+    return 0
+
+
+def _print_award_record(tf: TenderFile) -> None:
+    """The award record as now stored, as the pack's sign-off page words it."""
+    from workbench.award_record import dates
+
+    for what, when in dates(tf.load().award):
+        print(f"{what}: {when}")
+
+
 def cmd_export_xlsx(args: argparse.Namespace) -> int:
     from workbench.exchange.results_xlsx import write_results_xlsx
 
@@ -397,6 +424,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true",
                    help="write them even if feedback or final results are missing (each "
                         "unready one says DRAFT on every page)")
+    p = command("summaries-sent", cmd_summaries_sent,
+                "record the day the assessment summaries were sent (refused while any is not "
+                "ready to send)")
+    p.add_argument("tender")
+    p.add_argument("--on", required=True, metavar="YYYY-MM-DD", help="the day they were sent")
+    p = command("award-notice", cmd_award_notice, "record the day the contract award notice "
+                "is published; prints the end of the standstill period")
+    p.add_argument("tender")
+    day = p.add_mutually_exclusive_group(required=True)
+    day.add_argument("--on", metavar="YYYY-MM-DD", help="the day the notice is published")
+    day.add_argument("--clear", action="store_true", help="remove the recorded date")
     p = command("export-xlsx", cmd_export_xlsx, "write the results to an Excel workbook")
     p.add_argument("tender")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")

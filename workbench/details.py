@@ -9,6 +9,7 @@ from typing import Any
 
 from workbench.domain import ROUNDING_MODES, ROUNDING_STAGES, Tender, UnknownName, tender_status
 from workbench.errors import ReadOnlyError, ValidationError
+from workbench.names import check_name, check_text, excerpt
 from workbench.numbers import dec_str, to_decimal, typed_amount
 from workbench.storage import TenderFile
 
@@ -20,6 +21,9 @@ EDITABLE = ("title", "reference", "authority", "currency", "estimated_value", "t
 #: Details that change how results are computed, frozen once the plan is sealed.
 SEALED_FIELDS = ("total_points", "rounding_decimals", "rounding_mode", "rounding_stage",
                  "social_value_minimum_weight", "abnormally_low_percent")
+#: Details that are free text, possibly over several lines; the other text details are names
+#: on one line (names.py holds both rules).
+FREE_TEXT_FIELDS = ("criteria_published",)
 #: Details that are percentages (0 to 100).
 PERCENT_FIELDS = {"social_value_minimum_weight": "the social value minimum",
                   "abnormally_low_percent": "the abnormally low threshold"}
@@ -74,8 +78,13 @@ def _clean(field: str, value: Any) -> Any:
         raise ValidationError(f"{field} must be text")
     if field == "title" and not value.strip():
         raise ValidationError("the tender needs a title")
+    what = "the tender's " + ("CPV code" if field == "cpv" else field.replace("_", " "))
+    if field in FREE_TEXT_FIELDS:
+        check_text(value, what)
+    else:
+        check_name(value.strip(), what)
     if field == "cpv" and value.strip() and not re.fullmatch(r"\d{8}(-\d)?", value.strip()):
-        raise ValidationError(f"CPV code: '{value.strip()[:20]}' is not a code such as "
+        raise ValidationError(f"CPV code: '{excerpt(value.strip())}' is not a code such as "
                               "85320000-8 (eight digits and a check digit)")
     return value.strip() if field == "cpv" else value
 

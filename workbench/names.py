@@ -1,7 +1,11 @@
 """Names and text from outside: the rules every door applies, and safe ways to show them.
 
 Text arrives from people typing, interchange JSON, scoring packs and model workbooks. The
-rules here are the only ones: ids hold no control characters or line breaks and stay short,
+rules here are the only ones, and every door applies them: the interchange fields, and each
+core function the app calls to add or rename something (lots, criteria and their words, scales,
+bidders, evaluators, tender details, commitments and deliveries; a function that gathers a
+name's words onto one line does so before the check). Ids hold no control characters or line
+breaks and stay short,
 no text holds a lone surrogate (half of a character, which no file format can store), and a
 message quotes at most a short excerpt of a bad value, so a 10 MB key gives a one-line error.
 `visible` and `terminal_safe` turn any text into something a workbook or a terminal shows

@@ -200,3 +200,43 @@ def test_the_finished_demo_awards_every_lot_and_validates(finished_demo: Path) -
     assert release["tender"]["status"] == "complete"
     assert all(a["standstillPeriod"]["endDate"] == "2026-12-14T23:59:59Z"
                for a in release["awards"])
+
+
+@needs_reference
+def test_a_group_quality_threshold_is_published_as_a_minimum_score(tmp_path: Path) -> None:
+    """The bundled example's quality group (80 of 100 points, threshold 60%) exported through
+    the command line: the group is a criterion carrying only its threshold, 48 points."""
+    assert reference is not None
+    assert main(["demo", "--all", str(tmp_path / "examples")]) == 0
+    out = tmp_path / "ocds.json"
+    example = tmp_path / "examples" / "price-per-quality-point.tender"
+    assert main(["export-ocds", str(example), "-o", str(out)]) == 0
+    made = json.loads(out.read_text(encoding="utf-8"))
+    assert ocds_schema.problems(made, reference) == []
+    lot = made["releases"][0]["tender"]["lots"][0]
+    criteria = {c["name"].split()[0]: c for c in lot["awardCriteria"]["criteria"]}
+    assert criteria["Q"]["numbers"] == [{"number": 48, "threshold": "minimumScore"}]
+    assert criteria["Q"]["type"] == "quality"
+    assert lot["awardCriteria"]["description"] == "A price above £480,000 excludes the bid."
+    assert lot["awardCriteria"]["weightingDescription"].startswith("Price per quality point")
+    assert "L1 are ranked by price per quality point" in \
+        made["releases"][0]["tender"]["awardCriteriaDetails"]
+    assert "fewer than 48.00 of the group's 80.00 points (60%)" in criteria["Q"]["description"]
+    # its weight is already in its questions': the lot's weights still add up to 100
+    weights = [n["number"] for c in criteria.values() for n in c["numbers"] if "weight" in n]
+    assert sum(weights) == 100
+
+
+def test_a_threshold_on_a_nested_group_is_in_that_groups_points(demo_data: TenderData) -> None:
+    data = deepcopy(demo_data)
+    group = next(c for c in data.lots[0].criteria if c.kind == "group")
+    group.minimum_percent = Decimal("12.5")
+    available = ocds.points_available(data.lots[0], data.tender.total_points)[group.id]
+    lot = package(data)["releases"][0]["tender"]["lots"][0]
+    entry = next(c for c in lot["awardCriteria"]["criteria"]
+                 if c["name"].startswith(f"{group.id} "))
+    assert entry["numbers"] == [{"number": float(available * Decimal("0.125")),
+                                 "threshold": "minimumScore"}]
+    # the groups without a threshold stay out: only leaves carry weights
+    assert sum(1 for c in lot["awardCriteria"]["criteria"]
+               if not any("weight" in n or "fixed" in n for n in c["numbers"])) == 1

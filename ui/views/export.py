@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.award_record import mark_summaries_sent, set_award_notice
+from workbench.award_record import mark_summaries_sent, not_ready, set_award_notice
 from workbench.errors import WorkbenchError
 from workbench.exchange.ocds import DEFAULT_PREFIX, write_ocds
 from workbench.exchange.results_xlsx import write_results_xlsx
@@ -346,8 +346,7 @@ class ExportView(View):
         dialog.exec()
 
     def mark_sent(self, day: str) -> None:
-        facts = self._facts()
-        ready = sorted({p for lot, b in assessed(facts) for p in readiness(facts, lot, b)[0]})
+        ready = not_ready(self._facts())
         self.doc.push(CoreCommand(f"Mark assessment summaries sent on {day}",
                                   lambda tf: mark_summaries_sent(tf, day, ready)))
 

@@ -223,13 +223,13 @@ def _scale(obj: JsonObject, values: dict[str, Any]) -> Scale:
 
 LEVEL = Shape((
     Field("value", NUMBER),
-    Field("label", TEXT, ""),
+    Field("label", TITLE, ""),
     Field("descriptor", TEXT, ""),
 ), build_as(ScaleLevel))
 
 SCALE = Shape((
     Field("id", IDENT),
-    Field("name", TEXT, None),  # None: named by its id
+    Field("name", TITLE, None),  # None: named by its id
     Field("levels", ListOf(LEVEL), [], lambda s: bool(s.levels)),
     Field("min", OPT_NUMBER, None, lambda s: not s.levels),
     Field("max", OPT_NUMBER, None, lambda s: not s.levels),
@@ -286,7 +286,7 @@ CRITERION: Shape[Criterion] = Shape((
     Field("formula", Named(PRICE_FORMULAS), "lowest_over_bid", ("price",)),
     Field("direction", Named(DIRECTIONS), "higher_is_better", ("quantitative",)),
     Field("theme", OPT_TEXT, None, ("scored", "quantitative")),
-    Field("unit", TEXT, "", "if_set"),
+    Field("unit", TITLE, "", "if_set"),
     Field("question", TEXT, "", "if_set"),
     Field("guidance", TEXT, "", "if_set"),
     Field("good_answer", TEXT, "", "if_set"),
@@ -327,7 +327,7 @@ BIDDER = Shape((
     Field("withdrawn_reason", TEXT, "", "if_set"),
     Field("address", TEXT, "", "if_set"),
     Field("email", TEXT, "", "if_set", check=_email),
-    Field("identifier", TEXT, "", "if_set"),
+    Field("identifier", TITLE, "", "if_set"),
     Field("received_on", TEXT, "", "if_set", check=_received),
 ), _bidder)
 

@@ -1,7 +1,8 @@
 """The tender as a UK award notice in the Open Contracting Data Standard 1.1 (`export-ocds`).
 
 One release holds the buyer and tenderers (parties), the tender with its CPV code, procedure
-and lots, each lot's award criteria with weights and minimum scores (awardCriteriaBreakdown),
+and lots, each lot's award criteria with weights, minimum scores and groups' quality thresholds
+(awardCriteriaBreakdown `threshold: minimumScore` entries),
 one bid per bidder per lot with its status and recorded received date (bid extension), per-lot
 counts of final-stage bids and of SME and VCSE bids (the UK extension's statistics), and,
 once an award is recommended, the award of each lot with exactly one first-placed bid, its
@@ -32,10 +33,12 @@ from typing import Any
 
 from workbench import atomic
 from workbench.award_record import standstill_end
-from workbench.domain import Bidder, Criterion, Lot
+from workbench.domain import Bidder, Criterion, Lot, Rounding, Tender
+from workbench.numbers import dec_str, fmt_money, fmt_points
 from workbench.reports.facts import Facts
+from workbench.scoring.formulas import AWARD_METHODS
 from workbench.scoring.results import BidderResult, LotResult
-from workbench.scoring.weights import effective_percent
+from workbench.scoring.weights import effective_percent, points_available, threshold_points
 
 VERSION = "1.1"
 _OCE = "https://raw.githubusercontent.com/open-contracting-extensions/{}/{}/extension.json"
@@ -132,7 +135,7 @@ class _Release:
             winner = awardable(result, self.awarded)
             lots.append({"id": lot.id, "title": lot.title,
                          "status": "complete" if winner else "active",
-                         "awardCriteria": {"criteria": _criteria(lot)}})
+                         "awardCriteria": _award_criteria(lot, self.tender)})
             for b in result.bidders:
                 self._party(b.bidder, "tenderer")
                 bids.append(self._bid(lot, result, b, winner))
@@ -163,8 +166,7 @@ class _Release:
             "title": tender.title,
             "status": "complete" if awards and len(awards) == len(lots) else "active",
             "awardCriteria": "ratedCriteria",
-            "awardCriteriaDetails": "Most advantageous tender, marked out of "
-                                    f"{_number(tender.total_points)} points per lot.",
+            "awardCriteriaDetails": _criteria_details(self.facts.data.lots, tender),
             "numberOfTenderers": len(self.ids),
             "tenderers": [{"id": p["id"], "name": p["name"]} for p in self.parties.values()
                           if "tenderer" in p["roles"]],
@@ -245,6 +247,15 @@ class _Release:
         return award
 
 
+def _criteria_details(lots: list[Lot], tender: Tender) -> str:
+    text = f"Most advantageous tender, marked out of {_number(tender.total_points)} points per lot."
+    by_ratio = [lot.id for lot in lots if AWARD_METHODS[lot.award_method].by_ratio]
+    if by_ratio:
+        text += (f" Bids for {', '.join(by_ratio)} are ranked by price per quality point (see "
+                 "the lot's weighting description).")
+    return text
+
+
 def _supplier_details(bidder: Bidder) -> dict[str, Any]:
     out: dict[str, Any] = {}
     text = " ".join(bidder.identifier.split())
@@ -268,12 +279,30 @@ def _supplier_details(bidder: Bidder) -> dict[str, Any]:
     return out
 
 
-def _criteria(lot: Lot) -> list[dict[str, Any]]:
+def _award_criteria(lot: Lot, tender: Tender) -> dict[str, Any]:
+    """A lot's award criteria; how its bids are ranked when that is not by weighted points
+    (`weightingDescription`, the award method's own words); a price ceiling in the UK
+    extension's overall description (no threshold code fits a ceiling on price)."""
+    out: dict[str, Any] = {"criteria": _criteria(lot, tender)}
+    method = AWARD_METHODS[lot.award_method]
+    if method.by_ratio:
+        out["weightingDescription"] = method.words
+    if lot.price_ceiling is not None:
+        out["description"] = (f"A price above {fmt_money(lot.price_ceiling, tender.currency)} "
+                              "excludes the bid.")
+    return out
+
+
+def _criteria(lot: Lot, tender: Tender) -> list[dict[str, Any]]:
     """Every award criterion that earns points (the leaves), with its share of the whole lot;
-    a minimum score as a threshold; a fixed price as a fixed criterion with no weight."""
+    a minimum score as a threshold; a fixed price as a fixed criterion with no weight; and a
+    group with a quality threshold as a criterion of its own carrying only that threshold."""
     effective = effective_percent(lot)
     out = []
     for c in lot.all_criteria():
+        if c.kind == "group" and c.minimum_percent is not None:
+            available = points_available(lot, tender.total_points)[c.id]
+            out.append(_group_threshold(c, available, tender.rounding))
         if c.kind in ("group", "pass_fail"):
             continue
         entry: dict[str, Any] = {
@@ -293,6 +322,26 @@ def _criteria(lot: Lot) -> list[dict[str, Any]]:
             entry["numbers"].append({"number": _number(c.minimum), "threshold": "minimumScore"})
         out.append(entry)
     return out
+
+
+def _group_threshold(group: Criterion, available: Decimal,
+                     rounding: Rounding) -> dict[str, Any]:
+    """A group's quality threshold as a minimum score in points on the group, the unit its
+    weighted questions earn (its weight is already in theirs, so it carries none here)."""
+    needed = threshold_points(group, available)
+    assert group.minimum_percent is not None
+    leaves = [c for c in group.walk() if c.kind not in ("group", "pass_fail")]
+    kinds = {"price" if c.kind == "price" else "quality" for c in leaves}
+    entry: dict[str, Any] = {"name": f"{group.id} {group.title}"}
+    if len(kinds) == 1:
+        entry["type"] = kinds.pop()
+    members = f"Group of {', '.join(c.id for c in leaves)}; " if leaves else ""
+    entry["description"] = (
+        f"{members}quality threshold: a bid with fewer than {fmt_points(needed, rounding)} of "
+        f"the group's {fmt_points(available, rounding)} points "
+        f"({dec_str(group.minimum_percent)}%) is excluded")
+    entry["numbers"] = [{"number": _number(needed), "threshold": "minimumScore"}]
+    return entry
 
 
 def _description(lot: Lot, c: Criterion) -> str:

@@ -33,6 +33,7 @@ from workbench.model.store import (
     require_unsealed,
     write_tree,
 )
+from workbench.names import check_name, check_text, excerpt
 from workbench.numbers import dec_str, to_decimal, typed_amount
 from workbench.scoring.formulas import (
     AWARD_METHODS,
@@ -50,6 +51,8 @@ FIELDS = ("title", "kind", "weight", "scale", "minimum", "normalise", "formula",
           "min_value", "max_value")
 NUMBER_FIELDS = ("weight", "minimum", "minimum_percent", "min_value", "max_value")
 TEXT_FIELDS = ("unit", "question", "guidance", "good_answer")
+#: Text fields on one line (names.check_name); the others are free text (names.check_text).
+ONE_LINE_FIELDS = ("title", "theme", "unit")
 
 Change = Callable[[list[Criterion], Lot, TenderData], Mapping[str, str] | None]
 
@@ -199,6 +202,8 @@ def _check_new(criterion: Criterion) -> None:
         tree.check_code(node.id)
         if not node.title.strip():
             raise ValidationError(f"{node.id}: a criterion needs a title")
+        for name in ("title", "theme", *TEXT_FIELDS):
+            _check_words(node.id, name, getattr(node, name) or "")
         if node.kind not in CRITERION_KINDS:
             raise ValidationError(f"{node.id}: unknown kind '{node.kind}'")
         _check_consistent(node, None)
@@ -246,11 +251,21 @@ def default_scale(data: TenderData) -> str | None:
     return "0-5" if "0-5" in ids else (ids[0] if ids else None)
 
 
+def _check_words(where: str, name: str, value: str) -> None:
+    """The words of a criterion as every door checks them (names.py)."""
+    what = f"{where}: the {name.replace('_', ' ')}"
+    if name in ONE_LINE_FIELDS:
+        check_name(value.strip(), what)
+    else:
+        check_text(value, what)
+
+
 def _set_field(node: Criterion, name: str, value: Any, data: TenderData) -> None:
     where = node.id
     if name == "title":
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(f"{where}: a criterion needs a title")
+        _check_words(where, name, value)
         node.title = value.strip()
     elif name in NUMBER_FIELDS:
         setattr(node, name, _number(where, name, value))
@@ -268,11 +283,13 @@ def _set_field(node: Criterion, name: str, value: Any, data: TenderData) -> None
     elif name == "theme":
         if value is not None and not isinstance(value, str):
             raise ValidationError(f"{where}: the social value theme must be text")
+        _check_words(where, name, value or "")
         node.theme = value.strip() if value and value.strip() else None
     else:
         assert name in TEXT_FIELDS
         if not isinstance(value, str):
             raise ValidationError(f"{where}: {name.replace('_', ' ')} must be text")
+        _check_words(where, name, value)
         setattr(node, name, value)
 
 
@@ -282,7 +299,8 @@ def _number(where: str, name: str, value: Any) -> Decimal | None:
     try:
         number = to_decimal(value, name)
     except ValueError:
-        raise ValidationError(f"{where}: the {name} must be a number, not '{value}'") from None
+        raise ValidationError(f"{where}: the {name} must be a number, not "
+                              f"'{excerpt(value)}'") from None
     if name == "weight" and not 0 <= number <= 100:
         raise ValidationError(f"{where}: a weight is a percentage from 0 to 100, not "
                               f"{dec_str(number)}")
@@ -364,6 +382,7 @@ def add_lot(tf: TenderFile, lot_id: str, title: str) -> None:
     code = tree.check_code(lot_id, "lot")
     if not title.strip():
         raise ValidationError("give the lot a title")
+    check_name(title.strip(), f"lot {code}: the title")
     ids = [row["id"] for row in tf.rows("lots")]
     if code in ids:
         raise ValidationError(f"there is already a lot {code}")
@@ -403,7 +422,7 @@ def rename_lot(tf: TenderFile, lot_id: str, title: str) -> None:
     found = tf.get("lots", {"id": lot_id})
     if found is None:
         raise ValidationError(f"there is no lot {lot_id}")
-    title = " ".join(title.split())
+    title = check_name(" ".join(title.split()), f"lot {lot_id}: the title")
     if not title:
         raise ValidationError("give the lot a title")
     if title == found["title"]:

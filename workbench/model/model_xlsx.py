@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +42,7 @@ from workbench.model.edit import replace_model
 from workbench.model.scales import check_scale, put_scale
 from workbench.model.store import is_shared, lot_ids, require_unsealed
 from workbench.model_rules import errors
-from workbench.names import check_text, excerpt
+from workbench.names import check_name, check_text, excerpt
 from workbench.numbers import dec_str, to_decimal
 from workbench.safe_xlsx import put, put_at, save_workbook
 from workbench.scoring.formulas import DIRECTIONS, NORMALISATIONS, PRICE_FORMULAS
@@ -328,9 +329,10 @@ class _Row:
         return InterchangeError(f"sheet '{self.ws.title}', row {self.row}, column "
                                 f"{get_column_letter(col)} ({heading}): {message}")
 
-    def text(self, heading: str) -> str:
+    def text(self, heading: str, rule: Callable[[str, str], str] = check_text) -> str:
+        """The cell's text through a names.py rule (free text unless told: `check_name`)."""
         try:
-            return check_text(_text(self.values[self.columns.index(heading)]), "the text")
+            return rule(_text(self.values[self.columns.index(heading)]), "the text")
         except ValidationError as exc:
             raise self.fail(heading, str(exc)) from None
 
@@ -410,6 +412,10 @@ def _read_scales(ws: _Sheet) -> list[Scale]:
 def _read_lot(ws: _Sheet, scales: dict[str, Scale]) -> tuple[Lot, dict[str, int]]:
     _check_headings(ws, COLUMNS)
     lot = Lot(_text(ws.cell(1, 2)), _text(ws.cell(1, 3)) or _text(ws.cell(1, 2)))
+    try:
+        check_name(lot.title, "the lot's title")
+    except ValidationError as exc:
+        raise InterchangeError(f"sheet '{ws.title}', cell C1: {exc}") from None
     nodes: dict[str, Criterion] = {}
     parents: dict[str, str] = {}
     rows: dict[str, _Row] = {}
@@ -449,7 +455,7 @@ def _criterion(row: _Row, scales: dict[str, Scale]) -> Criterion:
         tree.check_code(code)
     except ValidationError as exc:
         raise row.fail("Code", str(exc)) from None
-    title = row.text("Title")
+    title = row.text("Title", check_name)
     if not title:
         raise row.fail("Title", "give the criterion a title")
     kind = KIND_WORDS.get(row.text("Type").lower(), row.text("Type").lower())
@@ -479,7 +485,8 @@ def _criterion(row: _Row, scales: dict[str, Scale]) -> Criterion:
                            kind == "price"),
         direction=row.choice("Direction", DIRECTIONS.names, "higher_is_better",
                              kind == "quantitative"),
-        theme=row.text("Social value theme") or None, unit=row.text("Unit"),
+        theme=row.text("Social value theme", check_name) or None,
+        unit=row.text("Unit", check_name),
         question=row.text("Question"), guidance=row.text("Guidance for evaluators"),
         good_answer=row.text("What a good answer shows"),
         minimum_percent=_only(row, "Quality threshold (%)", kind == "group",

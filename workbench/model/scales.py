@@ -13,7 +13,7 @@ from workbench.domain import Scale, ScaleLevel, TenderData
 from workbench.errors import ValidationError
 from workbench.model.store import require_unsealed
 from workbench.model.tree import CODE_PATTERN, free_code
-from workbench.names import excerpt
+from workbench.names import check_name, check_text, excerpt
 from workbench.numbers import dec_str
 from workbench.storage import TenderFile
 from workbench.storage.records import scale_rows
@@ -67,11 +67,12 @@ def new_scale_id(data: TenderData, wanted: str) -> str:
 def check_scale(scale: Scale) -> None:
     """The rules every scale meets; the message names the scale and, for a level, its row."""
     where = f"scale {excerpt(scale.id) or '(no code)'}"  # the code may be what is wrong
-    if not CODE_PATTERN.match(scale.id):
+    if not CODE_PATTERN.fullmatch(scale.id):
         raise ValidationError(f"{where}: the code must be up to 20 letters, digits, dots, "
                               "dashes or underscores")
     if not scale.name.strip():
         raise ValidationError(f"{where}: give the scale a name")
+    check_name(scale.name.strip(), f"{where}: the name")
     if scale.levels:
         if scale.min is not None or scale.max is not None or scale.step is not None:
             raise ValidationError(f"{where}: give either levels or a range, not both")
@@ -83,6 +84,8 @@ def check_scale(scale: Scale) -> None:
             seen.add(level.value)
             if not level.label.strip():
                 raise ValidationError(f"{where}, level {i}: give the level a label")
+            check_name(level.label.strip(), f"{where}, level {i}: the label")
+            check_text(level.descriptor, f"{where}, level {i}: the descriptor")
         if len(scale.levels) < 2:
             raise ValidationError(f"{where}: a scale needs at least two levels")
         return

@@ -16,7 +16,9 @@ from workbench.names import excerpt
 
 HUNDRED = Decimal(100)
 #: Codes are short identifiers shown everywhere a criterion is named ("Q1", "SV.2", "P").
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
+#: A code people type (criterion, lot, scale), matched whole (`fullmatch`: a `$` would let a
+#: trailing line break through).
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,19}")
 STEPS = ("up", "down", "indent", "outdent")
 
 
@@ -136,7 +138,7 @@ def free_code(used: set[str], wanted: str) -> str:
 def check_code(code: str, what: str = "criterion") -> str:
     """The code, trimmed, if it can be one; ValidationError saying what a code may hold."""
     code = code.strip()
-    if not CODE_PATTERN.match(code):
+    if not CODE_PATTERN.fullmatch(code):
         raise ValidationError(
             f"'{excerpt(code)}' cannot be a {what} code: use up to 20 letters, digits, dots, "
             "dashes or underscores, starting with a letter or digit")

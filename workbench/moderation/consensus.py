@@ -34,6 +34,7 @@ from workbench.domain import (
 )
 from workbench.errors import ReadOnlyError, ValidationError
 from workbench.moderation.flags import Key, Rules, rules_of, threshold_problem
+from workbench.names import check_name, check_text
 from workbench.numbers import dec_str, parse_stored, to_decimal
 from workbench.storage import TenderFile
 from workbench.storage.records import Row, conflict_of, meeting_of, parked_of
@@ -119,12 +120,12 @@ def start_meeting(tf: TenderFile, lot_id: str, chair: str, attendees: Iterable[s
     lot = tf.rows("lots", "id = ?", [lot_id])
     if not lot:
         raise ValidationError(f"there is no lot '{lot_id}'")
-    chair = " ".join(chair.split())
+    chair = check_name(" ".join(chair.split()), "the chair's name")
     if not chair:
         raise ValidationError("name the chair of the meeting")
     people = [chair]
     for name in attendees:
-        name = " ".join(name.split())
+        name = check_name(" ".join(name.split()), "an attendee's name")
         if name and name.casefold() not in (p.casefold() for p in people):
             people.append(name)
     current = open_meeting(tf, lot_id)
@@ -239,7 +240,7 @@ def _rationale(tf: TenderFile, item: _Item, rationale: str) -> str:
     if len(text) < minimum:
         raise ValidationError(f"{item.name}: the rationale must say why the panel agreed this "
                               f"score (at least {minimum} characters; {len(text)} so far)")
-    return text
+    return check_text(text, f"{item.name}: the rationale")
 
 
 def agree(tf: TenderFile, meeting_id: str, bidder_id: str, criterion_id: str, score: object,

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from workbench.domain import Lot, TenderData
 from workbench.errors import ReadOnlyError, ValidationError
+from workbench.names import check_text
 from workbench.storage import TenderFile
 
 #: Words that point at one member of the panel, or at its internal process.
@@ -136,7 +137,7 @@ def set_feedback(tf: TenderFile, lot_id: str, bidder_id: str, criterion_id: str,
     if row is None:
         raise ValidationError(f"{name}: the panel has not agreed a score yet, so there is "
                               "nothing to give feedback on")
-    cleaned = text.strip()
+    cleaned = check_text(text.strip(), f"the feedback for {name}")
     if cleaned == row["feedback"]:
         return
     verb = "Clear" if not cleaned else "Write"

@@ -18,6 +18,7 @@ from datetime import date
 
 from workbench.domain import Commitment, Criterion, Delivery, Lot, MonitoringRules, TenderData
 from workbench.errors import ReadOnlyError, ValidationError
+from workbench.names import check_name, check_text
 from workbench.numbers import dec_str, typed_amount
 from workbench.scoring.results import BidderResult, compute_lot
 from workbench.storage import TenderFile
@@ -194,11 +195,11 @@ def checked(c: Commitment, **fields: object) -> Commitment:
     values: dict[str, object] = {}
     for name in ("measure", "unit", "source"):
         if name in fields:
-            text = " ".join(str(fields[name] or "").split()) if name != "source" \
-                else str(fields[name] or "").strip()
-            if len(text) > _LONGEST_TEXT:
-                raise ValidationError(f"{where}: the {name} is too long "
-                                      f"(at most {_LONGEST_TEXT} characters)")
+            text = str(fields[name] or "").strip()
+            if name == "source":  # the bid's words, paragraphs kept
+                check_text(text, f"{where}: the source", _LONGEST_TEXT)
+            else:  # typed in a box that may wrap: line breaks become spaces
+                text = check_name(" ".join(text.split()), f"{where}: the {name}")
             values[name] = text
     for name in ("target", "proxy_value"):
         if name in fields:
@@ -257,7 +258,7 @@ def checked_delivery(c: Commitment, period: object, delivered: object, evidence:
                      narrative: object, recorded_on: str) -> Delivery:
     """One period's report on `c`, checked; messages name the commitment and period."""
     where = f"lot {c.lot_id}, commitment {c.id}"
-    label = " ".join(str(period or "").split())
+    label = check_name(" ".join(str(period or "").split()), f"{where}: the period")
     if not label:
         raise ValidationError(f"{where}: say which period the delivery is for (e.g. 2027-Q2)")
     if len(label) > _LONGEST_PERIOD:
@@ -275,9 +276,7 @@ def checked_delivery(c: Commitment, period: object, delivered: object, evidence:
                               "timesheets, invoices…)")
     words = str(narrative or "").strip()
     for name, text in (("evidence", seen), ("narrative", words)):
-        if len(text) > _LONGEST_TEXT:
-            raise ValidationError(f"{where}, {label}: the {name} is too long "
-                                  f"(at most {_LONGEST_TEXT} characters)")
+        check_text(text, f"{where}, {label}: the {name}", _LONGEST_TEXT)
     return Delivery(c.lot_id, c.bidder_id, c.id, label, amount, seen, recorded_on, words)
 
 

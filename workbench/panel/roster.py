@@ -21,6 +21,7 @@ from workbench.domain import (
     TenderData,
 )
 from workbench.errors import ReadOnlyError, ValidationError
+from workbench.names import check_id, check_name, check_text, excerpt
 from workbench.numbers import dec_str, to_decimal
 from workbench.storage import TenderFile
 from workbench.storage.records import Row, conflict_of, conflict_row
@@ -91,7 +92,7 @@ def next_evaluator_id(tf: TenderFile) -> str:
 
 
 def _clean_name(tf: TenderFile, name: str, evaluator_id: str) -> str:
-    name = " ".join(name.split())
+    name = check_name(" ".join(name.split()), "the evaluator's name")
     if not name:
         raise ValidationError("an evaluator needs a name")
     for row in tf.rows("evaluators"):
@@ -104,10 +105,12 @@ def add_evaluator(tf: TenderFile, name: str, role: str = "", *,
                   evaluator_id: str | None = None) -> None:
     """Add a panel member (id E<n> unless given); no conflict declared yet."""
     _require_lead_file(tf)
-    evaluator_id = evaluator_id or next_evaluator_id(tf)
+    evaluator_id = check_id(evaluator_id, "the evaluator's code") if evaluator_id \
+        else next_evaluator_id(tf)
     if tf.get("evaluators", {"id": evaluator_id}) is not None:
         raise ValidationError(f"evaluator {evaluator_id} already exists")
     name = _clean_name(tf, name, evaluator_id)
+    check_name(role.strip(), f"{name}: the role")
     position = max((row["position"] for row in tf.rows("evaluators")), default=-1) + 1
     with tf.action(f"Add evaluator {name}"):
         tf.put("evaluators", {
@@ -132,7 +135,7 @@ def update_evaluator(tf: TenderFile, evaluator_id: str, *, name: str | None = No
     if name is not None:
         changes["name"] = _clean_name(tf, name, evaluator_id)
     if role is not None:
-        changes["role"] = role.strip()
+        changes["role"] = check_name(role.strip(), f"{row['name']}: the role")
     with tf.action(f"Edit evaluator {changes.get('name', row['name'])}"):
         tf.update("evaluators", {"id": evaluator_id}, **changes)
 
@@ -189,6 +192,8 @@ def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str
     if status not in CONFLICT_STATUSES:
         raise ValidationError(f"a declaration is 'none' or 'declared', not '{status}'")
     nature, mitigation = nature.strip(), mitigation.strip()
+    check_text(nature, f"{evaluator['name']}, {lot['title']}: the conflict")
+    check_text(mitigation, f"{evaluator['name']}, {lot['title']}: the mitigation")
     if status == "declared" and not nature:
         raise ValidationError(f"{evaluator['name']}, {lot['title']}: describe the conflict "
                               "(who or what it involves)")
@@ -211,7 +216,7 @@ def declare_conflict(tf: TenderFile, lot_id: str, evaluator_id: str, status: str
     try:
         date.fromisoformat(declared_on)
     except ValueError:
-        raise ValidationError(f"the declaration date '{declared_on}' is not a date like "
+        raise ValidationError(f"the declaration date '{excerpt(declared_on)}' is not a date like "
                               "2026-11-03") from None
     verb = ("declares no conflict" if status == "none" else
             "declares a conflict with " + ", ".join(names[b] for b in concerned) if concerned
@@ -423,7 +428,7 @@ def set_score(tf: TenderFile, lot: str, evaluator: str, bidder: str, criterion: 
     if scale is None or not scale.allows(value):
         span = f"{dec_str(scale.lowest)}–{dec_str(scale.highest)}" if scale else "no"
         raise ValidationError(f"{dec_str(value)} is not on the {span} scale of {criterion}")
-    rationale = rationale.strip()
+    rationale = check_text(rationale.strip(), f"the rationale on {where}")
     minimum = panel_settings(tf).rationale_min_length
     if len(rationale) < max(minimum, 1):
         raise ValidationError(f"the rationale on {where} needs at least {max(minimum, 1)} "

@@ -22,7 +22,7 @@ from workbench.scoring.formulas import (
     PRICE_FORMULAS,
     ZERO,
 )
-from workbench.scoring.weights import points_available
+from workbench.scoring.weights import points_available, threshold_points
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ class Cells:
             assert g.minimum_percent is not None
             cell = cells[g.id]
             available = self.available.get(g.id, ZERO)
-            needed = available * g.minimum_percent / 100
+            needed = threshold_points(g, available)
             points = cell.points or ZERO
             if points < needed:
                 r = self.rounding

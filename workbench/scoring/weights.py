@@ -30,6 +30,13 @@ def points_available(lot: Lot, total_points: Decimal) -> dict[str, Decimal]:
     return result
 
 
+def threshold_points(group: Criterion, available: Decimal) -> Decimal:
+    """The points a bid needs on a group with a quality threshold: its `minimum_percent` share
+    of the group's available points W (fewer excludes the bid)."""
+    assert group.minimum_percent is not None
+    return available * group.minimum_percent / HUNDRED
+
+
 def effective_percent(lot: Lot) -> dict[str, Decimal]:
     """Effective weight of every weighted criterion as a percentage of the whole (0–100)."""
     return points_available(lot, HUNDRED)

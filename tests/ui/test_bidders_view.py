@@ -99,6 +99,15 @@ def test_bad_price_is_refused_with_a_message(demo_window, qtbot, demo_tender: Pa
     assert index.data() == "£648,000"
     assert bidder_tables(demo_tender) == before
     assert demo_window.doc.undo_stack.count() == 0
+    # What was typed is not lost: the cell is open again holding it, to be corrected.
+    qtbot.waitUntil(lambda: view.table.state() == view.table.State.EditingState)
+    editor = view.table.focusWidget()
+    assert view.table.currentIndex() == index and editor.text() == "-5"
+    errors.last_message = ""
+    editor.selectAll()
+    qtbot.keyClicks(editor, "£650,000")
+    press_enter(qtbot, view, editor)
+    assert demo_window.doc.data.lot("L1").bidder("B3").price == 650000
 
 
 def test_undo_redo_of_an_edit_puts_the_file_back(demo_window, qtbot,

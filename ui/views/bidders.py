@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QTableView,
     QWidget,
 )
@@ -230,9 +231,24 @@ class BiddersView(View):
             change = lambda tf: bidders.update_bidder(  # noqa: E731
                 tf, lot_id, bidder_id, **{field: text})
         if not self._push(f"Change {what} of {bidder.name}", change):
-            self._show_lot()  # refused: show the stored value again
+            self._show_lot()  # refused: the stored value stands...
+            QTimer.singleShot(0, lambda: self._type_again(bidder_id, field, text))
             return False
         return True
+
+    def _type_again(self, bidder_id: str, field: str, text: str) -> None:
+        """...and the cell opens again holding what was typed, so the person corrects what the
+        message named instead of typing it all again (once the refused editor has closed)."""
+        row = self.model.row_of(bidder_id)
+        if row is None or self.lots.lot_id() is None:
+            return
+        index = self.model.index(row, self.model.column_of(field))
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
+        editor = next((w for w in self.table.viewport().findChildren(QLineEdit)
+                       if w.isVisible()), None)
+        if editor is not None:
+            editor.setText(text)
 
     def add_bidder(self) -> None:
         lot = self.lot()

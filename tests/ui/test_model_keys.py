@@ -261,8 +261,7 @@ def test_column_widths_stay_as_set_after_edits_and_undo(qtbot, view) -> None:
     assert [header.sectionSize(c) for c in range(header.count()) if c != COL_TITLE] == [
         w for c, w in enumerate(widths) if c != COL_TITLE]
     view.doc.undo_stack.undo()
-    qtbot.wait(20)
-    assert [header.sectionSize(c) for c in range(header.count())] == widths
+    qtbot.waitUntil(lambda: [header.sectionSize(c) for c in range(header.count())] == widths)
 
     view.tabs.setCurrentIndex(1)
     columns = view.matrix.horizontalHeader()
@@ -272,6 +271,7 @@ def test_column_widths_stay_as_set_after_edits_and_undo(qtbot, view) -> None:
     type_keys(qtbot, "12.5")
     enter(qtbot, view)
     assert view.matrix_model.index(1, view.matrix_model.col_total).data() == "102.5"
+    assert [columns.sectionSize(c) for c in range(columns.count())] == widths
     view.doc.undo_stack.undo()
     qtbot.wait(20)
     assert [columns.sectionSize(c) for c in range(columns.count())] == widths

@@ -377,19 +377,42 @@ class MonitoringView(View):
                                                          **{field: text}))
 
     def record_delivery(self, period: str, delivered: str, narrative: str, evidence: str,
-                        replacing: str) -> None:
+                        replacing: str) -> bool:
+        """One undoable step; False when refused (the message names the field, the card
+        keeps what was typed)."""
         s = self.selected_commitment()
         if s is None:
-            return
+            return False
         lot_id, bidder_id = self._ids()
         code, on = s.commitment.id, date.today().isoformat()
         label = " ".join(period.split())
         text = (f"Correct delivery on {code} for {replacing}" if replacing
                 else f"Record delivery on {code} for {label}")
-        if self._push(text, lambda tf: monitoring.record_delivery(
+        if not self._push(text, lambda tf: monitoring.record_delivery(
                 tf, lot_id, bidder_id, code, period, delivered, evidence, narrative=narrative,
                 recorded_on=on, replacing=replacing or None)):
-            self._new_entry()  # ready for the next period; the table shows this one
+            return False
+        self._new_entry()  # ready for the next period; the table shows this one
+        return True
+
+    # -- a delivery typed and not recorded when the tender closes -----------------------------
+
+    def unsaved(self) -> str:
+        s = self.selected_commitment()
+        if s is None or not self.form.typed():
+            return ""
+        code, period = s.commitment.id, " ".join(self.form.period.text().split())
+        if self.form.editing:
+            return (f"A correction to the {self.form.editing} delivery on {code} typed in "
+                    "Monitoring and not saved.")
+        return (f"A delivery on {code}{f' for {period[:20]}' if period else ''} typed in "
+                "Monitoring and not recorded.")
+
+    def save_unsaved(self) -> bool:
+        return self.record_delivery(*self.form.values(), self.form.editing)
+
+    def discard_unsaved(self) -> None:
+        self.form.start_new()
 
     def remove_delivery(self, period: str) -> None:
         s = self.selected_commitment()

@@ -65,7 +65,7 @@ def enter(qtbot, view) -> None:
     errors.last_message = ""
     press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.doc.undo_stack.count() != steps or bool(errors.last_message)
-                    or editing(view.tree) is None and editing(view.matrix) is None)
+                    or (editing(view.tree) is None and editing(view.matrix) is None))
     errors.last_message = errors.last_message or message
 
 

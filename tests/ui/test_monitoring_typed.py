@@ -20,9 +20,9 @@ from ui import errors
 TYPED = ("2027-Q4", "5", "Both posts filled locally", "Payroll extract")
 
 
-def type_delivery(qtbot, view, period: str, figure: str, account: str, evidence: str) -> None:
+def type_delivery(qtbot, page, period: str, figure: str, account: str, evidence: str) -> None:
     """Click the period box and type, Tab from box to box; no Enter."""
-    form = view.form
+    form = page.form
     qtbot.mouseClick(form.period, Qt.MouseButton.LeftButton)
     form.period.selectAll()
     for text in (period, figure, account, evidence):
@@ -109,3 +109,54 @@ def test_what_is_typed_survives_another_change(window, view, qtbot, demo) -> Non
     assert view.doc.push(CoreCommand("Change the bands", lambda tf: monitoring.set_rating_rules(
         tf, rules.method, "90", rules.approaching_at, rules.improvement_at)))
     assert view.form.values() == TYPED and view.unsaved()
+
+
+def test_picking_another_commitment_asks_first(window, view, qtbot, demo,  # noqa: F811
+                                               monkeypatch) -> None:
+    _select(qtbot, view, "SV2.1")
+    before = _deliveries(demo, "SV2.1")
+    type_delivery(qtbot, view, *TYPED)
+    asked: list[str] = []
+    answer = "cancel"
+    monkeypatch.setattr("ui.views.monitoring.ask_unsaved",
+                        lambda _parent, what: asked.append(what) or answer)
+    row = view.commitments_model.row_of("SV1.1")
+    table = view.commitments
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(view.commitments_model.index(row, 0)).center())
+    assert asked == ["A delivery on SV2.1 for 2027-Q4 typed in Monitoring and not recorded."]
+    qtbot.waitUntil(lambda: view.selected_commitment().commitment.id == "SV2.1")
+    assert view.form.values() == TYPED  # cancelled: still there to finish
+
+    answer = "save"
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(view.commitments_model.index(row, 0)).center())
+    assert _deliveries(demo, "SV2.1") == [*before, TYPED]
+    assert view.selected_commitment().commitment.id == "SV1.1"
+    assert view.form.title.text().startswith("Record a delivery: SV1.1")
+
+
+def test_picking_an_entry_or_another_lot_asks_first(window, view, qtbot, demo,  # noqa: F811
+                                                   monkeypatch) -> None:
+    _select(qtbot, view, "SV2.1")
+    before = _deliveries(demo, "SV2.1")
+    type_delivery(qtbot, view, *TYPED)
+    asked: list[str] = []
+    monkeypatch.setattr("ui.views.monitoring.ask_unsaved",
+                        lambda _parent, what: asked.append(what) or "cancel")
+    table = view.deliveries
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(view.deliveries_model.index(0, 0)).center())
+    assert len(asked) == 1
+    qtbot.wait(20)
+    assert view.form.values() == TYPED and not view.form.editing
+    view.lots.setFocus()
+    qtbot.keyClick(view.lots, Qt.Key.Key_Down)  # lot 2
+    assert len(asked) == 2 and view.lots.lot_id() == "L1"
+    assert view.form.values() == TYPED
+
+    monkeypatch.setattr("ui.views.monitoring.ask_unsaved", lambda _parent, what: "discard")
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(view.deliveries_model.index(0, 0)).center())
+    assert view.form.editing == before[0][0]
+    assert _deliveries(demo, "SV2.1") == before

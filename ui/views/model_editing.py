@@ -109,7 +109,8 @@ class EditingTable(_Base):
         """Close the editor, unless the value it holds was just refused: then it stays open
         with what was typed, on its cell, selected for correcting (Esc still abandons it)."""
         refusals: Refusals = self.itemDelegate().refusals  # type: ignore[attr-defined]
-        kept = QModelIndex(refusals.index)
+        held = refusals.index
+        kept = self.model().index(held.row(), held.column(), held.parent())
         if refusals.editor is editor and hint != Hint.RevertModelCache and kept.isValid():
             if self.currentIndex() != kept:
                 self.setCurrentIndex(kept)

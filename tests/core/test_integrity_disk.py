@@ -114,6 +114,19 @@ def test_a_copy_of_the_tender_alone_taken_while_open_and_idle_has_all_the_work(
     assert title(copy) == "Edit 2"
 
 
+def test_a_first_save_made_by_a_worker_leaves_the_file_writable(demo_tender: Path) -> None:
+    """A merge (in a worker's connection) as the first write after opening, then the window
+    reads and saves: the empty -wal its read leaves is the app's own, not another program's."""
+    with TenderFile.open(demo_tender) as tf:
+        worker = tf.for_worker_thread()
+        update_details(worker, title="Merged in the background")
+        worker.close()
+        assert tf.tender().title == "Merged in the background"
+        update_details(tf, title="Then edited in the window")
+        assert not tf.read_only
+    assert title(demo_tender) == "Then edited in the window"
+
+
 def test_nothing_is_left_beside_the_file_after_the_app_or_the_cli(demo_tender: Path,
                                                                   capsys) -> None:
     with TenderFile.open(demo_tender) as tf:

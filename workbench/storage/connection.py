@@ -76,6 +76,10 @@ def disk_state(path: Path) -> DiskState | None:
         wal = os.stat(f"{path}-wal")
         wal_size, wal_mtime = wal.st_size, wal.st_mtime_ns
     except OSError:
+        wal_size = 0
+    if wal_size == 0:
+        # An empty -wal holds no work: a connection of ours creates one just by reading after
+        # a worker's connection, the last to close, removed it.
         wal_size, wal_mtime = -1, -1
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, wal_size, wal_mtime)
 

@@ -275,3 +275,17 @@ def test_column_widths_stay_as_set_after_edits_and_undo(qtbot, view) -> None:
     view.doc.undo_stack.undo()
     qtbot.wait(20)
     assert [columns.sectionSize(c) for c in range(columns.count())] == widths
+
+
+def test_a_code_renamed_with_tab_moves_on_from_the_renamed_row(qtbot, view) -> None:
+    """Renaming rebuilds the tree under the open editor: Tab still goes on from that cell."""
+    click_cell(qtbot, view.tree, view.tree_model.index_of("Q2", COL_CODE))
+    press(qtbot, Qt.Key.Key_F2)
+    focused().selectAll()
+    type_keys(qtbot, "Q9")
+    press(qtbot, TAB)
+    assert [c.id for c in view.doc.data.lot("L1").criterion("Q").children] == [
+        "Q1", "Q9", "Q3", "Q4"]
+    assert editing(view.tree) == ("Q9", COL_TITLE)
+    view.doc.undo_stack.undo()
+    assert view.doc.data.lot("L1").criterion("Q2") is not None

@@ -105,6 +105,11 @@ class EditingTable(_Base):
 
     # -- committing ------------------------------------------------------------------------
 
+    def commitData(self, editor: QWidget) -> None:
+        if editor.isHidden():
+            return  # an editor the rows were rebuilt under, waiting to be deleted
+        super().commitData(editor)
+
     def closeEditor(self, editor: QWidget, hint: Hint) -> None:
         """Close the editor, unless the value it holds was just refused: then it stays open
         with what was typed, on its cell, selected for correcting (Esc still abandons it)."""
@@ -120,6 +125,10 @@ class EditingTable(_Base):
             return
         refusals.editor = None
         super().closeEditor(editor, hint)
+        if self.indexWidget(self.currentIndex()) is not None:
+            # When the commit rebuilt the rows under the editor (a code renamed), Qt opens
+            # the next cell's editor but leaves the view saying it is not editing.
+            self.setState(QAbstractItemView.State.EditingState)
 
     def pending(self) -> tuple[QWidget, QModelIndex, str] | None:
         """The open editor, its cell and what it holds, when that differs from what is

@@ -150,6 +150,10 @@ def test_switching_view_commits_the_typed_weight(qtbot, window, view, demo_tende
     assert not view.isVisible()
     assert weight(demo_tender, "Q2") == 20
     assert view.doc.undo_stack.undoText() == "Change weight of Q2"
+    window.show_view("model")
+    start_typing(qtbot, view, "Q3", COL_WEIGHT, "35")
+    press(qtbot, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # View > Bidders
+    assert not view.isVisible() and weight(demo_tender, "Q3") == 35
 
 
 @pytest.mark.parametrize("answer", ["save", "discard", "cancel"])
@@ -233,9 +237,10 @@ def test_the_banner_slot_keeps_the_table_in_place(qtbot, window, view) -> None:
 
     before = top()
     assert not view.status.policy_banner.isVisible()
+    assert view.status.hint.isVisible() and "Tab moves to the next cell" in view.status.hint.text()
     start_typing(qtbot, view, "Q", COL_WEIGHT, "50")
     enter(qtbot, view)  # the top level no longer adds up, social value is low
-    assert view.status.policy_banner.isVisible()
+    assert view.status.policy_banner.isVisible() and not view.status.hint.isVisible()
     assert len(view.status.policy_banner.text().splitlines()) == 1
     start_typing(qtbot, view, "SV", COL_WEIGHT, "2")
     enter(qtbot, view)  # and now two warnings

@@ -315,7 +315,7 @@ class ModelView(LotsAndExcel, View):
             self.matrix.resizeColumnsToContents()
         self.problems.show_problems(found)
         self.award.show_lot(lot, data.tender.currency, editable)
-        self.status.show_state(data, lot, state, self.commands.shared())
+        self.status.show_state(data, lot, state, self.commands.shared(), editable)
         self._show_seal(state)
         self._update_actions()
         if self._fitted != self.lot_id:

@@ -72,7 +72,7 @@ class ModelStatus(QWidget):
         return label
 
     def show_state(self, data: TenderData, lot: Lot | None, state: SealState,
-                   shared: bool) -> None:
+                   shared: bool, editable: bool) -> None:
         if lot is None:
             self.summary.setText("This tender has no lots yet: add one with Lots ▸ Add lot, or "
                                  "import a model from Excel.")
@@ -99,7 +99,7 @@ class ModelStatus(QWidget):
         warnings = _warnings(data, lot)
         self.policy_banner.setText("\n".join(warnings))
         self.policy_banner.setVisible(bool(warnings))
-        self.hint.setVisible(not state.sealed and state.intact and not warnings)
+        self.hint.setVisible(editable and state.intact and not warnings)
         minimum = data.tender.social_value_minimum_weight
         self._longest = "\n".join([_top_warning(lot.id, Decimal("888.88")),
                                    _policy_warning(lot.id, Decimal("88.88"), minimum)]

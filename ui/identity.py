@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from workbench.storage.tenderfile import who
 
 from ui import errors, settings
+from ui.views.base import ok_cancel
 
 
 class NameDialog(QDialog):
@@ -36,10 +36,7 @@ class NameDialog(QDialog):
         self.name.setObjectName("user_name")
         self.name.setPlaceholderText("e.g. Jane Smith, Commissioning Officer")
         layout.addWidget(self.name)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout.addWidget(buttons)
 
     @classmethod

@@ -19,10 +19,15 @@ import os
 import sqlite3
 import stat
 import zipfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import quote
+from xml.etree.ElementTree import ParseError
 
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from sqlite_utils import Database
 
 from workbench.errors import InterchangeError
@@ -39,32 +44,38 @@ MAX_PACK_ROWS = 1_000_000
 MAX_WORKBOOK_XML = 256 * 1024 * 1024
 #: Most rows read from one worksheet of a workbook from outside.
 MAX_SHEET_ROWS = 100_000
+#: What a damaged or foreign workbook raises somewhere inside openpyxl, zipfile or the parser.
+DAMAGED_WORKBOOK = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, OSError,
+                    EOFError, ParseError, ValueError, TypeError)
+T = TypeVar("T")
 _CHUNK = 1024 * 1024
 #: SQLite's own statistics tables: harmless, and written by `ANALYZE` in any program.
 _STATISTICS = ("sqlite_stat1", "sqlite_stat4")
 
 
-def check_regular(path: Path, limit: int) -> int:
-    """The size of `path` if it is a regular file no larger than `limit`; refuses anything
-    else from `stat` alone, without opening it. InterchangeError names the file."""
+def check_regular(path: Path, limit: int, what: str = "scoring pack") -> int:
+    """The size of `path` if it is a regular file no larger than `limit` (the largest `what`
+    this app reads); refuses anything else from `stat` alone, without opening it.
+    InterchangeError names the file."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
         raise InterchangeError(f"{path.name}: no such file") from None
     except OSError as exc:
         raise InterchangeError(f"{path.name} cannot be read: {exc.strerror}") from None
-    _require_regular(path, info, limit)
+    _require_regular(path, info, limit, what)
     return info.st_size
 
 
-def _require_regular(path: Path, info: os.stat_result, limit: int) -> None:
+def _require_regular(path: Path, info: os.stat_result, limit: int,
+                     what: str = "scoring pack") -> None:
     if not stat.S_ISREG(info.st_mode):
         kind = ("a folder" if stat.S_ISDIR(info.st_mode) else
                 "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device or socket")
         raise InterchangeError(f"{path.name} is {kind}, not a file; nothing was read")
     if info.st_size > limit:
         raise InterchangeError(f"{path.name} is {info.st_size / 2**20:,.0f} MB, larger than "
-                               f"any scoring pack ({limit / 2**20:,.0f} MB at most); nothing "
+                               f"any {what} ({limit / 2**20:,.0f} MB at most); nothing "
                                "was read")
 
 
@@ -181,10 +192,10 @@ def expected_schema(version: int = SCHEMA_VERSION) -> frozenset[tuple[str, str, 
 # -- a workbook -------------------------------------------------------------------------------
 
 
-def check_workbook(path: Path, limit: int = MAX_PACK_BYTES) -> None:
+def check_workbook(path: Path, limit: int = MAX_PACK_BYTES, what: str = "scoring pack") -> None:
     """Refuse a workbook that is not a regular file, is too large, or whose XML would expand
     past MAX_WORKBOOK_XML (a zip bomb), before openpyxl reads it."""
-    check_regular(path, limit)
+    check_regular(path, limit, what)
     try:
         with zipfile.ZipFile(path) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
@@ -194,6 +205,24 @@ def check_workbook(path: Path, limit: int = MAX_PACK_BYTES) -> None:
         raise InterchangeError(f"{path.name} expands to {expanded / 2**20:,.0f} MB of XML, "
                                f"more than any workbook this app reads "
                                f"({MAX_WORKBOOK_XML / 2**20:,.0f} MB); nothing was read")
+
+
+def read_workbook(path: Path, read: Callable[[Path, Any], T], limit: int = MAX_PACK_BYTES,
+                  what: str = "scoring pack") -> T:
+    """`read(path, workbook)` on a workbook from outside, checked first (`check_workbook`) and
+    opened read-only; whatever a damaged or foreign file raises inside openpyxl, zipfile or
+    the XML parser becomes one InterchangeError naming the file."""
+    check_workbook(path, limit, what)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except DAMAGED_WORKBOOK:
+        raise InterchangeError(f"{path.name} is damaged or is not an Excel workbook") from None
+    try:
+        return read(path, wb)
+    except DAMAGED_WORKBOOK:
+        raise InterchangeError(f"{path.name} is damaged and cannot be read") from None
+    finally:
+        wb.close()
 
 
 def too_many_rows(label: str, sheet: str, limit: int = MAX_SHEET_ROWS) -> InterchangeError:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -160,6 +162,18 @@ def lot_title_row(layout: QVBoxLayout, title: str) -> LotPicker:
     return picker
 
 
+def ok_cancel(dialog: QDialog, ok_text: str = "") -> QDialogButtonBox:
+    """The OK and Cancel buttons of `dialog` (OK renamed to `ok_text` if given), wired to
+    accept and reject; the caller places them."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class CheckedDialog(QDialog):
     """A dialog whose OK first runs `on_ok()` (set by whoever opens it) and closes only when
     that succeeded: refused (the reason shown by the refusal), it stays open with everything
@@ -168,6 +182,10 @@ class CheckedDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.on_ok: Callable[[], bool] | None = None
+        # Enter in a multi-line box starts a new line, so Ctrl+Enter is OK from anywhere, as
+        # in the evaluator's declaration and the moderation desk.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
 
     def accept(self) -> None:
         if self.on_ok is None or self.on_ok():

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from workbench.domain import Bidder, Lot
 
 from ui import errors
-from ui.views.base import CheckedDialog, note
+from ui.views.base import CheckedDialog, note, ok_cancel
 
 #: The choices of a gateway result, as shown and as stored.
 RESULTS = (("Not assessed", None), ("Pass", "pass"), ("Fail", "fail"))
@@ -45,10 +45,7 @@ class ReasonDialog(CheckedDialog):
         layout.addWidget(self.text)
         layout.addWidget(note("The reason is kept in the audit record and shown in the "
                               "results."))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import errors
-from ui.views.base import note
+from ui.views.base import note, ok_cancel
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,7 @@ class LowBidDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note("Recorded in the audit trail; an excluded bid shows this reason in "
                               "the results and the pack. Ctrl+Z undoes it."))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)

@@ -230,6 +230,7 @@ class ModerationView(View):
     def _load_lot(self) -> None:
         data, tf = self.doc.head, self.doc.tf  # the details, scales and panel the lot needs
         lot = self._lot()
+        another_lot = (lot.id if lot else "") != self._lot_id
         self._lot_id = lot.id if lot else ""
         self._names = Names(data.evaluators, lot, self.hide_evaluators.isChecked(),
                             self.hide_bidders.isChecked())
@@ -250,7 +251,7 @@ class ModerationView(View):
             self.insight.set_rows(agreement_table(data, lot), counts,
                                   evaluator_deviation(data, lot), self._names)
         self._show_meeting(lot)
-        self._arrange()
+        self._arrange(fresh=another_lot)
 
     def _declared(self, lot: Lot) -> dict[str, str]:
         """Conflicts declared on this lot, from the conflicts register."""
@@ -288,15 +289,20 @@ class ModerationView(View):
 
     # -- arranging and moving (no file access) ----------------------------------------------
 
-    def _arrange(self) -> None:
-        key = self._current().key if self._current() else None
+    def _arrange(self, fresh: bool = False) -> None:
+        """Order and filter the lot's items, staying on the item on show; on a lot just
+        chosen (`fresh`: its bidder ids mean other bidders) at its first item still to agree."""
+        key = self._current().key if self._current() and not fresh else None
         self._items = arrange(self._all, self.order_box.currentData() or "criterion",
                               self.show_box.currentData() or "all",
                               self.criterion_box.currentData())
         self._agreed = sum(i.agreed is not None for i in self._items)
         self.item_list.set_rows(self._items, self._names)
-        index = next((i for i, item in enumerate(self._items) if item.key == key),
-                     min(self._index, len(self._items) - 1))
+        if fresh:
+            index = next((i for i, item in enumerate(self._items) if item.agreed is None), 0)
+        else:
+            index = next((i for i, item in enumerate(self._items) if item.key == key),
+                         min(self._index, len(self._items) - 1))
         self._show(max(index, 0), keep_draft=True)
 
     def _rename(self) -> None:

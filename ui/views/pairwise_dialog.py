@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from workbench.model.ahp import ACCEPTABLE_RATIO, INTENSITY, MAX_CRITERIA, Pairw
 from workbench.numbers import dec_str
 
 from ui import errors
+from ui.views.base import ok_cancel
 
 
 def _choice_text(judgement: int) -> str:
@@ -77,11 +77,7 @@ class PairwiseDialog(QDialog):
         self.consistency = QLabel()
         self.consistency.setWordWrap(True)
         layout.addWidget(self.consistency)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Apply these weights")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Apply these weights")
         layout.addWidget(self.buttons)
         self._recompute()
 

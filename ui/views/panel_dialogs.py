@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from workbench.domain import Evaluator, LotConflict
 
-from ui.views.base import CheckedDialog
+from ui.views.base import CheckedDialog, ok_cancel
 
 ROLE_SUGGESTIONS = ("Commissioning manager", "Finance", "Clinical / technical lead",
                     "Service-user representative", "Procurement", "Social value lead")
@@ -54,10 +53,7 @@ class EvaluatorDialog(CheckedDialog):
         self.role.setMinimumWidth(360)
         form.addRow("&Name", self.name)
         form.addRow("&Role", self.role)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form.addRow(buttons)
 
     def values(self) -> tuple[str, str]:
@@ -166,10 +162,7 @@ class ConflictDialog(CheckedDialog):
         self.form.set_bidders(bidders)
         self.form.set_values(conflict)
         layout.addWidget(self.form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
 
@@ -208,11 +201,7 @@ class PackOptionsDialog(QDialog):
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         layout.addLayout(row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create packs")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "Create packs")
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from workbench.model.seal import MIN_REASON
 
-from ui.views.base import CheckedDialog
+from ui.views.base import CheckedDialog, ok_cancel
 
 
 class UnsealDialog(CheckedDialog):
@@ -33,11 +33,7 @@ class UnsealDialog(CheckedDialog):
                                        "agreed by the procurement board on 12 March")
         self.reason.setTabChangesFocus(True)
         layout.addWidget(self.reason)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unseal")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Unseal")
         layout.addWidget(self.buttons)
         self.reason.textChanged.connect(self._check)
         self._check()

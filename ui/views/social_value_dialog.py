@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from workbench.model.templates import MODELS
 
+from ui.views.base import ok_cancel
+
 
 class SocialValueDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -47,11 +49,7 @@ class SocialValueDialog(QDialog):
         self.licence.setWordWrap(True)
         self.licence.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.licence)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add block")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Add block")
         layout.addWidget(self.buttons)
         self.boxes: list[QCheckBox] = []
         self._groups: list[QGroupBox] = []

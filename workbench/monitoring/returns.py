@@ -14,20 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
 import uuid
-import zlib
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
@@ -45,6 +39,7 @@ from workbench.storage.records import (
     return_of,
     return_row,
 )
+from workbench.untrusted import read_workbook
 
 INSTRUCTIONS, RETURN, IDENTITY = "Instructions", "Return", "_identity"
 HEADERS = ("Code", "Commitment", "Committed", "Unit", "Delivered this period",
@@ -57,8 +52,6 @@ MAX_ROWS = 5000
 _FILL = PatternFill("solid", start_color="FFF6D5")
 _HEAD = PatternFill("solid", start_color="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_DAMAGED = (BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError,
-            ParseError, ValueError, TypeError)
 
 
 @dataclass(frozen=True)
@@ -254,29 +247,7 @@ def merge_return(tf: TenderFile, path: str | Path, *, recorded_on: str | None = 
 def read_return(path: Path) -> tuple[ReturnIdentity, list[ReturnRow]]:
     """A returned workbook's identity and rows, checked against each other (without changing
     the file). InterchangeError names the file and each problem's cell."""
-    _check_file(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except _DAMAGED:
-        raise InterchangeError(f"{path.name} is damaged or is not an Excel workbook") from None
-    try:
-        return _read(path, wb)
-    except _DAMAGED:
-        raise InterchangeError(f"{path.name} is damaged and cannot be read") from None
-    finally:
-        wb.close()
-
-
-def _check_file(path: Path) -> None:
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise InterchangeError(f"{path.name} cannot be read: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InterchangeError(f"{path.name} is not a file; nothing was read")
-    if info.st_size > MAX_BYTES:
-        raise InterchangeError(f"{path.name} is larger than any monitoring return "
-                               f"({MAX_BYTES // 2**20} MB at most); nothing was read")
+    return read_workbook(path, _read, MAX_BYTES, "monitoring return")
 
 
 def _read(path: Path, wb: Any) -> tuple[ReturnIdentity, list[ReturnRow]]:

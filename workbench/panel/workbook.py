@@ -15,23 +15,20 @@ user is written as text, so a bidder called "=HYPERLINK(...)" never becomes a fo
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
+from workbench import untrusted
 from workbench.domain import Scale, TenderData
 from workbench.errors import InterchangeError
 from workbench.exchange.results_xlsx import for_printing
@@ -46,7 +43,7 @@ from workbench.panel.packs import (
     pack_checksum,
 )
 from workbench.safe_xlsx import put_text, save_workbook
-from workbench.untrusted import MAX_SHEET_ROWS, check_workbook, too_many_rows
+from workbench.untrusted import MAX_SHEET_ROWS, too_many_rows
 
 SCORES, INSTRUCTIONS, SCALE, IDENTITY = "Scores", "Instructions", "Scale", "_identity"
 #: The cell an evaluator sets to "Yes" when the scores are final (like Submit in the app).
@@ -340,24 +337,9 @@ def _identity(ws: Worksheet, content: PackContent) -> None:
 # -- reading --------------------------------------------------------------------------------
 
 
-#: What a damaged or foreign file raises somewhere inside openpyxl or zipfile.
-_DAMAGED = (BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError,
-            ParseError, ValueError, TypeError)
-
-
 def read_workbook(path: Path) -> PackReturn:
     """Read a returned workbook (without changing it) for merging."""
-    check_workbook(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except _DAMAGED:
-        raise InterchangeError(f"{path.name} is damaged or is not an Excel workbook") from None
-    try:
-        return _read(path, wb)
-    except _DAMAGED:
-        raise InterchangeError(f"{path.name} is damaged and cannot be read") from None
-    finally:
-        wb.close()
+    return untrusted.read_workbook(path, _read)
 
 
 def _read(path: Path, wb: Any) -> PackReturn:

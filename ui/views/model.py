@@ -8,8 +8,6 @@ undoable and ask first.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import shiboken6
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -17,27 +15,20 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
-    QMainWindow,
     QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from workbench.errors import WorkbenchError
 from workbench.model import tree
-from workbench.model.model_xlsx import export_model, import_model
 from workbench.model.seal import SealState, seal, seal_blockers, seal_state, unseal
 from workbench.model_rules import problems
 
@@ -47,7 +38,9 @@ from ui.views.base import View, heading, note, page_layout
 from ui.views.criterion_details import CriterionDetails
 from ui.views.model_actions import ModelCommands
 from ui.views.model_award import LotAward
+from ui.views.model_editing import CriteriaTree, WeightsTable
 from ui.views.model_matrix import MatrixModel
+from ui.views.model_menus import LotsAndExcel
 from ui.views.model_status import ModelStatus, ProblemsPanel
 from ui.views.model_tree import (
     COL_CODE,
@@ -60,10 +53,8 @@ from ui.views.model_tree import (
 )
 from ui.views.seal_dialog import UnsealDialog
 
-XLSX_FILTER = "Excel workbooks (*.xlsx)"
 
-
-class ModelView(View):
+class ModelView(LotsAndExcel, View):
     def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
         super().__init__(doc, parent)
         self.commands = ModelCommands(doc, self)
@@ -224,7 +215,7 @@ class ModelView(View):
         self.tree_model = CriteriaModel(self)
         self.tree_model.commit = self._commit_cell
         self.tree_model.move = self._drop_move
-        self.tree = QTreeView()
+        self.tree = CriteriaTree()
         self.tree.setObjectName("model_tree")
         self.tree.setAccessibleName("Evaluation model")
         self.tree.setAccessibleDescription("The criteria tree: groups, questions, gateways, "
@@ -234,9 +225,6 @@ class ModelView(View):
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setDropIndicatorShown(True)
@@ -276,19 +264,14 @@ class ModelView(View):
     def _build_matrix_tab(self) -> QWidget:
         self.matrix_model = MatrixModel(self)
         self.matrix_model.commit = self._commit_matrix
-        self.matrix = QTableView()
+        self.matrix = WeightsTable()
         self.matrix.setObjectName("model_matrix")
         self.matrix.setModel(self.matrix_model)
         self.matrix.setItemDelegate(CriteriaDelegate(self.matrix))
         a11y.table(self.matrix, "Weights by lot", "Each lot's top-level weights side by side; "
                    "type in a cell to change a weight", read_only=False)
-        self.matrix.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
         self.matrix.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
-        self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                    | QAbstractItemView.EditTrigger.EditKeyPressed
-                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         page = QWidget()
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 8, 0, 0)
@@ -308,6 +291,7 @@ class ModelView(View):
     def refresh(self) -> None:
         data = self.doc.data
         keep = self._select_after or self.selected_id()
+        column = max(self.tree.currentIndex().column(), 0)
         self._select_after = None
         ids = [lot.id for lot in data.lots]
         if self.lot_id not in ids:
@@ -322,14 +306,16 @@ class ModelView(View):
         state = seal_state(self.doc.tf, data)
         editable = not self.doc.read_only and not state.sealed
         found = problems(data)
-        self.tree_model.set_rows(data, lot, [p for p in found if p.lot == self.lot_id],
-                                 editable)
-        self.tree.expandAll()
-        self._reselect(keep)
-        self.matrix_model.set_rows(data, editable)
+        if self.tree_model.set_rows(data, lot, [p for p in found if p.lot == self.lot_id],
+                                    editable):
+            self.tree.expandAll()
+        self._reselect(keep, column)
+        if self.matrix_model.set_rows(data, editable):
+            # Fitted when the columns change; an edit or undo leaves the widths alone.
+            self.matrix.resizeColumnsToContents()
         self.problems.show_problems(found)
         self.award.show_lot(lot, data.tender.currency, editable)
-        self.status.show_state(data, lot, state, self.commands.shared())
+        self.status.show_state(data, lot, state, self.commands.shared(), editable)
         self._show_seal(state)
         self._update_actions()
         if self._fitted != self.lot_id:
@@ -410,8 +396,7 @@ class ModelView(View):
         if index.isValid():
             self.tree.scrollTo(index)
 
-    def _reselect(self, criterion_id: str | None) -> None:
-        column = max(self.tree.currentIndex().column(), 0)
+    def _reselect(self, criterion_id: str | None, column: int) -> None:
         if criterion_id not in self.tree_model.ids():
             ids = self.tree_model.ids()
             criterion_id = ids[0] if ids else None
@@ -493,15 +478,29 @@ class ModelView(View):
         return ok
 
     def _commit_cell(self, criterion_id: str, field: str, value: object) -> bool:
-        """A cell editor's value: committed once Qt has closed the editor, since the commit
-        rebuilds the model the editor belongs to."""
-        QTimer.singleShot(0, self, lambda: self._commit(criterion_id, field, value))
-        return True
+        """A cell's value, committed as the person leaves the cell (see `model_editing`)."""
+        return self._commit(criterion_id, field, value)
 
     def _commit_matrix(self, lot_id: str, criterion_id: str, text: str) -> bool:
-        QTimer.singleShot(0, self,
-                          lambda: self.commands.commit(lot_id, criterion_id, "weight", text))
-        return True
+        return self.commands.commit(lot_id, criterion_id, "weight", text)
+
+    # -- a cell being typed in when the tender closes --------------------------------------
+
+    def unsaved(self) -> str:
+        for table in (self.tree, self.matrix):
+            found = table.pending()
+            if found is not None:
+                _editor, index, typed = found
+                return (f"{table.cell_name(index)} typed in the Model view and not saved: "
+                        f"“{typed[:40]}”.")
+        return ""
+
+    def save_unsaved(self) -> bool:
+        return self.tree.commit_pending() and self.matrix.commit_pending()
+
+    def discard_unsaved(self) -> None:
+        self.tree.drop_pending()
+        self.matrix.drop_pending()
 
     def starter(self) -> None:
         if self.lot_id:
@@ -534,60 +533,7 @@ class ModelView(View):
         from ui.views.scales_dialog import ScalesDialog
         ScalesDialog.open_for(self, self.doc, editable=self.editable)
 
-    def copy_to(self, target: str) -> None:
-        if self.lot_id and errors.ask(
-                self, f"Replace the model of lot {target} with a copy of lot {self.lot_id}'s? "
-                "Undo brings the old one back.", "Copy model"):
-            self.commands.copy_to(self.lot_id, target)
-
-    @staticmethod
-    def ask_lot_title(parent: QWidget, current: str = "") -> str | None:
-        """A lot's title (new, or `current` changed), or None if cancelled (tests monkeypatch
-        this)."""
-        title, ok = QInputDialog.getText(
-            parent, "Rename lot" if current else "Add lot",
-            "New title of the lot:" if current else "Title of the new lot:", text=current)
-        return title.strip() if ok and title.strip() else None
-
-    def rename_lot(self) -> None:
-        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
-        if lot is None:
-            return
-        title = self.ask_lot_title(self, lot.title)
-        if title and title != lot.title:
-            self.commands.rename_lot(lot.id, title)
-
-    def remove_lot(self) -> None:
-        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
-        if lot is None or not errors.ask(
-                self, f"Remove {lot.title} with its evaluation model, its {len(lot.bidders)} "
-                "bidder(s) and their records? Undo brings it back.", "Remove lot"):
-            return
-        if self.commands.remove_lot(lot.id):
-            self.lot_id = None
-            self.refresh()
-
-    def add_lot(self) -> None:
-        title = self.ask_lot_title(self)
-        if title:
-            code = self.commands.add_lot(title)
-            if code:
-                self.lot_id = code
-                self.refresh()
-
-    def toggle_share(self) -> None:
-        on = self.share_action.isChecked()
-        if self.lot_id is None:
-            return
-        if on and not errors.ask(
-                self, f"Copy lot {self.lot_id}'s model to every other lot and keep them the "
-                "same from now on?", "Use one model for every lot"):
-            self.share_action.setChecked(False)
-            return
-        if not self.commands.share(self.lot_id, on):
-            self.share_action.setChecked(not on)
-
-    # -- sealing and Excel -----------------------------------------------------------------
+    # -- sealing -----------------------------------------------------------------------
 
     def seal_or_unseal(self) -> None:
         if seal_state(self.doc.tf, self.doc.data).sealed:
@@ -597,33 +543,3 @@ class ModelView(View):
                       "rounding become read-only, and a fingerprint of them is recorded. "
                       "Unsealing later needs a written reason.", "Seal evaluation plan"):
             self.doc.run(seal)
-
-    def export_xlsx(self, path: str | None = None) -> bool:
-        if path is None:
-            suggested = str(Path(self.doc.path).with_suffix("")) + " model.xlsx"
-            path, _ = QFileDialog.getSaveFileName(self, "Export model to Excel", suggested,
-                                                  XLSX_FILTER)
-            if not path:
-                return False
-        try:
-            export_model(self.doc.data, path)
-        except WorkbenchError as exc:
-            errors.show_error(self, str(exc))
-            return False
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(f"Model written to {path}", 8000)
-        return True
-
-    def import_xlsx(self, path: str | None = None) -> bool:
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import model from Excel",
-                                                  str(Path(self.doc.path).parent), XLSX_FILTER)
-            if not path:
-                return False
-        if not errors.ask(self, "Replace the models of the lots in this workbook, and add or "
-                          "replace its scales? This cannot be undone with Ctrl+Z, but the "
-                          "audit trail keeps the old model.", "Import model"):
-            return False
-        return self.doc.run(lambda tf: import_model(tf, path))
-

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication, QStyle
 
 from workbench.domain import Lot, TenderData
-from workbench.numbers import dec_str, to_decimal
+from workbench.numbers import dec_str
 from workbench.scoring.weights import sibling_sum, social_value_percent
 
 from ui.views.model_tree import NUMBER_ROLE, PROBLEM_BACKGROUND, PROBLEM_TEXT, WARNING_BACKGROUND
@@ -37,18 +37,29 @@ class MatrixModel(QAbstractTableModel):
         self.editable = False
         self.commit: CommitWeight | None = None
 
-    def set_rows(self, data: TenderData | None, editable: bool) -> None:
-        self.beginResetModel()
-        self._lots = list(data.lots) if data else []
-        self._policy = data.tender.social_value_minimum_weight if data else Decimal(10)
+    def set_rows(self, data: TenderData | None, editable: bool) -> bool:
+        """Show every lot; with the same lots and columns as before (a weight changed) the
+        cells are updated in place, keeping the cell being typed in. True after a reset."""
+        lots = list(data.lots) if data else []
         seen: dict[str, str] = {}
-        for lot in self._lots:
+        for lot in lots:
             for c in lot.criteria:
                 if c.kind != "pass_fail":
                     seen.setdefault(c.id, c.title)
-        self._codes = list(seen.items())
+        codes = list(seen.items())
+        same = codes == self._codes and [lot.id for lot in lots] == [
+            lot.id for lot in self._lots]
+        if not same:
+            self.beginResetModel()
+        self._lots, self._codes = lots, codes
+        self._policy = data.tender.social_value_minimum_weight if data else Decimal(10)
         self.editable = editable
-        self.endResetModel()
+        if not same:
+            self.endResetModel()
+        elif lots:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(lots) - 1, self.columnCount() - 1))
+        return not same
 
     @property
     def col_total(self) -> int:
@@ -114,9 +125,9 @@ class MatrixModel(QAbstractTableModel):
             return f"{social.quantize(Decimal('0.01'))}"
         if role == Qt.ItemDataRole.EditRole and column < len(self._codes):
             c = self._weight(lot, column)
-            return float(c.weight or 0) if c is not None else None
+            return None if c is None else "" if c.weight is None else dec_str(c.weight)
         if role == NUMBER_ROLE and column < len(self._codes):
-            return 0.0, 100.0
+            return True
         if role == LOT_ID_ROLE:
             return lot.id
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -150,10 +161,6 @@ class MatrixModel(QAbstractTableModel):
         lot = self._lots[index.row()]
         c = self._weight(lot, index.column())
         assert c is not None
-        text = dec_str(Decimal(repr(value))) if isinstance(value, float) else str(value)
-        try:
-            if c.weight is not None and to_decimal(text) == c.weight:
-                return False
-        except ValueError:
-            pass  # the core names what is wrong with it
-        return self.commit(lot.id, c.id, text)
+        if str(value) == self.data(index, Qt.ItemDataRole.EditRole):
+            return True  # nothing to change is not a refusal
+        return self.commit(lot.id, c.id, str(value))

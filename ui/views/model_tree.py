@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDoubleSpinBox,
+    QLineEdit,
     QStyle,
     QStyledItemDelegate,
 )
@@ -25,6 +25,8 @@ from workbench.domain import CRITERION_KINDS, THEMES_OFFERED, Criterion, Lot, Te
 from workbench.model_rules import Problem
 from workbench.numbers import dec_str, fmt_points
 from workbench.scoring.weights import effective_percent, points_available, sibling_sum
+
+from ui.views.model_editing import Refusals
 
 (COL_CODE, COL_TITLE, COL_KIND, COL_WEIGHT, COL_SUM, COL_EFFECTIVE, COL_POINTS, COL_SCALE,
  COL_MINIMUM, COL_THEME) = range(10)
@@ -52,7 +54,7 @@ FIELD = {COL_CODE: "id", COL_TITLE: "title", COL_KIND: "kind", COL_WEIGHT: "weig
          COL_SCALE: "scale", COL_MINIMUM: "minimum", COL_THEME: "theme"}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 2  # [(value, text)] for a combo box editor
-NUMBER_ROLE = Qt.ItemDataRole.UserRole + 3  # (lowest, highest) for a number editor
+NUMBER_ROLE = Qt.ItemDataRole.UserRole + 3  # True for a number (typed right-aligned)
 KIND_TEXT = {"group": "Group", "scored": "Scored", "pass_fail": "Pass/fail", "price": "Price",
              "quantitative": "Quantitative"}
 MIME = "application/x-workbench-criterion"
@@ -71,6 +73,14 @@ class _Node:
     def __init__(self, criterion: Criterion, parent: _Node | None, row: int) -> None:
         self.criterion, self.parent, self.row = criterion, parent, row
         self.children: list[_Node] = []
+
+
+def _shape(criteria: list[Criterion]) -> tuple:
+    return tuple((c.id, _shape(c.children)) for c in criteria)
+
+
+def _node_shape(nodes: list[_Node]) -> tuple:
+    return tuple((n.criterion.id, _node_shape(n.children)) for n in nodes)
 
 
 class CriteriaModel(QAbstractItemModel):
@@ -94,10 +104,15 @@ class CriteriaModel(QAbstractItemModel):
     # -- filling ---------------------------------------------------------------------------
 
     def set_rows(self, data: TenderData | None, lot: Lot | None, problems: list[Problem],
-                 editable: bool) -> None:
-        self.beginResetModel()
+                 editable: bool) -> bool:
+        """Show `lot`. When its tree has the same criteria in the same places (an edit of a
+        field), the rows are updated where they are: the scroll position, the expanded groups
+        and the cell being typed in stay. Anything else is a reset: True."""
+        roots = lot.criteria if lot else []
+        same = _shape(roots) == _node_shape(self._roots)
+        if not same:
+            self.beginResetModel()
         self._data = data
-        self._roots, self._by_id = [], {}
         self._effective = effective_percent(lot) if lot else {}
         self._points = points_available(lot, data.tender.total_points) if lot and data else {}
         self._problems = {}
@@ -116,8 +131,22 @@ class CriteriaModel(QAbstractItemModel):
                 out.append(node)
             return out
 
-        self._roots = build(lot.criteria if lot else [], None)
-        self.endResetModel()
+        if not same:
+            self._by_id = {}
+            self._roots = build(roots, None)
+            self.endResetModel()
+            return True
+        self._update(self._roots, roots, QModelIndex())
+        return False
+
+    def _update(self, nodes: list[_Node], criteria: list[Criterion],
+                parent: QModelIndex) -> None:
+        for node, criterion in zip(nodes, criteria, strict=True):
+            node.criterion = criterion
+            self._update(node.children, criterion.children, self.createIndex(node.row, 0, node))
+        if nodes:
+            self.dataChanged.emit(self.index(0, 0, parent),
+                                  self.index(len(nodes) - 1, len(HEADERS) - 1, parent))
 
     def index_of(self, criterion_id: str, column: int = COL_CODE) -> QModelIndex:
         node = self._by_id.get(criterion_id)
@@ -228,7 +257,7 @@ class CriteriaModel(QAbstractItemModel):
         if role == CHOICES_ROLE:
             return self._choices(column)
         if role == NUMBER_ROLE:
-            return self._number_range(c, column)
+            return column in (COL_WEIGHT, COL_MINIMUM) or None
         return None
 
     def _display(self, c: Criterion, column: int) -> str:
@@ -261,10 +290,10 @@ class CriteriaModel(QAbstractItemModel):
         return ""
 
     def _edit_value(self, c: Criterion, column: int) -> object:
-        if column == COL_WEIGHT:
-            return float(c.weight or 0)
+        if column == COL_WEIGHT:  # numbers are edited as text: the core reads and checks them
+            return "" if c.weight is None else dec_str(c.weight)
         if column == COL_MINIMUM:
-            return None if c.minimum is None else float(c.minimum)
+            return "" if c.minimum is None else dec_str(c.minimum)
         if column == COL_KIND:
             return c.kind
         if column == COL_SCALE:
@@ -280,15 +309,6 @@ class CriteriaModel(QAbstractItemModel):
             return list(self._scales)
         if column == COL_THEME:
             return [("", "(none)")] + [(t, t) for t in THEMES_OFFERED]
-        return None
-
-    def _number_range(self, c: Criterion, column: int) -> tuple[float, float] | None:
-        if column == COL_WEIGHT:
-            return 0.0, 100.0
-        if column == COL_MINIMUM and self._data is not None:
-            scale = self._data.scale(c.scale)
-            if scale is not None:
-                return float(scale.lowest), float(scale.highest)
         return None
 
     def _sum_wrong(self, c: Criterion) -> bool:
@@ -328,10 +348,8 @@ class CriteriaModel(QAbstractItemModel):
             return False
         if self.commit is None or not self.editable:
             return False
-        if field in ("weight", "minimum") and isinstance(value, float):
-            value = dec_str(Decimal(repr(value)))
         if value == self._edit_value(node.criterion, index.column()):
-            return False
+            return True  # nothing to change is not a refusal
         return self.commit(node.criterion.id, field, value)
 
     # -- drag and drop ---------------------------------------------------------------------
@@ -380,10 +398,16 @@ class CriteriaModel(QAbstractItemModel):
 
 
 class CriteriaDelegate(QStyledItemDelegate):
-    """A combo box for choices (kind, scale, theme), a number box for weights and minimums."""
+    """A combo box for choices (kind, scale, theme), a box of text for everything else (a
+    number is read and checked by the core, so what was typed reaches it as typed). Keeps the
+    last refusal, for the table to leave that editor open (see `model_editing`)."""
 
-    #: Tall enough for a combo box or number box to sit in the row without clipping.
+    #: Tall enough for a combo box to sit in the row without clipping.
     ROW_HEIGHT = 26
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.refusals = Refusals()
 
     def sizeHint(self, option, index):
         size = super().sizeHint(option, index)
@@ -398,14 +422,10 @@ class CriteriaDelegate(QStyledItemDelegate):
             for value, text in choices:
                 combo.addItem(text, value)
             return combo
-        limits = index.data(NUMBER_ROLE)
-        if limits is not None:
-            spin = QDoubleSpinBox(parent)
-            spin.setDecimals(2)
-            spin.setRange(*limits)
-            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-            return spin
-        return super().createEditor(parent, option, index)
+        editor = super().createEditor(parent, option, index)
+        if index.data(NUMBER_ROLE) is not None and isinstance(editor, QLineEdit):
+            editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return editor
 
     def setEditorData(self, editor, index) -> None:
         if isinstance(editor, QComboBox):
@@ -416,19 +436,23 @@ class CriteriaDelegate(QStyledItemDelegate):
             else:
                 editor.setEditText(value or "")
             return
-        if isinstance(editor, QDoubleSpinBox):
-            editor.setValue(index.data(Qt.ItemDataRole.EditRole) or 0.0)
-            return
+        if isinstance(editor, QLineEdit) and editor.isModified():
+            return  # a refresh never overwrites what the person is typing
         super().setEditorData(editor, index)
 
-    def setModelData(self, editor, model, index) -> None:
+    def typed(self, editor) -> object:
+        """What the editor holds, as `setModelData` would give it to the model."""
         if isinstance(editor, QComboBox):
             text = editor.currentText()
             value = editor.currentData() if editor.findText(text) >= 0 else text
-            model.setData(index, value if value is not None else text)
+            return value if value is not None else text
+        if isinstance(editor, QLineEdit):
+            return editor.text()
+        return None
+
+    def setModelData(self, editor, model, index) -> None:
+        value = self.typed(editor)
+        if value is None:
+            super().setModelData(editor, model, index)
             return
-        if isinstance(editor, QDoubleSpinBox):
-            editor.interpretText()
-            model.setData(index, editor.value())
-            return
-        super().setModelData(editor, model, index)
+        self.refusals.note(editor, index, model.setData(index, value))

@@ -10,38 +10,30 @@ writing after the tender is locked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QMainWindow,
     QTableView,
     QWidget,
 )
 
 from workbench import monitoring
-from workbench.errors import WorkbenchError
 from workbench.monitoring import BASES, METHODS, CommitmentStatus, LotMonitoring
-from workbench.monitoring.returns import create_return, merge_return
-from workbench.reports.monitoring_report import write_monitoring_report
 from workbench.storage import TenderFile
 
-from ui import settings
 from ui.document import CoreCommand, TenderDocument
-from ui.errors import show_error
-from ui.tasks import Cancelled, run_task
+from ui.errors import ask_unsaved, show_error
 from ui.views.base import View, banner, button, lot_title_row, note, page_layout
+from ui.views.monitoring_files import ReturnsAndReport
 from ui.views.monitoring_form import DeliveryForm
 from ui.views.monitoring_models import (
     CommitmentsModel,
@@ -59,11 +51,13 @@ PURPOSE = ("From then on this page follows the lot's contract: each commitment t
            "in the contract file.")
 
 
-class MonitoringView(View):
+class MonitoringView(ReturnsAndReport, View):
     def __init__(self, doc: TenderDocument, parent: QWidget | None = None) -> None:
         super().__init__(doc, parent)
         self._lot: LotMonitoring | None = None
         self._chosen: dict[str, str] = {}  # lot id -> the measure last selected in it
+        self._form_for: str | None = None  # the commitment the entry card records against
+        self._filling = False  # the view is being filled, not a choice of the person's
         layout = page_layout(self)
         self.lots = lot_title_row(layout, "Monitoring")
         self.banner = banner("banner_info")
@@ -155,7 +149,7 @@ class MonitoringView(View):
                   self._remove_current, context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self._new_entry,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.lots.lot_chosen.connect(lambda _lot: self._show_lot())
+        self.lots.lot_chosen.connect(self._lot_chosen)
         self.commitments.selectionModel().currentRowChanged.connect(self._commitment_changed)
         self.deliveries.selectionModel().currentRowChanged.connect(self._delivery_changed)
 
@@ -175,7 +169,23 @@ class MonitoringView(View):
         self.lots.fill(self.doc.lot_titles())
         self._show_lot()
 
+    def _lot_chosen(self, lot_id: str) -> None:
+        shown = self._lot.lot.id if self._lot is not None else None
+        if shown is not None and lot_id != shown and not self._leave_delivery():
+            self.lots.blockSignals(True)  # cancelled: back to the lot being typed in
+            self.lots.setCurrentIndex(self.lots.findData(shown))
+            self.lots.blockSignals(False)
+            return
+        self._show_lot()
+
     def _show_lot(self) -> None:
+        self._filling = True
+        try:
+            self._fill_lot()
+        finally:
+            self._filling = False
+
+    def _fill_lot(self) -> None:
         lot_id = self.lots.lot_id()
         data = self.doc.data
         book = monitoring.ledger(self.doc.tf, data)
@@ -254,11 +264,23 @@ class MonitoringView(View):
         index = self.commitments.currentIndex()
         return self.commitments_model.commitment_at(index.row()) if index.isValid() else None
 
-    def _commitment_changed(self, current, _previous) -> None:
+    def _commitment_changed(self, current, previous) -> None:
         lot_id = self.lots.lot_id()
-        if current.isValid() and lot_id is not None:
-            self._chosen[lot_id] = self.commitments_model.commitment_at(
-                current.row()).commitment.id
+        code = self.commitments_model.commitment_at(current.row()).commitment.id \
+            if current.isValid() else None
+        if not self._filling and code != self._form_for:
+            back = previous.row()
+            if not self._leave_delivery():  # cancelled: back, once Qt has moved the selection
+                QTimer.singleShot(0, self, lambda: self.commitments.setCurrentIndex(
+                    self.commitments_model.index(back, 0)))
+                return
+            if code is not None and self.selected_commitment() is not None \
+                    and self.selected_commitment().commitment.id != code:
+                self._chosen[lot_id or ""] = code  # recording reloaded the table
+                self._show_lot()
+                return
+        if code is not None and lot_id is not None:
+            self._chosen[lot_id] = code
         self._show_commitment()
 
     def _show_commitment(self) -> None:
@@ -268,17 +290,54 @@ class MonitoringView(View):
         self._size(self.deliveries, DeliveriesModel.COL_NARRATIVE,
                    DeliveriesModel.COL_EVIDENCE)
         name = f"{s.commitment.id} {s.commitment.measure}" if s else None
+        self._form_for = s.commitment.id if s else None
         self.deliveries_title.setText(f"Deliveries: {name}" if s else "Deliveries")
         why = self.refusal
         periods = self._lot.periods if self._lot else []
         self.form.show_for(name, unit, monitoring.next_period(periods),
                            enabled=s is not None and not why, why=why)
 
-    def _delivery_changed(self, current, _previous) -> None:
-        if current.isValid():
-            self.form.load(self.deliveries_model.delivery_at(current.row()))
+    def _delivery_changed(self, current, previous) -> None:
+        """An entry picked in the table fills the card to correct it (a reload emptying the
+        table leaves the card to `_show_commitment`)."""
+        if not current.isValid():
+            return
+        period = self.deliveries_model.delivery_at(current.row()).period
+        if not self._filling and period != self.form.editing:
+            back = previous.row()
+            if not self._leave_delivery():
+                QTimer.singleShot(0, self, lambda: self._back_to_delivery(back))
+                return
+            row = self.deliveries_model.row_of(period)
+            if row is None:
+                return
+            current = self.deliveries_model.index(row, 0)
+            self.deliveries.selectionModel().blockSignals(True)  # recording reloaded it
+            self.deliveries.setCurrentIndex(current)
+            self.deliveries.selectionModel().blockSignals(False)
+        self.form.load(self.deliveries_model.delivery_at(current.row()))
+
+    def _back_to_delivery(self, row: int) -> None:
+        """The entry picked before, without filling the card again: it holds what was typed."""
+        chosen = self.deliveries.selectionModel()
+        chosen.blockSignals(True)
+        if row < 0:
+            chosen.clear()
         else:
+            self.deliveries.setCurrentIndex(self.deliveries_model.index(row, 0))
+        chosen.blockSignals(False)
+        self.deliveries.viewport().update()
+
+    def _leave_delivery(self) -> bool:
+        """Another commitment, entry or lot was picked with a delivery typed and not recorded:
+        ask first. False when the person cancels or recording it was refused."""
+        what = self.unsaved()
+        if not what:
+            return True
+        answer = ask_unsaved(self, what)
+        if answer == "discard":
             self.form.start_new()
+        return answer == "discard" or (answer == "save" and self.save_unsaved())
 
     # -- actions: each one undoable command ------------------------------------------------
 
@@ -377,19 +436,42 @@ class MonitoringView(View):
                                                          **{field: text}))
 
     def record_delivery(self, period: str, delivered: str, narrative: str, evidence: str,
-                        replacing: str) -> None:
-        s = self.selected_commitment()
-        if s is None:
-            return
+                        replacing: str) -> bool:
+        """One undoable step; False when refused (the message names the field, the card
+        keeps what was typed)."""
+        code = self._form_for
+        if code is None:
+            return False
         lot_id, bidder_id = self._ids()
-        code, on = s.commitment.id, date.today().isoformat()
+        on = date.today().isoformat()
         label = " ".join(period.split())
         text = (f"Correct delivery on {code} for {replacing}" if replacing
                 else f"Record delivery on {code} for {label}")
-        if self._push(text, lambda tf: monitoring.record_delivery(
+        if not self._push(text, lambda tf: monitoring.record_delivery(
                 tf, lot_id, bidder_id, code, period, delivered, evidence, narrative=narrative,
                 recorded_on=on, replacing=replacing or None)):
-            self._new_entry()  # ready for the next period; the table shows this one
+            return False
+        self._new_entry()  # ready for the next period; the table shows this one
+        return True
+
+    # -- a delivery typed and not recorded when the tender closes -----------------------------
+
+    def unsaved(self) -> str:
+        code = self._form_for
+        if code is None or not self.form.typed():
+            return ""
+        period = " ".join(self.form.period.text().split())
+        if self.form.editing:
+            return (f"A correction to the {self.form.editing} delivery on {code} typed in "
+                    "Monitoring and not saved.")
+        return (f"A delivery on {code}{f' for {period[:20]}' if period else ''} typed in "
+                "Monitoring and not recorded.")
+
+    def save_unsaved(self) -> bool:
+        return self.record_delivery(*self.form.values(), self.form.editing)
+
+    def discard_unsaved(self) -> None:
+        self.form.start_new()
 
     def remove_delivery(self, period: str) -> None:
         s = self.selected_commitment()
@@ -408,90 +490,3 @@ class MonitoringView(View):
         self.deliveries.clearSelection()
         self.form.start_new()
         self.form.period.setFocus()
-
-    # -- supplier returns ---------------------------------------------------------------
-
-    def create_return(self) -> None:
-        found = self._lot
-        assert found is not None
-        period = self.ask_period(monitoring.next_period(found.periods))
-        if not period:
-            return
-        reference = re.sub(r"[^A-Za-z0-9-]+", "-", self.doc.data.tender.reference or "tender")
-        name = f"{reference.strip('-')}-{found.lot.id}-{re.sub(r'[^A-Za-z0-9-]+', '-', period)}"
-        path = self.ask_return_path(f"{name}-monitoring-return.xlsx")
-        if not path:
-            return
-        lot_id = found.lot.id
-        if self.doc.run(lambda tf: create_return(tf, lot_id, period, path)):
-            self._saved(path, 0)
-
-    def merge_return(self) -> None:
-        path = self.ask_open_return()
-        if not path:
-            return
-        changed: list[int] = []
-        if self.doc.push(CoreCommand(f"Merge {Path(path).name}",
-                                     lambda tf: changed.append(merge_return(tf, path)))):
-            window = self.window()
-            if isinstance(window, QMainWindow) and changed:
-                text = (f"{Path(path).name}: {changed[0]} deliveries recorded" if changed[0]
-                        else f"{Path(path).name}: nothing new (already merged)")
-                window.statusBar().showMessage(text, 8000)
-
-    def ask_period(self, suggested: str) -> str:
-        """The period the return is for (tests replace this method)."""
-        text, ok = QInputDialog.getText(self, "Create monitoring return",
-                                        "Reporting period (e.g. 2027-Q4):", text=suggested)
-        return text.strip() if ok else ""
-
-    def ask_return_path(self, suggested: str) -> str:
-        folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "Save the monitoring return",
-                                              str(Path(folder) / suggested),
-                                              "Excel workbooks (*.xlsx)")
-        if path and not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        return path
-
-    def ask_open_return(self) -> str:
-        folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Merge a monitoring return", folder,
-                                              "Excel workbooks (*.xlsx)")
-        return path
-
-    # -- the report ----------------------------------------------------------------------
-
-    def export_report(self) -> None:
-        reference = re.sub(r"[^A-Za-z0-9-]+", "-", self.doc.data.tender.reference or "tender")
-        path = self.ask_save_path(f"{reference.strip('-')}-monitoring.pdf")
-        if not path:
-            return
-        book = monitoring.ledger(self.doc.tf, self.doc.data)
-        run_task(self, "Writing the monitoring report…",
-                 lambda progress: write_monitoring_report(book, path, progress),
-                 lambda pages: self._saved(path, pages), self._failed)
-
-    def ask_save_path(self, suggested: str) -> str:
-        """Where to save the report (tests replace this method)."""
-        folder = settings.get(settings.LAST_FOLDER) or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "Save the monitoring report",
-                                              str(Path(folder) / suggested),
-                                              "PDF files (*.pdf)")
-        if path and not path.lower().endswith(".pdf"):
-            path += ".pdf"  # some file dialogs leave the type off
-        return path
-
-    def _saved(self, path: str, pages: int) -> None:
-        text = f"Saved {Path(path).name}" + (
-            f" ({pages} page{'s' if pages != 1 else ''})" if pages else "")
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(text, 8000)
-
-    def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, Cancelled):
-            return
-        if not isinstance(exc, WorkbenchError):
-            raise exc  # a bug: the crash handler logs it
-        show_error(self, str(exc))

@@ -37,6 +37,7 @@ class DeliveryForm(QFrame):
         self._editing = ""
         self._measure = ""
         self._suggested = ""
+        self._shown: tuple[str, str, str, str] = ("", "", "", "")  # as filled, before typing
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setObjectName("subheading")
@@ -95,9 +96,20 @@ class DeliveryForm(QFrame):
         """The period of the entry being corrected ("" when recording a new one)."""
         return self._editing
 
+    def values(self) -> tuple[str, str, str, str]:
+        """Period, delivered, account and evidence, as typed."""
+        return (self.period.text(), self.delivered.text(), self.narrative.text(),
+                self.evidence.text())
+
+    def typed(self) -> bool:
+        """Something was typed here and not recorded."""
+        return self.values() != self._shown
+
     def show_for(self, title: str | None, unit: str, suggested: str, enabled: bool,
                  why: str = "") -> None:
-        """Ready the card for a commitment (`title`), empty, suggesting the next period."""
+        """Ready the card for a commitment (`title`), empty, suggesting the next period; for
+        the same commitment (the tender was reloaded) what was typed stays."""
+        keep = title == self._measure and self.typed()
         self._measure = title or ""
         self.hint.setText(why)
         self.hint.setVisible(bool(why))
@@ -107,7 +119,8 @@ class DeliveryForm(QFrame):
                        self.new_button):
             widget.setEnabled(enabled)
         self._suggested = suggested
-        self.start_new()
+        if not keep:
+            self.start_new()
 
     def start_new(self) -> None:
         self._editing = ""
@@ -119,6 +132,7 @@ class DeliveryForm(QFrame):
         self.evidence.clear()
         self.save_button.setText("Record delivery")
         self.remove_button.setEnabled(False)
+        self._shown = self.values()
 
     def load(self, delivery: Delivery) -> None:
         """Fill the boxes from an entry, to correct it (its period may change too)."""
@@ -130,6 +144,7 @@ class DeliveryForm(QFrame):
         self.evidence.setText(delivery.evidence)
         self.save_button.setText("Save correction")
         self.remove_button.setEnabled(self.save_button.isEnabled())
+        self._shown = self.values()
 
     def _submit(self) -> None:
         if self.save_button.isEnabled():

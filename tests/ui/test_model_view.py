@@ -173,6 +173,24 @@ def test_details_pane_edits_title_and_question(qtbot, view) -> None:
     assert _cell(view, "Q4", COL_TITLE) == "Outcomes and service-user involvement"
 
 
+def test_a_weight_refused_in_the_details_pane_keeps_what_was_typed(qtbot, view) -> None:
+    view.select("Q2")
+    weight = view.details.weight
+    weight.setFocus()
+    weight.selectAll()
+    qtbot.keyClicks(weight, "150")
+    qtbot.keyClick(weight, Qt.Key.Key_Return)
+    assert "Q2: a weight is a percentage from 0 to 100, not 150" in errors.last_message
+    assert weight.text() == "150" and weight.selectedText() == "150"
+    assert view.doc.data.lot("L1").criterion("Q2").weight == 25
+    qtbot.keyClicks(weight, "15")  # typed over the selection
+    qtbot.keyClick(weight, Qt.Key.Key_Return)
+    assert view.doc.data.lot("L1").criterion("Q2").weight == 15
+    view.select("Q1")
+    view.select("Q2")
+    assert weight.text() == "15"
+
+
 def test_bad_code_is_refused_with_one_line(qtbot, view) -> None:
     _type_into_cell(qtbot, view, "Q4", COL_CODE, "Q 4")
     assert "'Q 4' cannot be a criterion code" in errors.last_message
@@ -287,14 +305,26 @@ def test_lots_are_renamed_and_removed_with_undo(qtbot, view, monkeypatch) -> Non
     from ui.views.model import ModelView
 
     monkeypatch.setattr(ModelView, "ask_lot_title",
-                        staticmethod(lambda parent, current="": "Lot 3: Befriending"))
+                        staticmethod(lambda parent, current="", renaming=False:
+                                     "Lot 3: Befriending"))
     view.add_lot()
     assert [lot.id for lot in view.doc.data.lots] == ["L1", "L2", "L3"] and view.lot_id == "L3"
     monkeypatch.setattr(ModelView, "ask_lot_title",
-                        staticmethod(lambda parent, current="": current + " and peer support"))
+                        staticmethod(lambda parent, current="", renaming=False:
+                                     current + " and peer support"))
     view.rename_lot_action.trigger()
     assert view.doc.data.lot("L3").title == "Lot 3: Befriending and peer support"
     assert view.lot_combo.currentText().endswith("Befriending and peer support")
+    # A refused title is asked for again holding what was typed; Cancel ends it.
+    asked: list[str] = []
+    monkeypatch.setattr(ModelView, "ask_lot_title", staticmethod(
+        lambda parent, current="", renaming=False: asked.append(current) or (
+            None if len(asked) > 1 else current + "\x1b[2J")))
+    view.rename_lot_action.trigger()
+    assert "control character" in errors.last_message
+    assert asked == ["Lot 3: Befriending and peer support",
+                     "Lot 3: Befriending and peer support\x1b[2J"]
+    assert view.doc.data.lot("L3").title == "Lot 3: Befriending and peer support"
     view.remove_lot_action.trigger()  # dialogs answer yes in tests
     assert [lot.id for lot in view.doc.data.lots] == ["L1", "L2"]
     view.doc.undo_stack.undo()

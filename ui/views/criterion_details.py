@@ -249,7 +249,13 @@ class CriterionDetails(QFrame):
         if _same(current, value):
             return
         if not self._commit(c.id, field, value):
-            self.show_criterion(c, self._data, self._editable)  # back to what the file holds
+            widget = self.edits[field]
+            if isinstance(widget, QLineEdit):
+                # Refused (the message said why): what was typed stays, selected, to be
+                # corrected; showing the criterion again shows what the file holds.
+                widget.selectAll()
+            else:
+                self.show_criterion(c, self._data, self._editable)
 
 
 def _same(current: object, value: object) -> bool:

@@ -45,21 +45,22 @@ class LotsAndExcel(_Base):
             self.commands.copy_to(self.lot_id, target)
 
     @staticmethod
-    def ask_lot_title(parent: QWidget, current: str = "") -> str | None:
-        """A lot's title (new, or `current` changed), or None if cancelled (tests monkeypatch
-        this)."""
+    def ask_lot_title(parent: QWidget, current: str = "", renaming: bool = False) -> str | None:
+        """A lot's title as typed, starting from `current` (the lot's title, or one refused
+        a moment ago), or None if cancelled (tests monkeypatch this)."""
         title, ok = QInputDialog.getText(
-            parent, "Rename lot" if current else "Add lot",
-            "New title of the lot:" if current else "Title of the new lot:", text=current)
+            parent, "Rename lot" if renaming else "Add lot",
+            "New title of the lot:" if renaming else "Title of the new lot:", text=current)
         return title.strip() if ok and title.strip() else None
 
     def rename_lot(self) -> None:
         lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
         if lot is None:
             return
-        title = self.ask_lot_title(self, lot.title)
-        if title and title != lot.title:
-            self.commands.rename_lot(lot.id, title)
+        title = self.ask_lot_title(self, lot.title, renaming=True)
+        # Refused (the message says why): asked again, holding what was typed.
+        while title and title != lot.title and not self.commands.rename_lot(lot.id, title):
+            title = self.ask_lot_title(self, title, renaming=True)
 
     def remove_lot(self) -> None:
         lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
@@ -73,11 +74,13 @@ class LotsAndExcel(_Base):
 
     def add_lot(self) -> None:
         title = self.ask_lot_title(self)
-        if title:
+        while title:
             code = self.commands.add_lot(title)
             if code:
                 self.lot_id = code
                 self.refresh()
+                return
+            title = self.ask_lot_title(self, title)  # refused: asked again, as typed
 
     def toggle_share(self) -> None:
         on = self.share_action.isChecked()

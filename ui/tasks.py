@@ -52,9 +52,16 @@ class _Runnable(QRunnable):
         try:
             result = self.func(self.progress)
         except Exception as exc:  # delivered to the GUI thread, which decides how to show it
-            self.signals.failed.emit(exc)
+            self._tell(self.signals.failed, exc)
         else:
-            self.signals.finished.emit(result)
+            self._tell(self.signals.finished, result)
+
+    @staticmethod
+    def _tell(signal: SignalInstance, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the app closed while this ran: nobody is left to tell
+            pass
 
 
 #: Tests set this to True to run tasks inline, synchronously.

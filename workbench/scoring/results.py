@@ -49,6 +49,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from workbench import gc_pause
 from workbench.domain import Bidder, Lot, Rounding, TenderData
 from workbench.numbers import fmt_points, round_to
 from workbench.scoring import ranking, working
@@ -139,7 +140,7 @@ def compute(data: TenderData) -> list[LotResult]:
 
 def compute_lot(data: TenderData, lot: Lot) -> LotResult:
     """Score, total, exclude and rank every bidder of `lot` (see the module docstring)."""
-    with exact():
+    with exact(), gc_pause.paused():
         return _compute(data, lot)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench import __version__, atomic
+from workbench import __version__, atomic, gc_pause
 from workbench.domain import Lot, Tender, TenderData, UnknownName
 from workbench.errors import ReadOnlyError, StorageError, ValidationError
 from workbench.storage import audit, backup, location, rules, verification
@@ -341,7 +341,8 @@ class TenderFile:
         without the lots' individual and agreed scores when `scores` is False (enough to
         check an edit against the model, and a fraction of the reading on a large tender)."""
         try:
-            with audit.one_snapshot(self.db):  # a writer elsewhere may commit meanwhile
+            # One snapshot: a writer elsewhere may commit meanwhile.
+            with audit.one_snapshot(self.db), gc_pause.paused():
                 data = head_of({table: self.rows(table) for table in HEAD_TABLES})
                 wanted = None if lots is None else set(lots)
                 data.lots = [self._lot(row, scores)

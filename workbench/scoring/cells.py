@@ -69,7 +69,20 @@ class Used(NamedTuple):
 
     score: Decimal | None
     moderated: bool
-    marks: list[Decimal]
+    marks: tuple[Decimal, ...]
+
+
+class Divides(NamedTuple):
+    """What a scored criterion's points are worked out with, the same for every bidder:
+    W, and the divisor (the top of the scale, or the best score) named `against`."""
+
+    available: Decimal
+    divisor: Decimal
+    against: str
+
+
+#: A gateway cell's working, by its result (anything else: not assessed).
+GATEWAY_SAID = {"pass": working.GATEWAY_PASS, "fail": working.GATEWAY_FAIL}
 
 
 @dataclass(frozen=True)
@@ -97,12 +110,15 @@ class Cells:
             scale = data.scale(c.scale)
             self.scale_max[c.id] = scale.highest if scale else ZERO
         moderated = {(m.bidder, m.criterion): m.score for m in lot.moderated}
+        # Only cells without an agreed score look at the marks: once a lot is moderated, its
+        # tens of thousands of individual scores need not be read at all.
+        pending = {(b.id, c.id) for b in lot.bidders for c in self.scored} - moderated.keys()
         marks: dict[tuple[str, str], list[Decimal]] = {}
-        for s in lot.scores:
+        for s in lot.scores if pending else ():
             key = (s.bidder, s.criterion)
             # Drafts are work in progress: only submitted scores count, and only until moderated;
             # a mark on a bidder the evaluator declared a conflict with never counts.
-            if s.status == "submitted" and key not in moderated \
+            if key in pending and s.status == "submitted" \
                     and not lot.recused(s.evaluator, s.bidder):
                 marks.setdefault(key, []).append(s.score)
         self.gateway = {(g.bidder, g.criterion): g.result for g in lot.gateways}
@@ -111,11 +127,11 @@ class Cells:
             for c in self.scored:
                 key = (b.id, c.id)
                 if key in moderated:
-                    self.used[key] = Used(moderated[key], True, [])
+                    self.used[key] = Used(moderated[key], True, ())
                 elif key in marks:
-                    self.used[key] = Used(formulas.mean(marks[key]), False, marks[key])
+                    self.used[key] = Used(formulas.mean(marks[key]), False, tuple(marks[key]))
                 else:
-                    self.used[key] = Used(None, False, [])
+                    self.used[key] = Used(None, False, ())
         self.ceiling = lot.price_ceiling
         self.reviews = {r.bidder: r for r in lot.low_bid_reviews}
         self.exclusions = {b.id: self._exclusions(b) for b in lot.bidders}
@@ -245,11 +261,15 @@ class Cells:
     # -- context over the bidders still in the competition --------------------------------
 
     def _context(self, inside: list[Bidder]) -> None:
-        self.best: dict[str, Decimal] = {}
+        # Worked out once per criterion here rather than once per bidder in `_points`.
+        self.divides: dict[str, Divides] = {}
         for c in self.scored:
-            if NORMALISATIONS[c.normalise].relative:
+            how = NORMALISATIONS[c.normalise]
+            divisor = self.scale_max[c.id]
+            if how.relative:  # the best score among the bidders still in
                 found = [self.used[(b.id, c.id)].score for b in inside]
-                self.best[c.id] = max((s for s in found if s is not None), default=ZERO)
+                divisor = max((s for s in found if s is not None), default=ZERO)
+            self.divides[c.id] = Divides(self.available.get(c.id, ZERO), divisor, how.against)
         prices = [b.price for b in inside if b.price is not None and b.price > 0]
         self.lowest_price = min(prices) if prices else None
         self.highest_price = max(prices) if prices else None
@@ -289,8 +309,7 @@ class Cells:
         """One leaf cell. Under `step` (rounding stage each_step) its points come rounded."""
         if c.kind == "pass_fail":
             result = self.gateway.get((bidder.id, c.id))
-            said = {"pass": working.GATEWAY_PASS, "fail": working.GATEWAY_FAIL}
-            text = said.get(result or "", working.GATEWAY_MISSING)
+            text = GATEWAY_SAID.get(result or "", working.GATEWAY_MISSING)
             return CriterionResult(c.id, c.kind, None, None, result is None, result,
                                    self.rounding, partial(str, text))
         score, provisional, points, explain = self._points(c, bidder)
@@ -318,20 +337,18 @@ class Cells:
     def _points(self, c: Criterion,
                 b: Bidder) -> tuple[Decimal | None, bool, Decimal, Callable[[], str]]:
         """(score used, provisional, exact points, working) for a scored/price/quantity leaf."""
-        w = self.available.get(c.id, ZERO)
         r = self.rounding
         if c.kind == "scored":
             used = self.used[(b.id, c.id)]
             if used.score is None:
                 return None, True, ZERO, partial(str, working.NOT_SCORED)
             source = "moderated" if used.moderated else "mean"
-            how = NORMALISATIONS[c.normalise]
-            divisor = self.best.get(c.id, ZERO) if how.relative else self.scale_max[c.id]
+            w, divisor, against = self.divides[c.id]
             # score × W / divisor, whichever the divisor: see formulas.scored_to_scale
             points = formulas.scored_to_scale(used.score, divisor, w)
             return used.score, not used.moderated, points, partial(
-                working.scored, source, used.marks, used.score, how.against, divisor, w, points,
-                r)
+                working.scored, source, used.marks, used.score, against, divisor, w, points, r)
+        w = self.available.get(c.id, ZERO)
         if c.kind == "price":
             return self._price(c, b.price, w)
         value = b.values.get(c.id)

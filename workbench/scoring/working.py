@@ -7,6 +7,7 @@ when a number is provisional or missing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from workbench.domain import Rounding
@@ -35,7 +36,7 @@ def score_text(score: Decimal, rounding: Rounding) -> str:
     return dec_str(score) if shown == score else format(shown, "f")
 
 
-def scored(source: str, marks: list[Decimal], score: Decimal, against: str, divisor: Decimal,
+def scored(source: str, marks: Sequence[Decimal], score: Decimal, against: str, divisor: Decimal,
            available: Decimal, points: Decimal, rounding: Rounding) -> str:
     """ "moderated 3 / scale max 5 × 24 = 14.40" or the provisional form from a mean."""
     tail = (f"{score_text(score, rounding)} / {against} {number(divisor)} × {number(available)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, DecimalTuple
 from functools import cached_property, partial
 from typing import NamedTuple
 
@@ -263,6 +263,7 @@ class Cells:
     def _context(self, inside: list[Bidder]) -> None:
         # Worked out once per criterion here rather than once per bidder in `_points`.
         self.divides: dict[str, Divides] = {}
+        self._agreed: dict[tuple[str, DecimalTuple, bool], CriterionResult] = {}
         for c in self.scored:
             how = NORMALISATIONS[c.normalise]
             divisor = self.scale_max[c.id]
@@ -307,6 +308,21 @@ class Cells:
     def leaf(self, c: Criterion, bidder: Bidder, excluded: bool,
              step: bool) -> CriterionResult:
         """One leaf cell. Under `step` (rounding stage each_step) its points come rounded."""
+        if c.kind == "scored" and not excluded:
+            used = self.used[(bidder.id, c.id)]
+            if used.moderated:
+                # An agreed score is the whole of its cell: every bidder agreed the same score
+                # on `c` shares one cell (a lot has thousands, from a handful of scores each),
+                # and its texts are written once. The key is the score exactly as stored.
+                assert used.score is not None
+                key = (c.id, used.score.as_tuple(), step)
+                if key not in self._agreed:
+                    self._agreed[key] = self._leaf(c, bidder, False, step)
+                return self._agreed[key]
+        return self._leaf(c, bidder, excluded, step)
+
+    def _leaf(self, c: Criterion, bidder: Bidder, excluded: bool,
+              step: bool) -> CriterionResult:
         if c.kind == "pass_fail":
             result = self.gateway.get((bidder.id, c.id))
             text = GATEWAY_SAID.get(result or "", working.GATEWAY_MISSING)

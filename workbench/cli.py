@@ -150,25 +150,30 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
+    # One pass that builds a whole tender's objects and exits: collecting cycles meanwhile
+    # would only walk them again and again (see gc_pause). They are all freed when `_results`
+    # returns, before the collector resumes, so it has nothing left to walk then either.
+    with gc_pause.paused():
+        return _results(args)
+
+
+def _results(args: argparse.Namespace) -> int:
     from workbench.scoring.results import compute_lot, to_json
     from workbench.scoring.text import results_text
 
-    # One pass that builds a whole tender's objects and exits: collecting cycles meanwhile
-    # would only walk them again and again (see gc_pause).
-    with gc_pause.paused():
-        data = _load(args.tender)
-        lots = data.lots
-        if args.lot is not None:
-            lots = [lot for lot in data.lots if lot.id == args.lot]
-            if not lots:
-                known = ", ".join(lot.id for lot in data.lots) or "none"
-                raise WorkbenchError(f"{args.tender} has no lot '{args.lot}' (lots: {known})")
-        results = [compute_lot(data, lot) for lot in lots]
-        if args.json:
-            print(json.dumps(to_json(results), indent=2, ensure_ascii=False))
-        else:
-            sys.stdout.write(results_text(data, results))
-        return 0
+    data = _load(args.tender)
+    lots = data.lots
+    if args.lot is not None:
+        lots = [lot for lot in data.lots if lot.id == args.lot]
+        if not lots:
+            known = ", ".join(lot.id for lot in data.lots) or "none"
+            raise WorkbenchError(f"{args.tender} has no lot '{args.lot}' (lots: {known})")
+    results = [compute_lot(data, lot) for lot in lots]
+    if args.json:
+        print(json.dumps(to_json(results), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(results_text(data, results))
+    return 0
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:

@@ -19,10 +19,8 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from workbench import __version__, atomic, gc_pause
 from workbench.crashlog import crash_log_path
-from workbench.demo import create_all, create_demo
 from workbench.domain import TenderData
 from workbench.errors import StorageError, WorkbenchError
-from workbench.exchange import interchange
 from workbench.model_rules import problems
 from workbench.names import excerpt, terminal_safe
 from workbench.storage import TenderFile
@@ -47,7 +45,13 @@ def _warn_if_changed(tf: TenderFile) -> None:
               f"({_plain(tf.integrity_problem)}); `check` says more", file=sys.stderr)
 
 
+# The commands import what only they need: every command pays for the imports at the top,
+# and `results` is run on large tenders from scripts.
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    from workbench.demo import create_all, create_demo
+
     if args.all:
         for path in create_all(args.out):
             print(f"wrote {path}")
@@ -58,6 +62,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from workbench.exchange import interchange
+
     try:
         text = Path(args.json).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -72,6 +78,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
+    from workbench.exchange import interchange
+
     text = interchange.dumps(_load(args.tender))
     if args.output:
         atomic.write_text(args.output, text)

@@ -316,8 +316,9 @@ class MainWindow(QMainWindow):
             return
         self.open_path(path)
 
-    def open_path(self, path: str) -> bool:
-        """Open a tender file in this window (closing the current one). False on failure."""
+    def open_path(self, path: str, view: str = "") -> bool:
+        """Open a tender file in this window (closing the current one), showing `view` (the
+        first, when the file has no such view). False on failure."""
         try:
             # The first view comes at once; the whole file is verified on a worker just after.
             tf = TenderFile.open(path, user=self.user or None, verify="later")
@@ -334,7 +335,7 @@ class MainWindow(QMainWindow):
         self.file_banner.watch(self.doc)
         settings.add_recent(str(Path(path).resolve()))
         settings.put(settings.LAST_FOLDER, str(Path(path).resolve().parent))
-        self._build_views()
+        self._build_views(view)
         self._stack.setCurrentWidget(self._workspace)
         self._update_status()
         if tf.read_only:
@@ -410,11 +411,11 @@ class MainWindow(QMainWindow):
         # The start page first: with the views out of sight, taking them out of the stack
         # shows none of them (each would otherwise refresh, on a large tender for minutes).
         self._show_start()
+        self.views = Views()  # first: the sidebar's rows going must make no view on the way
         self._sidebar.clear()
         while (page := self._pages.widget(0)) is not None:
             self._pages.removeWidget(page)
             page.deleteLater()  # the views made, and the stand-ins of those never shown
-        self.views = Views()
         self.edit_menu.clear()
         self.view_menu.clear()
         self.file_banner.watch(None)
@@ -431,7 +432,7 @@ class MainWindow(QMainWindow):
         self.close_action.setEnabled(False)
         self.save_copy_action.setEnabled(False)
 
-    def _build_views(self) -> None:
+    def _build_views(self, first: str) -> None:
         assert self.doc is not None
         undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -453,7 +454,8 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
             action.triggered.connect(lambda _=False, n=name: self.show_view(n))
             self.view_menu.addAction(action)
-        self._sidebar.setCurrentRow(0)
+        # Only the view shown is made (and, once shown, reads the tender), not the first too.
+        self._sidebar.setCurrentRow(list(where).index(first) if first in where else 0)
         self.close_action.setEnabled(True)
         self.save_copy_action.setEnabled(True)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -116,9 +116,99 @@ def show(value: Any, limit: int | None = SHORT) -> str:
 def entries(tf: TenderFile) -> list[AuditEntry]:
     """The whole trail, oldest first, with evaluators and bidders named as they are now."""
     with audit.one_snapshot(tf.db):
-        names = _names(tf.load())
-        order = {table: [column.name for column in tf.db[table].columns] for table in PROTECTED}
+        names, order = _names(tf.load(scores=False)), _orders(tf)
         return [entry_of(row, names, order) for row in audit.entries(tf.db)]
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """Which entries to show: those holding every word (in any field, or in the name of the
+    evaluator or bidder they concern), of one table ("" for any) by one person ("" for any)."""
+
+    words: tuple[str, ...] = ()
+    entity: str = ""
+    user: str = ""
+
+
+class Trail:
+    """The trail as the Audit view reads it: counted and filtered by SQLite and read a page
+    at a time, newest first, so the largest trail (300,000 entries) shows at once instead
+    of being made readable whole."""
+
+    def __init__(self, tf: TenderFile, wanted: TrailFilter = TrailFilter()) -> None:
+        self.tf = tf
+        self.names = _names(tf.load(scores=False))
+        self.order = _orders(tf)
+        self.where, self.params = _where(wanted, self.names)
+
+    def count(self) -> int:
+        return int(self.tf.db.execute(f"SELECT count(*) FROM audit WHERE {self.where}",
+                                      self.params).fetchone()[0])
+
+    def page(self, offset: int, limit: int) -> list[AuditEntry]:
+        """`limit` entries, newest first, from the `offset`-th."""
+        rows = self.tf.db.query(
+            f"SELECT {_COLUMNS} FROM audit WHERE {self.where} ORDER BY seq DESC "
+            "LIMIT ? OFFSET ?", [*self.params, limit, offset])
+        return [entry_of(row, self.names, self.order) for row in rows]
+
+    def oldest_first(self) -> Iterator[AuditEntry]:
+        """Every entry shown, oldest first (for exporting what the view shows)."""
+        rows = self.tf.db.query(f"SELECT {_COLUMNS} FROM audit WHERE {self.where} "
+                                "ORDER BY seq", self.params)
+        return (entry_of(row, self.names, self.order) for row in rows)
+
+
+def trail_choices(tf: TenderFile) -> tuple[list[tuple[str, str]], list[str]]:
+    """What the Audit view's filters offer: the kinds of record in the trail, as (label,
+    table), and the people in it, each sorted."""
+    tables = [row[0] for row in tf.db.execute("SELECT DISTINCT entity FROM audit")]
+    users = [row[0] for row in tf.db.execute("SELECT DISTINCT user FROM audit")]
+    return (sorted((ENTITY_NAMES.get(t, t), t) for t in tables), sorted(users))
+
+
+_COLUMNS = "seq, action_id, at, user, action, entity, entity_key, before, after, reason, hash"
+
+
+def _where(wanted: TrailFilter, names: Mapping[str, str]) -> tuple[str, list[Any]]:
+    """SQL for `wanted`: each word must be in one of the entry's stored fields (LIKE, case
+    blind for unaccented letters), or name its kind of record, or name an evaluator or
+    bidder whose id is in its key."""
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
+    if wanted.entity:
+        clauses.append("entity = ?")
+        params.append(wanted.entity)
+    if wanted.user:
+        clauses.append("user = ?")
+        params.append(wanted.user)
+    for word in wanted.words:
+        like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        either = [f"{column} LIKE ? ESCAPE '\\'" for column in _SEARCHED]
+        params += [like] * len(_SEARCHED)
+        folded = word.casefold()
+        tables = [t for t, label in ENTITY_NAMES.items() if folded in label.casefold()]
+        if tables:
+            either.append(f"entity IN ({', '.join('?' * len(tables))})")
+            params += tables
+        for lookup, name in names.items():
+            if folded in name.casefold():  # 'bidder_id=L1/B2': the key holds "L1" and "B2"
+                ids = lookup.split("=", 1)[1].split("/")
+                either.append(f"({' AND '.join(['entity_key LIKE ?'] * len(ids))})")
+                params += [f'%"{part}"%' for part in ids]
+        if word.isdigit():
+            either.append("seq = ?")
+            params.append(int(word))
+        clauses.append(f"({' OR '.join(either)})")
+    return " AND ".join(clauses), params
+
+
+_SEARCHED = ("action", "user", "reason", "at", "entity_key", "before", "after")
+
+
+def _orders(tf: TenderFile) -> dict[str, list[str]]:
+    """Each protected table's columns in schema order (fields read in a natural order)."""
+    return {table: [column.name for column in tf.db[table].columns] for table in PROTECTED}
 
 
 def entry_of(row: Mapping[str, Any], names: Mapping[str, str] | None = None,

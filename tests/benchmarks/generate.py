@@ -76,7 +76,7 @@ def _lot(rng: random.Random, number: int, bidders: int, areas: int, per_area: in
                 Criterion("SV", "Social value", "quantitative", Decimal(10),
                           theme="Tackling economic inequality"),
                 Criterion("G1", "Insurance", "pass_fail")]
-    bids = [Bidder(f"B{b + 1}", f"Bidder {b + 1} Care Ltd", rng.choice(("SME", "VCSE", "large")),
+    bids = [Bidder(f"B{b + 1}", f"Bidder {b + 1} Care Ltd", (rng.choice(("SME", "VCSE", "large")),),
                    Decimal(rng.randint(800, 1200) * 1000),
                    {"SV": Decimal(rng.randint(1, 60) * 1000)}) for b in range(bidders)]
     leaves = [q for g in groups for q in g.children]

@@ -81,7 +81,7 @@ def test_tender_packs_round_trip(sealed: Path, tmp_path: Path) -> None:
 def merge_dashboard(tender: Path) -> list[tuple[str, int, int, bool]]:
     with TenderFile.open(tender, read_only=True) as tf:
         return [(r.evaluator_id, r.complete, r.required, r.submitted)
-                for r in returns_dashboard(tf)]
+                for r in returns_dashboard(tf.load(), tf.rows("packs"))]
 
 
 def test_workbooks_round_trip_and_merging_twice_changes_nothing(sealed: Path,
@@ -109,8 +109,8 @@ def test_a_draft_workbook_merges_what_is_scored(sealed: Path, tmp_path: Path) ->
     tables, _ = state(sealed)
     assert {r["status"] for r in tables["scores"]} == {"draft"}
     with TenderFile.open(sealed, read_only=True) as tf:
-        rows = {r.criterion_id: (r.assigned, r.scored, r.started) for r in criterion_returns(tf)
-                if r.lot_id == "L1"}
+        rows = {r.criterion_id: (r.assigned, r.scored, r.started)
+                for r in criterion_returns(tf.load()) if r.lot_id == "L1"}
         assert rows["Q1"] == (3, 1, 0) and rows["Q2"] == (3, 1, 0) and rows["Q3"] == (3, 0, 0)
     assert merge_dashboard(sealed)[0] == ("E1", 10, 45, False)
 

@@ -25,7 +25,7 @@ from workbench.tender_lock import status
 from ui import errors, identity, settings
 from ui.restore_dialog import RestoreDialog
 from ui.views.audit_dialogs import ReasonDialog
-from ui.views.audit_model import AuditFilter, AuditModel, two_lines
+from ui.views.audit_model import PAGE, AuditModel, two_lines
 
 
 @pytest.fixture
@@ -40,25 +40,52 @@ def menu_action(window, menu_title: str, text: str):
     return next(a for a in menu.actions() if a.text() == text)
 
 
+def shown(view) -> list[audit_trail.AuditEntry]:
+    """Every entry the table lists, reading on as it would while scrolling."""
+    while view.model.canFetchMore():
+        view.model.fetchMore()
+    return [view.model.entry(row) for row in range(view.model.rowCount())]
+
+
+def search(qtbot, view, text: str) -> None:
+    qtbot.keyClicks(view.search, text)
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)  # or a pause in the typing
+
+
 def test_models(qtmodeltester, demo_tender: Path) -> None:
     with TenderFile.open(demo_tender, read_only=True) as tf:
-        entries = audit_trail.entries(tf)
-    model = AuditModel()
-    model.set_rows(entries)
-    qtmodeltester.check(model)
-    proxy = AuditFilter()
-    proxy.setSourceModel(model)
-    proxy.set_filter("Greenway")
-    qtmodeltester.check(proxy)
-    assert 0 < proxy.rowCount() < model.rowCount()
+        everything = audit_trail.entries(tf)
+        model = AuditModel()
+        model.show(audit_trail.Trail(tf))
+        qtmodeltester.check(model)
+        model.show(audit_trail.Trail(tf, audit_trail.TrailFilter(("Greenway",))))
+        qtmodeltester.check(model)
+        assert 0 < model.rowCount() < len(everything)
+
+
+def test_the_trail_is_read_a_page_at_a_time_newest_first(demo_tender: Path) -> None:
+    with TenderFile.open(demo_tender, read_only=True) as tf:
+        everything = audit_trail.entries(tf)
+        trail = audit_trail.Trail(tf)
+        assert trail.count() == len(everything)
+        assert trail.page(0, 10) == everything[::-1][:10]
+        assert trail.page(250, PAGE) == everything[::-1][250:]
+        assert list(trail.oldest_first()) == everything
+        # A bidder found by its name, a kind of record by its label, an entry by its number.
+        greenway = audit_trail.Trail(tf, audit_trail.TrailFilter(("greenway", "q2")))
+        assert list(greenway.oldest_first()) == [
+            e for e in everything if "Greenway" in e.which and "Q2" in e.which]
+        labelled = audit_trail.Trail(tf, audit_trail.TrailFilter(("moderated",)))
+        assert {e.record for e in labelled.oldest_first()} >= {"Moderated score"}
+        assert audit_trail.Trail(tf, audit_trail.TrailFilter(("100%_",))).count() == 0
 
 
 def test_view_lists_the_verified_trail_newest_first(audit_window) -> None:
     view = audit_window.show_view("audit")
     assert view.banner.objectName() == "banner_ok"
     assert "Audit trail verified: 259 entries" in view.banner.text()
-    assert view.proxy.rowCount() == 259
-    first = view.proxy.index(0, AuditModel.COL_SEQ)
+    assert len(shown(view)) == 259
+    first = view.model.index(0, AuditModel.COL_SEQ)
     assert first.data() == "259"
     assert view.count.text() == "259 entries, newest first"
     assert not audit_window.file_banner.isVisible()
@@ -66,18 +93,18 @@ def test_view_lists_the_verified_trail_newest_first(audit_window) -> None:
 
 def test_typing_filters_and_clicking_shows_the_entry_in_full(audit_window, qtbot) -> None:
     view = audit_window.show_view("audit")
-    qtbot.keyClicks(view.search, "greenway Q2")
-    assert view.count.text().startswith("Showing ")
-    shown = view.proxy.entries()
-    assert shown and all("Greenway" in e.which and "Q2" in e.which for e in shown)
-    rect = view.table.visualRect(view.proxy.index(0, AuditModel.COL_CHANGE))
+    search(qtbot, view, "greenway Q2")
+    found = shown(view)
+    assert view.count.text() == f"{len(found)} of 259 entries match, newest first"
+    assert found and all("Greenway" in e.which and "Q2" in e.which for e in found)
+    rect = view.table.visualRect(view.model.index(0, AuditModel.COL_CHANGE))
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     detail = view.detail.toPlainText()
-    assert detail.startswith(f"Entry {shown[0].seq} · ")
+    assert detail.startswith(f"Entry {found[0].seq} · ")
     assert "Seal (SHA-256): " in detail and "{" not in detail
     view.who.setCurrentText(default_user())
     view.record.setCurrentText("Moderated score")
-    assert all(e.record == "Moderated score" for e in view.proxy.entries())
+    assert all(e.record == "Moderated score" for e in shown(view))
 
 
 def test_a_changed_score_reads_as_a_change(audit_window) -> None:
@@ -88,9 +115,9 @@ def test_a_changed_score_reads_as_a_change(audit_window) -> None:
     new = "1" if old != "1" else "2"
     audit_window.doc.run(lambda t: _rescore(t, key, new))
     view = audit_window.show_view("audit")
-    change = view.proxy.index(0, AuditModel.COL_CHANGE).data()
+    change = view.model.index(0, AuditModel.COL_CHANGE).data()
     assert change == f"score: {old} → {new}"
-    assert view.proxy.index(0, AuditModel.COL_REASON).data() == "typo"
+    assert view.model.index(0, AuditModel.COL_REASON).data() == "typo"
 
 
 def _rescore(tf: TenderFile, key: dict, value: str) -> None:
@@ -101,8 +128,8 @@ def _rescore(tf: TenderFile, key: dict, value: str) -> None:
 def test_exports_write_what_is_shown(audit_window, qtbot, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     view = audit_window.show_view("audit")
-    qtbot.keyClicks(view.search, "Gateway")
-    shown = view.proxy.rowCount()
+    search(qtbot, view, "Gateway")
+    count = len(shown(view))
     for kind, button in (("csv", view.export_csv), ("xlsx", view.export_xlsx)):
         target = tmp_path / f"trail.{kind}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName",
@@ -110,8 +137,8 @@ def test_exports_write_what_is_shown(audit_window, qtbot, tmp_path: Path,
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         assert target.exists()
     with open(tmp_path / "trail.csv", encoding="utf-8-sig", newline="") as handle:
-        assert len(list(csv.reader(handle))) == shown + 1
-    assert openpyxl.load_workbook(tmp_path / "trail.xlsx").active.max_row == shown + 2
+        assert len(list(csv.reader(handle))) == count + 1
+    assert openpyxl.load_workbook(tmp_path / "trail.xlsx").active.max_row == count + 2
 
 
 def test_tampered_file_shows_red_banners_and_opens_read_only(window, demo_tender: Path) -> None:
@@ -162,8 +189,8 @@ def test_recommend_lock_and_unlock_with_a_reason(audit_window, qtbot,
     assert asked == [0, 0, 10]
     assert not audit_window.doc.read_only
     assert not audit_window.file_banner.isVisible()
-    assert view.proxy.index(0, AuditModel.COL_ACTION).data() == "Unlock tender"
-    assert view.proxy.index(0, AuditModel.COL_REASON).data() == \
+    assert view.model.index(0, AuditModel.COL_ACTION).data() == "Unlock tender"
+    assert view.model.index(0, AuditModel.COL_REASON).data() == \
         "Bidder B2's price was keyed wrongly"
 
 

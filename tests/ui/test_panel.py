@@ -67,7 +67,8 @@ def rows(path: Path, table: str, where: str = "") -> list[dict]:
 def test_models(qtmodeltester, demo_tender) -> None:
     with TenderFile.open(demo_tender, read_only=True) as tf:
         data, register = tf.load(), roster.conflicts(tf)
-        returns, per_question = returns_dashboard(tf), criterion_returns(tf)
+        returns = returns_dashboard(data, tf.rows("packs"))
+        per_question = criterion_returns(data)
     evaluators = EvaluatorsModel()
     evaluators.set_rows(data, register)
     conflicts = ConflictsModel()

@@ -378,9 +378,12 @@ def finish(qtbot, window, tmp_path: Path, monkeypatch) -> None:
                           text=True, check=True).stdout
     assert "Trustee of Dovecote Support Co-operative" in text
     assert "PROVISIONAL" not in text and "Scoring in progress" not in text
-    assert "Status of the tender: Results final" in " ".join(text.split())
-    assert " · Evaluation pack" not in text  # no reference: the header starts with the title
     flowing = " ".join(text.split())
+    assert "Status of the tender: Results final" in flowing
+    # Dovecote's agreed scores: Funmi was in the room but took no part in agreeing them.
+    assert "present: Priya Raman, Gareth Llewellyn; taking no part (conflict declared): Funmi " \
+           "Adeyemi." in flowing
+    assert " · Evaluation pack" not in text  # no reference: the header starts with the title
     for event in ("Evaluation plan sealed", "Scoring packs (xlsx) issued to Gareth",
                   "Scoring pack from Funmi Adeyemi merged:",
                   "Moderation meeting on Home care, south"):

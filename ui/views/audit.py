@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,8 +45,9 @@ from workbench.tender_lock import (
 from ui import a11y
 from ui.document import TenderDocument
 from ui.errors import show_error
+from ui.tasks import run_task
 from ui.views.audit_dialogs import ReasonDialog
-from ui.views.audit_model import ENTRY_ROLE, AuditFilter, AuditModel, TwoLineDelegate
+from ui.views.audit_model import ENTRY_ROLE, AuditModel, TwoLineDelegate
 from ui.views.base import View, heading, page_layout
 
 ALL_RECORDS = "All records"
@@ -105,13 +106,9 @@ class AuditView(View):
         layout.addLayout(filters)
 
         self.model = AuditModel(self)
-        self.proxy = AuditFilter(self)
-        self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setObjectName("audit_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(AuditModel.COL_SEQ, Qt.SortOrder.DescendingOrder)
+        self.table.setModel(self.model)  # newest first, read as it scrolls
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -124,7 +121,8 @@ class AuditView(View):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
         header = self.table.horizontalHeader()
-        for col, width in ((AuditModel.COL_SEQ, 44), (AuditModel.COL_WHEN, 96),
+        digits = self.fontMetrics().horizontalAdvance("0000000") + 12  # 1,000,000 entries
+        for col, width in ((AuditModel.COL_SEQ, digits), (AuditModel.COL_WHEN, 96),
                            (AuditModel.COL_WHO, 120), (AuditModel.COL_ACTION, 160),
                            (AuditModel.COL_RECORD, 230), (AuditModel.COL_REASON, 150)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
@@ -145,21 +143,27 @@ class AuditView(View):
         self.count.setObjectName("note")
         layout.addWidget(self.count)
 
-        self.search.textChanged.connect(self._filter)
+        # Typing filters once it pauses: each filter is a query over the whole trail.
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(300)
+        self._typing.timeout.connect(self._filter)
+        self.search.textChanged.connect(self._typing.start)
+        self.search.returnPressed.connect(self._filter)
         self.record.currentIndexChanged.connect(self._filter)
         self.who.currentIndexChanged.connect(self._filter)
+        self._counting = 0  # which count the label waits for (an older one is dropped)
         self.table.selectionModel().currentRowChanged.connect(self._show_entry)
 
     # -- filling -------------------------------------------------------------------------
 
     def refresh(self) -> None:
         tf = self.doc.tf
-        entries = audit_trail.entries(tf)
-        self.model.set_rows(entries)
-        _refill(self.record, ALL_RECORDS, sorted({e.record for e in entries}))
-        _refill(self.who, ALL_PEOPLE, sorted({e.user for e in entries}))
+        records, people = audit_trail.trail_choices(tf)
+        _refill(self.record, ALL_RECORDS, records)
+        _refill(self.who, ALL_PEOPLE, [(person, person) for person in people])
         self._filter()
-        self._show_status(audit_trail.problems(tf), len(entries))
+        self._show_status(tf.problems, tf.verification_pending)
         state = status(tf)
         writable = not tf.read_only
         self.recommend_button.setEnabled(writable and state not in ("award_recommended",
@@ -167,8 +171,14 @@ class AuditView(View):
         self.lock_button.setEnabled(writable and state == "award_recommended")
         self.unlock_button.setEnabled(state == "locked" and tf.read_only_reason == LOCKED_REASON)
 
-    def _show_status(self, problems: list[audit.AuditProblem], count: int) -> None:
-        if problems:
+    def _show_status(self, problems: list[audit.AuditProblem], pending: bool) -> None:
+        """The verification of the file (run when it was opened, on a worker), not redone
+        here: on the largest trail it takes seconds, and every change since is chained."""
+        if pending:
+            self.banner.setObjectName("banner_ok")
+            self.banner.setText("Checking the audit trail…")
+            self.fingerprint = None
+        elif problems:
             first = problems[0]
             where = f" at entry {first.seq}" if first.seq else ""
             self.banner.setObjectName("banner_error")
@@ -181,19 +191,47 @@ class AuditView(View):
             self.fingerprint = (seq, digest)
             self.banner.setObjectName("banner_ok")
             self.banner.setText(
-                f"✔ Audit trail verified: {count} entries, and every score, weight, price "
+                f"✔ Audit trail verified: {seq:,} entries, and every score, weight, price "
                 f"and result in the file matches them. Fingerprint {seq}:{digest[:16]} (note "
                 "it in the award report: it proves later that nothing was rewritten).")
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
 
+    def _wanted(self) -> audit_trail.TrailFilter:
+        return audit_trail.TrailFilter(tuple(self.search.text().split()),
+                                       self.record.currentData() or "",
+                                       self.who.currentData() or "")
+
     def _filter(self) -> None:
-        record = self.record.currentText() if self.record.currentIndex() > 0 else ""
-        user = self.who.currentText() if self.who.currentIndex() > 0 else ""
-        self.proxy.set_filter(self.search.text(), record, user)
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"Showing {shown} of {total} entries" if shown != total
-                           else f"{total} entries, newest first")
+        """Show the entries the filters allow, newest first; count them on a worker (on the
+        largest trail a search reads every entry, while the first page comes at once)."""
+        self._typing.stop()
+        wanted = self._wanted()
+        self.model.show(audit_trail.Trail(self.doc.tf, wanted))
+        self._counting += 1
+        ticket, main = self._counting, self.doc.tf
+        if wanted == audit_trail.TrailFilter():
+            self._counted(ticket, main.db.execute("SELECT max(seq) FROM audit").fetchone()[0]
+                          or 0, filtered=False)
+            return
+        self.count.setText("Counting the entries that match…")
+
+        def work(_progress):
+            with main.for_worker_thread() as tf:
+                return audit_trail.Trail(tf, wanted).count()
+
+        run_task(self, "Counting audit entries…", work,
+                 lambda found: self._counted(ticket, found, filtered=True),
+                 lambda exc: self._counted(ticket, -1, filtered=True), quiet=True)
+
+    def _counted(self, ticket: int, found: int, *, filtered: bool) -> None:
+        if ticket != self._counting:
+            return  # the filters changed meanwhile
+        total = self.doc.tf.db.execute("SELECT count(*) FROM audit").fetchone()[0] \
+            if filtered else found
+        self.count.setText("Could not count the entries that match" if found < 0 else
+                           f"{found:,} of {total:,} entries match, newest first" if filtered
+                           else f"{total:,} entries, newest first")
 
     def _show_entry(self, current: QModelIndex, _previous: QModelIndex) -> None:
         entry = current.data(ENTRY_ROLE) if current.isValid() else None
@@ -211,16 +249,24 @@ class AuditView(View):
             return
         if not path.lower().endswith(f".{kind}"):
             path += f".{kind}"
-        entries = sorted(self.proxy.entries(), key=lambda e: e.seq)
-        try:
+        wanted, main, title = self._wanted(), self.doc.tf, self.doc.head.tender.title
+
+        def work(_progress):
+            with main.for_worker_thread() as tf:
+                entries = list(audit_trail.Trail(tf, wanted).oldest_first())
             if kind == "csv":
                 audit_trail.export_csv(entries, Path(path))
             else:
-                audit_trail.export_xlsx(entries, Path(path), self.doc.data.tender.title)
-        except WorkbenchError as exc:
+                audit_trail.export_xlsx(entries, Path(path), title)
+            return len(entries)
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, WorkbenchError):
+                raise exc  # a bug: the crash handler logs it
             show_error(self, str(exc))
-            return
-        _tell(self, f"Exported {len(entries)} audit entries to {path}")
+
+        run_task(self, "Exporting the audit trail…", work,
+                 lambda count: _tell(self, f"Exported {count} audit entries to {path}"), failed)
 
     def _recommend(self) -> None:
         try:
@@ -293,11 +339,14 @@ def _button(text: str, slot, tip: str) -> QPushButton:
     return button
 
 
-def _refill(combo: QComboBox, everything: str, items: list[str]) -> None:
-    """Replace a filter's choices, keeping the one chosen if it still exists."""
-    chosen = combo.currentText()
+def _refill(combo: QComboBox, everything: str, items: list[tuple[str, str]]) -> None:
+    """Replace a filter's choices, (text, value) each after `everything` (value ""), keeping
+    the one chosen if it still exists."""
+    chosen = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
-    combo.addItems([everything, *items])
-    combo.setCurrentIndex(max(0, combo.findText(chosen)))
+    combo.addItem(everything, "")
+    for text, value in items:
+        combo.addItem(text, value)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)))
     combo.blockSignals(False)

@@ -1,7 +1,8 @@
-"""Qt models of the Audit view: the trail's entries, and a filter by text, record and person.
+"""The Audit view's model: the trail's entries, newest first, read a page at a time.
 
-Thin adapters over `workbench.audit_trail.AuditEntry`: every text shown is one the core made
-(`change_text`, `which`, `local_time`); nothing is parsed or reformatted here.
+A thin adapter over `workbench.audit_trail.Trail`, which filters and pages in SQLite: the view
+asks for more rows as it scrolls (`fetchMore`), so the largest trail shows at once. Every text
+shown is one the core made (`change_text`, `which`, `local_time`).
 """
 
 from __future__ import annotations
@@ -11,25 +12,25 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from workbench.audit_trail import AuditEntry
+from workbench.audit_trail import AuditEntry, Trail
 
-from ui.views.table_base import RowsModel
+from ui.views.table_base import ROOT, RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Entries read at a time, newest first.
+PAGE = 500
 _TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 _TOP_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
 
 
 class AuditModel(RowsModel):
-    """One row per audit entry."""
+    """One row per audit entry of a `Trail`, newest first, read as the table scrolls."""
 
     COL_SEQ, COL_WHEN, COL_WHO, COL_ACTION, COL_RECORD, COL_CHANGE, COL_REASON = range(7)
     HEADERS = ("#", "When", "Who", "Action", "Record", "Change", "Reason")
@@ -43,10 +44,31 @@ class AuditModel(RowsModel):
         "The reason given, where the workbench asks for one",
     )
 
-    def set_rows(self, entries: list[AuditEntry]) -> None:
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._trail: Trail | None = None
+        self._more = False
+
+    def show(self, trail: Trail) -> None:
+        """The entries of `trail`, from its newest."""
         self.beginResetModel()
-        self._rows = list(entries)
+        self._trail, self._rows = trail, trail.page(0, PAGE)
+        self._more = len(self._rows) == PAGE
         self.endResetModel()
+
+    def canFetchMore(self, parent: Index = ROOT) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Index = ROOT) -> None:
+        if parent.isValid() or not self._more or self._trail is None:
+            return
+        more = self._trail.page(len(self._rows), PAGE)
+        self._more = len(more) == PAGE
+        if more:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
 
     def entry(self, row: int) -> AuditEntry:
         return self._rows[row]
@@ -64,9 +86,6 @@ class AuditModel(RowsModel):
             return _TOP_RIGHT if col == self.COL_SEQ else _TOP_LEFT
         if role == ENTRY_ROLE:
             return entry
-        if role == SORT_ROLE:
-            return entry.seq if col in (self.COL_SEQ, self.COL_WHEN) \
-                else self._display(entry, col)
         return None
 
     def _display(self, entry: AuditEntry, col: int) -> str:
@@ -93,42 +112,6 @@ class AuditModel(RowsModel):
         if col in (self.COL_ACTION, self.COL_REASON, self.COL_RECORD):
             return self._display(entry, col) or None
         return None
-
-
-class AuditFilter(QSortFilterProxyModel):
-    """Rows whose text contains every word typed, of one record kind and one person."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._words: list[str] = []
-        self._record = ""
-        self._user = ""
-        self.setSortRole(SORT_ROLE)
-
-    def set_filter(self, text: str = "", record: str = "", user: str = "") -> None:
-        self.beginFilterChange()
-        self._words = text.lower().split()
-        self._record, self._user = record, user
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def entries(self) -> list[AuditEntry]:
-        """The entries shown, in the order shown."""
-        return [self.data(self.index(row, 0), ENTRY_ROLE) for row in range(self.rowCount())]
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, AuditModel)
-        entry = model.entry(source_row)
-        if self._record and entry.record != self._record:
-            return False
-        if self._user and entry.user != self._user:
-            return False
-        if not self._words:
-            return True
-        text = " ".join((str(entry.seq), entry.local_time(), entry.user, entry.action,
-                         entry.record, entry.which, entry.change_text(limit=None),
-                         entry.reason)).lower()
-        return all(word in text for word in self._words)
 
 
 class TwoLineDelegate(QStyledItemDelegate):

@@ -253,6 +253,8 @@ class ExportView(View):
         self.pages.setCurrentIndex(max(row, 0))
         self.about.setText(document.purpose)
         self.audience.setText(f"Who may receive it: {document.audience}")
+        if self._stale:
+            return  # not shown yet: the check reads the whole tender, done when shown
         missing = check_line(from_data(self.doc.data), document.key)
         self.check.setText(f"Before it goes out: {missing}." if missing else
                            "Ready to go out: nothing is missing.")

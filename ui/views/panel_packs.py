@@ -143,8 +143,9 @@ class PacksTab(QWidget):
         layout.addWidget(split, 1)
 
     def refresh(self) -> None:
-        self.returns_model.set_rows(returns_dashboard(self.doc.tf))
-        self.criteria_model.set_rows(criterion_returns(self.doc.tf))
+        data = self.doc.data  # the open document's copy: read once, not once per table
+        self.returns_model.set_rows(returns_dashboard(data, self.doc.tf.rows("packs")))
+        self.criteria_model.set_rows(criterion_returns(data))
         for button in (self.create_button, self.merge_button):
             button.setEnabled(not self.doc.read_only)
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from workbench.domain import TenderData
 from workbench.panel.packs import pack_items
-from workbench.storage import TenderFile
 from workbench.storage.records import Row
 
 
@@ -40,10 +39,10 @@ class CriterionReturn:
     started: int
 
 
-def returns_dashboard(tf: TenderFile) -> list[EvaluatorReturn]:
-    """A row per evaluator who owes scores or was issued a pack, in panel order."""
-    data = tf.load()
-    current = _current_packs(tf.rows("packs"))
+def returns_dashboard(data: TenderData, packs: list[Row]) -> list[EvaluatorReturn]:
+    """A row per evaluator who owes scores or was issued a pack (`packs`: the rows of the
+    packs table), in panel order."""
+    current = _current_packs(packs)
     statuses = _statuses(data)
     rows = []
     for evaluator in data.evaluators:
@@ -61,9 +60,8 @@ def returns_dashboard(tf: TenderFile) -> list[EvaluatorReturn]:
     return rows
 
 
-def criterion_returns(tf: TenderFile) -> list[CriterionReturn]:
+def criterion_returns(data: TenderData) -> list[CriterionReturn]:
     """A row per scored question of each lot, in model order."""
-    data = tf.load()
     statuses = _statuses(data)
     rows = []
     for lot in data.lots:

@@ -274,6 +274,7 @@ def _ordinal(n: int) -> str:
 def _moderated(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
     agreed = {(m.bidder, m.criterion): m for m in lot.moderated}
     gates = {(g.bidder, g.criterion): g for g in lot.gateways}
+    names = {e.id: e.name for e in facts.data.evaluators}
     scored = [c for c in lot.all_criteria() if c.kind in ("scored", "pass_fail")]
     if not scored:
         return []
@@ -292,7 +293,7 @@ def _moderated(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:
                              "", g.rationale if g and g.rationale else cell.working])
                 continue
             rows.append([f"{c.id} {c.title}", cell.score_text or "—", cell.points_text or "—",
-                         _reasons(agreed.get((b.id, c.id)), cell.working)])
+                         _reasons(agreed.get((b.id, c.id)), cell.working, names)])
         out.append(grid(["Question", "Agreed score", "Points", "The panel's reasons"], rows,
                         [0.25, 0.1, 0.08, 0.57], numeric=(1, 2)))
     return out
@@ -305,14 +306,19 @@ def _standing(b: BidderResult) -> str:
     return f"Total {b.total_text} points, ranked {_ordinal(b.rank or 0)}{tied}."
 
 
-def _reasons(m: ModeratedScore | None, working: str) -> Flowable:
+def _reasons(m: ModeratedScore | None, working: str, names: dict[str, str]) -> Flowable:
     if m is None:
         return Text([("Not yet agreed.", ITALIC_LOOK), (_sentence(working) + ".", CELL_LOOK)])
     who = f"Agreed by {m.agreed_by}" if m.agreed_by else "Agreed"
     when = f" on {day(m.agreed_at)}" if m.agreed_at else ""
-    present = f"; present: {', '.join(m.attendees)}" if m.attendees else ""
+    # Someone with a declared conflict with this bidder may sit in the meeting, but took no
+    # part in agreeing this score: the record says so beside who was there.
+    away = [names.get(e, e) for e in m.recused]
+    present = f"; present: {', '.join(n for n in m.attendees if n not in away)}" \
+        if m.attendees else ""
+    apart = f"; taking no part (conflict declared): {', '.join(away)}" if away else ""
     reasons = (m.rationale, CELL_LOOK) if m.rationale else ("No reasons recorded.", ITALIC_LOOK)
-    return Text([reasons, (f"{who}{when}{present}.", SMALL_LOOK)])
+    return Text([reasons, (f"{who}{when}{present}{apart}.", SMALL_LOOK)])
 
 
 def _agreement(facts: Facts, lot: Lot, result: LotResult) -> list[Flowable]:

@@ -100,11 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                      platform.python_version())
     # Asked once, at first start (never for a screenshot): the audit trail's "who".
     window = MainWindow(user=audit_name())
-    if args.file and not window.open_path(args.file) and args.screenshot:
+    # A scoring pack has only the Scoring view: it opens there whatever `--view` says.
+    if args.file and not window.open_path(args.file, args.view) and args.screenshot:
         print(f"workbench: {errors.last_message}", file=sys.stderr)
         return 1
-    if window.doc is not None:  # a scoring pack has only the Scoring view
-        window.show_view(args.view if args.view in window.views else next(iter(window.views)))
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, args.size)
     geometry = settings.get(settings.WINDOW_GEOMETRY)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from workbench.errors import WorkbenchError
 
 #: Tests set this to False and read `last_message` instead of clicking a dialog away.
 dialogs_enabled = True
@@ -17,6 +21,21 @@ def show_error(parent: QWidget | None, message: str, title: str = "Cannot do tha
         window.statusBar().showMessage(message, 8000)
     if dialogs_enabled:
         QMessageBox.warning(parent, title, message)
+
+
+def task_failed(parent: QWidget | None, exc: Exception,
+                cancelled: Callable[[], None] = lambda: None) -> None:
+    """Long work (`ui.tasks`) that did not finish: cancelled by the user, `cancelled()`; a
+    refusal, its one-line message; anything else is a bug, raised again for the crash
+    handler to log with its traceback."""
+    from ui.tasks import Cancelled  # tasks' own module; imported here to avoid a cycle
+
+    if isinstance(exc, Cancelled):
+        cancelled()
+    elif isinstance(exc, WorkbenchError):
+        show_error(parent, str(exc))
+    else:
+        raise exc
 
 
 def show_info(parent: QWidget | None, message: str, title: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -50,6 +51,45 @@ from ui.views.base import View
 FILE_FILTER = "Tender files (*.tender);;All files (*)"
 
 
+class Views:
+    """The open tender's views by name, in the sidebar's order, each made when first shown or
+    looked up: made all at once on opening, a large tender's views read and computed every
+    lot (minutes of it) before the one asked for was drawn. Iterating gives every name;
+    `values()` and `items()` give the views made so far, for what only they can hold (a view
+    not yet made is not shown, has nothing typed in it and no layout to remember)."""
+
+    def __init__(self, names: list[str] | None = None,
+                 make: Callable[[str], View] | None = None) -> None:
+        self._names = names or []
+        self._make = make
+        self._made: dict[str, View] = {}
+
+    def __getitem__(self, name: str) -> View:
+        if name not in self._made:
+            if name not in self._names or self._make is None:
+                raise KeyError(name)
+            self._made[name] = self._make(name)
+        return self._made[name]
+
+    def get(self, name: str) -> View | None:
+        return self[name] if name in self._names else None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def values(self) -> list[View]:
+        return list(self._made.values())
+
+    def items(self) -> list[tuple[str, View]]:
+        return list(self._made.items())
+
+
 class MainWindow(QMainWindow):
     #: Emitted after a tender is opened or closed (views and tests listen).
     document_changed = Signal()
@@ -58,7 +98,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.user = user
         self.doc: TenderDocument | None = None
-        self.views: dict[str, View] = {}
+        self.views = Views()
         self.setWindowTitle(settings.APPLICATION)
         self.setMinimumSize(QSize(960, 600))
         self.setAcceptDrops(True)
@@ -89,7 +129,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self._pages, 1)
         row.addLayout(column, 1)
         self._stack.addWidget(self._workspace)
-        self._sidebar.currentRowChanged.connect(self._pages.setCurrentIndex)
+        self._sidebar.currentRowChanged.connect(self._show_page)
         self.find_bar = FindBar(self._current_table, self)
         column.addWidget(self.find_bar)
         self._status_file = QLabel()
@@ -276,8 +316,9 @@ class MainWindow(QMainWindow):
             return
         self.open_path(path)
 
-    def open_path(self, path: str) -> bool:
-        """Open a tender file in this window (closing the current one). False on failure."""
+    def open_path(self, path: str, view: str = "") -> bool:
+        """Open a tender file in this window (closing the current one), showing `view` (the
+        first, when the file has no such view). False on failure."""
         try:
             # The first view comes at once; the whole file is verified on a worker just after.
             tf = TenderFile.open(path, user=self.user or None, verify="later")
@@ -294,7 +335,7 @@ class MainWindow(QMainWindow):
         self.file_banner.watch(self.doc)
         settings.add_recent(str(Path(path).resolve()))
         settings.put(settings.LAST_FOLDER, str(Path(path).resolve().parent))
-        self._build_views()
+        self._build_views(view)
         self._stack.setCurrentWidget(self._workspace)
         self._update_status()
         if tf.read_only:
@@ -365,17 +406,16 @@ class MainWindow(QMainWindow):
     def close_document(self) -> None:
         if self.doc is None:
             return
-        layouts.save(self.views)
+        layouts.save(dict(self.views.items()))
         self.find_bar.hide()
         # The start page first: with the views out of sight, taking them out of the stack
         # shows none of them (each would otherwise refresh, on a large tender for minutes).
         self._show_start()
-        for view in self.views.values():
-            view.deleteLater()
-        self.views.clear()
+        self.views = Views()  # first: the sidebar's rows going must make no view on the way
         self._sidebar.clear()
-        while self._pages.count():
-            self._pages.removeWidget(self._pages.widget(0))  # type: ignore[arg-type]
+        while (page := self._pages.widget(0)) is not None:
+            self._pages.removeWidget(page)
+            page.deleteLater()  # the views made, and the stand-ins of those never shown
         self.edit_menu.clear()
         self.view_menu.clear()
         self.file_banner.watch(None)
@@ -392,7 +432,7 @@ class MainWindow(QMainWindow):
         self.close_action.setEnabled(False)
         self.save_copy_action.setEnabled(False)
 
-    def _build_views(self) -> None:
+    def _build_views(self, first: str) -> None:
         assert self.doc is not None
         undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -404,22 +444,43 @@ class MainWindow(QMainWindow):
         self.edit_menu.addActions(self._table_actions)
         # A scoring pack opens in evaluator mode: Scoring only, nothing of the lead's views.
         shown = [v for v in VIEWS if v[0] == "scoring"] if is_pack(self.doc.tf) else VIEWS
-        for index, (name, title, where) in enumerate(shown):
-            view = view_class(where)(self.doc)
-            view.setObjectName(f"view_{name}")
-            self.views[name] = view
-            self._pages.addWidget(view)
-            table_tools.install(view)
+        where = {name: place for name, _title, place in shown}
+        self.views = Views(list(where), lambda name: self._make_view(name, where[name]))
+        for index, (name, title, _where) in enumerate(shown):
+            self._pages.addWidget(QWidget())  # the view's place, until it is first shown
             QListWidgetItem(title, self._sidebar)
             action = QAction(title, self)
             if index < 10:  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
                 action.setShortcut(QKeySequence(f"Ctrl+{(index + 1) % 10}"))
             action.triggered.connect(lambda _=False, n=name: self.show_view(n))
             self.view_menu.addAction(action)
-        self._sidebar.setCurrentRow(0)
-        layouts.restore(self.views)
+        # Only the view shown is made (and, once shown, reads the tender), not the first too.
+        self._sidebar.setCurrentRow(list(where).index(first) if first in where else 0)
         self.close_action.setEnabled(True)
         self.save_copy_action.setEnabled(True)
+
+    def _make_view(self, name: str, where: str) -> View:
+        assert self.doc is not None
+        view = view_class(where)(self.doc, self._pages)  # never a window of its own
+        view.setObjectName(f"view_{name}")
+        table_tools.install(view)
+        layouts.restore({name: view})
+        index = list(self.views).index(name)  # its page's place in the stack too
+        stand_in = self._pages.widget(index)
+        assert stand_in is not None
+        self._pages.insertWidget(index, view)
+        if self._pages.currentWidget() is stand_in:
+            self._pages.setCurrentWidget(view)  # never a neighbour shown (and refreshed) instead
+        self._pages.removeWidget(stand_in)
+        stand_in.deleteLater()
+        return view
+
+    def _show_page(self, row: int) -> None:
+        names = list(self.views)
+        if 0 <= row < len(names):
+            self._pages.setCurrentWidget(self.views[names[row]])  # made, if not yet, first
+        else:
+            self._pages.setCurrentIndex(row)
 
     def show_view(self, name: str) -> View:
         names = list(self.views)

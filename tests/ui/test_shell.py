@@ -28,6 +28,26 @@ def test_opening_a_file_shows_every_view(open_window, small_tender: Path) -> Non
         assert open_window.show_view(name).isVisible()
 
 
+def test_only_the_view_shown_is_made(window, small_tender: Path, qtbot) -> None:
+    """A large tender's views each read and work out much of it: opening to one view makes
+    that one alone, clicking another makes it, and closing makes none on the way."""
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.open_path(str(small_tender), "results")
+    assert [name for name, _view in window.views.items()] == ["results"]
+    assert window.views["results"].isVisible()
+    sidebar = window._sidebar  # Scoring, as a person clicks it
+    qtbot.mouseClick(sidebar.viewport(), Qt.MouseButton.LeftButton,
+                     pos=sidebar.visualItemRect(sidebar.item(4)).center())
+    assert [name for name, _view in window.views.items()] == ["results", "scoring"]
+    assert window.views["scoring"].isVisible()
+    qtbot.wait(50)
+    assert window.isActiveWindow()  # no part of a view made opens as a window of its own
+    window.close_document()
+    assert list(window.views) == [] and window.doc is None
+
+
 def test_bad_file_gives_one_line_message(window, tmp_path: Path) -> None:
     bad = tmp_path / "bad.tender"
     bad.write_bytes(b"not a tender")

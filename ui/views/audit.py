@@ -44,7 +44,7 @@ from workbench.tender_lock import (
 
 from ui import a11y
 from ui.document import TenderDocument
-from ui.errors import show_error
+from ui.errors import show_error, task_failed
 from ui.tasks import run_task
 from ui.views.audit_dialogs import ReasonDialog
 from ui.views.audit_model import ENTRY_ROLE, AuditModel, TwoLineDelegate
@@ -260,13 +260,9 @@ class AuditView(View):
                 audit_trail.export_xlsx(entries, Path(path), title)
             return len(entries)
 
-        def failed(exc: Exception) -> None:
-            if not isinstance(exc, WorkbenchError):
-                raise exc  # a bug: the crash handler logs it
-            show_error(self, str(exc))
-
         run_task(self, "Exporting the audit trail…", work,
-                 lambda count: _tell(self, f"Exported {count} audit entries to {path}"), failed)
+                 lambda count: _tell(self, f"Exported {count} audit entries to {path}"),
+                 lambda exc: task_failed(self, exc))
 
     def _recommend(self) -> None:
         try:

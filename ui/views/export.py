@@ -54,8 +54,8 @@ from workbench.scoring.results import compute
 
 from ui import settings
 from ui.document import CoreCommand, TenderDocument
-from ui.errors import show_error
-from ui.tasks import Cancelled, Progress, run_task
+from ui.errors import show_error, task_failed
+from ui.tasks import Progress, run_task
 from ui.views.base import View, heading, note, page_layout
 from ui.views.export_award import AwardRecordBox
 from ui.views.export_review import FeedbackReview
@@ -409,12 +409,7 @@ class ExportView(View):
         return QFileDialog.getExistingDirectory(self, title, folder)
 
     def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, Cancelled):
-            self._status("Cancelled: nothing was made.")
-        elif isinstance(exc, WorkbenchError):
-            show_error(self, str(exc))
-        else:
-            raise exc  # a bug: the crash handler logs it with its traceback
+        task_failed(self, exc, lambda: self._status("Cancelled: nothing was made."))
 
     def _status(self, message: str) -> None:
         self.last_status = message

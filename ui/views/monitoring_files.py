@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QWidget
 
 from workbench import monitoring
-from workbench.errors import WorkbenchError
 from workbench.monitoring import LotMonitoring
 from workbench.monitoring.returns import create_return, merge_return
 from workbench.reports.monitoring_report import write_monitoring_report
 
 from ui import settings
 from ui.document import CoreCommand, TenderDocument
-from ui.errors import show_error
-from ui.tasks import Cancelled, run_task
+from ui.errors import task_failed
+from ui.tasks import run_task
 
 if TYPE_CHECKING:
     _Base = QWidget
@@ -112,8 +111,4 @@ class ReturnsAndReport(_Base):
             window.statusBar().showMessage(text, 8000)
 
     def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, Cancelled):
-            return
-        if not isinstance(exc, WorkbenchError):
-            raise exc  # a bug: the crash handler logs it
-        show_error(self, str(exc))
+        task_failed(self, exc)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.errors import WorkbenchError
 from workbench.panel.merge import merge_packs
 from workbench.panel.packs import create_packs, pack_items
 from workbench.panel.returns import (
@@ -187,9 +186,7 @@ class PacksTab(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self.doc.notify()
-        if not isinstance(exc, WorkbenchError):
-            raise exc  # a bug: the crash handler logs it
-        errors.show_error(self, str(exc))
+        errors.task_failed(self, exc)
 
     # -- merging ------------------------------------------------------------------------------
 

@@ -31,8 +31,8 @@ from workbench.portfolio.output import Portfolio, portfolio, write_xlsx
 from workbench.portfolio.reading import LotFacts, TenderFacts, read_folder
 from workbench.reports.portfolio_report import write_portfolio_report
 
-from ui.errors import show_error
-from ui.tasks import Cancelled, run_task
+from ui.errors import show_error, task_failed
+from ui.tasks import run_task
 from ui.views.base import button, note
 from ui.views.table_base import LEFT, RIGHT, Index, RowsModel, list_table
 
@@ -260,8 +260,4 @@ class PortfolioWindow(QDialog):
         return path
 
     def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, Cancelled):
-            return
-        if not isinstance(exc, WorkbenchError):
-            raise exc  # a bug: the crash handler logs it
-        show_error(self, str(exc))
+        task_failed(self, exc)

@@ -44,6 +44,8 @@ class ResultsView(View):
         #: lot id -> the close call, with the head and lot it was worked out from
         self._calls: dict[str, tuple[TenderData, Lot, CloseCall]] = {}
         self._chosen: dict[str, str] = {}  # lot id -> the bidder last selected in it
+        #: the lot and bidder whose working is shown
+        self._working_for: tuple[Lot | None, BidderResult | None] = (None, None)
         layout = page_layout(self)
         self.lots = lot_title_row(layout, "Results")
         self.banner = banner("banner_warning")
@@ -179,6 +181,11 @@ class ResultsView(View):
 
     def _show_working(self, bidder: BidderResult | None) -> None:
         lot = self.doc.lot(self.lots.lot_id() or "")
+        # Selecting a row shows its working, and so may the caller that selected it: laying
+        # out a hundred rows of working twice cost a large lot most of a second.
+        shown, self._working_for = self._working_for, (lot, bidder)
+        if shown[0] is lot and shown[1] is bidder and bidder is not None:
+            return  # the same objects: the same state of the lot and its results
         if bidder is None or lot is None:
             self.working_title.setText("How the points were worked out")
             self.working.set_rows([], "GBP")

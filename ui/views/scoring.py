@@ -82,10 +82,11 @@ class ScoringView(View):
             label.setBuddy(widget)
             chooser.addWidget(label)
             chooser.addWidget(widget)
-        who_label.setVisible(not self.pack)
-        self.evaluator.setVisible(not self.pack)
         chooser.addWidget(self.who, 1)
         layout.addLayout(chooser)
+        # Only once they have a parent: shown before, each would open as a window of its own.
+        who_label.setVisible(not self.pack)
+        self.evaluator.setVisible(not self.pack)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.hide()

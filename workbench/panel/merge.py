@@ -135,7 +135,9 @@ def merge_packs(tf: TenderFile, paths: list[Path], *,
     """Merge returned packs into the lead's file, each all or nothing in its own action."""
     if tf.read_only:
         raise ReadOnlyError(f"{tf.path.name} is read-only: {tf.read_only_reason}")
-    data = tf.load()
+    # The model, bidders, panel and assignments; the evaluator's own scores are read per pack
+    # (reading every lot's scores would dominate merging into a large tender).
+    data = tf.load(scores=False)
     report = MergeReport()
     backed_up = False
 

@@ -35,6 +35,7 @@ class DocCache:
         self._lots: dict[str, Lot] = {}
         self._results: dict[str, LotResult] = {}
         self._data: TenderData | None = None
+        self._models: TenderData | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -71,6 +72,15 @@ class DocCache:
             self._data = replace(head, lots=[lot for lot in lots if lot is not None])
         return self._data
 
+    @property
+    def models(self) -> TenderData:
+        """Every lot without its individual and agreed scores (the Model view's tender: on
+        the largest tender, 0.04 s to read instead of 3 s)."""
+        if self._models is None:
+            self._models = self._data if self._data is not None else self._tf.load(
+                scores=False)
+        return self._models
+
     def result(self, lot_id: str) -> LotResult | None:
         """The lot's results (the one engine's), computed once per state of the lot."""
         if lot_id not in self._results:
@@ -85,7 +95,7 @@ class DocCache:
     def forget(self, changes: ChangeSet | None = None) -> None:
         """Drop what `changes` touched (None: anything may have changed)."""
         if changes is None:
-            self._head, self._titles, self._data = None, None, None
+            self._head, self._titles, self._data, self._models = None, None, None, None
             self._lots.clear()
             self._results.clear()
             return
@@ -110,4 +120,4 @@ class DocCache:
                 if patched is not None:
                     self._lots[lot_id] = patched
         if tables & (HEAD_TABLES | LOT_TABLES | {"lots"}):
-            self._data = None
+            self._data = self._models = None

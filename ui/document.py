@@ -103,6 +103,12 @@ class TenderDocument(QObject):
         """The tender's details, scales and panel, with no lots (`lots` is empty)."""
         return self._cache.head
 
+    @property
+    def models(self) -> TenderData:
+        """Every lot's model, bidders and assignments, without the scores (a fraction of the
+        reading): for views about the evaluation model."""
+        return self._cache.models
+
     def lot_titles(self) -> list[tuple[str, str]]:
         return self._cache.lot_titles()
 

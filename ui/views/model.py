@@ -286,10 +286,10 @@ class ModelView(LotsAndExcel, View):
 
     @property
     def editable(self) -> bool:
-        return not self.doc.read_only and not seal_state(self.doc.tf, self.doc.data).sealed
+        return not self.doc.read_only and not seal_state(self.doc.tf, self.doc.models).sealed
 
     def refresh(self) -> None:
-        data = self.doc.data
+        data = self.doc.models
         keep = self._select_after or self.selected_id()
         column = max(self.tree.currentIndex().column(), 0)
         self._select_after = None
@@ -338,7 +338,7 @@ class ModelView(LotsAndExcel, View):
     def _show_seal(self, state: SealState) -> None:
         """The button says before it is pressed whether the plan can be sealed, and why not."""
         self.seal_button.setText("Unseal…" if state.sealed else "Seal evaluation plan…")
-        blockers = [] if state.sealed else seal_blockers(self.doc.data)
+        blockers = [] if state.sealed else seal_blockers(self.doc.models)
         if state.sealed:
             tip = "Unseal the plan to change it (a written reason is recorded in the audit trail)"
         elif blockers:
@@ -354,7 +354,7 @@ class ModelView(LotsAndExcel, View):
     def _update_actions(self) -> None:
         editable = self.editable
         selected = self.selected_id()
-        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
+        lot = self.doc.models.lot(self.lot_id) if self.lot_id else None
         roots = lot.criteria if lot else []
         node = tree.find(roots, selected) if selected else None
         for action in [*self.tree_actions, self.starter_action, self.social_action,
@@ -368,15 +368,15 @@ class ModelView(LotsAndExcel, View):
                               and tree.step_target(roots, node.id, step) is not None)
         self.starter_action.setEnabled(editable and lot is not None and not roots)
         self.share_action.setChecked(self.commands.shared())
-        self.share_action.setEnabled(editable and len(self.doc.data.lots) > 1)
+        self.share_action.setEnabled(editable and len(self.doc.models.lots) > 1)
         self.copy_menu.clear()
-        for other in self.doc.data.lots:
+        for other in self.doc.models.lots:
             if other.id != self.lot_id:
                 action = self.copy_menu.addAction(f"{other.id} — {other.title}")
                 action.triggered.connect(lambda _=False, t=other.id: self.copy_to(t))
         self.copy_menu.setEnabled(editable and not self.commands.shared()
-                                  and len(self.doc.data.lots) > 1)
-        self.export_action.setEnabled(bool(self.doc.data.lots))
+                                  and len(self.doc.models.lots) > 1)
+        self.export_action.setEnabled(bool(self.doc.models.lots))
         self.templates_button.setEnabled(editable and lot is not None)
         self.add_lot_action.setEnabled(editable)
         # Renaming is not frozen by the seal; removing a lot is (its code is in the plan).
@@ -404,10 +404,10 @@ class ModelView(LotsAndExcel, View):
         self._current_changed()
 
     def _current_changed(self, *_args) -> None:
-        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
+        lot = self.doc.models.lot(self.lot_id) if self.lot_id else None
         selected = self.selected_id()
         node = tree.find(lot.criteria, selected) if lot and selected else None
-        self.details.show_criterion(node, self.doc.data, self.editable)
+        self.details.show_criterion(node, self.doc.models, self.editable)
         self._update_actions()
 
     def _lot_chosen(self, _index: int) -> None:
@@ -458,7 +458,7 @@ class ModelView(LotsAndExcel, View):
     def normalise(self) -> None:
         if self.lot_id is None:
             return
-        lot = self.doc.data.lot(self.lot_id)
+        lot = self.doc.models.lot(self.lot_id)
         selected = self.selected_id()
         node = tree.find(lot.criteria, selected) if lot and selected else None
         if node is not None and node.kind != "group":
@@ -513,7 +513,7 @@ class ModelView(LotsAndExcel, View):
         model, outcomes = SocialValueDialog.ask(self)
         if not outcomes:
             return
-        lot = self.doc.data.lot(self.lot_id)
+        lot = self.doc.models.lot(self.lot_id)
         selected = self.selected_id()
         node = tree.find(lot.criteria, selected) if lot and selected else None
         parent = node.id if node is not None and node.kind == "group" else None
@@ -521,7 +521,7 @@ class ModelView(LotsAndExcel, View):
 
     def pairwise(self) -> None:
         from ui.views.pairwise_dialog import PairwiseDialog
-        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
+        lot = self.doc.models.lot(self.lot_id) if self.lot_id else None
         if lot is None:
             return
         weights = PairwiseDialog.ask(self, lot)
@@ -536,7 +536,7 @@ class ModelView(LotsAndExcel, View):
     # -- sealing -----------------------------------------------------------------------
 
     def seal_or_unseal(self) -> None:
-        if seal_state(self.doc.tf, self.doc.data).sealed:
+        if seal_state(self.doc.tf, self.doc.models).sealed:
             UnsealDialog.ask(self, lambda reason: self.doc.run(lambda tf: unseal(tf, reason)))
             return
         if errors.ask(self, "Seal the evaluation plan? The model, scales, price formulas and "

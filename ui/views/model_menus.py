@@ -54,7 +54,7 @@ class LotsAndExcel(_Base):
         return title.strip() if ok and title.strip() else None
 
     def rename_lot(self) -> None:
-        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
+        lot = self.doc.models.lot(self.lot_id) if self.lot_id else None
         if lot is None:
             return
         title = self.ask_lot_title(self, lot.title, renaming=True)
@@ -63,7 +63,7 @@ class LotsAndExcel(_Base):
             title = self.ask_lot_title(self, title, renaming=True)
 
     def remove_lot(self) -> None:
-        lot = self.doc.data.lot(self.lot_id) if self.lot_id else None
+        lot = self.doc.models.lot(self.lot_id) if self.lot_id else None
         if lot is None or not errors.ask(
                 self, f"Remove {lot.title} with its evaluation model, its {len(lot.bidders)} "
                 "bidder(s) and their records? Undo brings it back.", "Remove lot"):
@@ -104,7 +104,7 @@ class LotsAndExcel(_Base):
             if not path:
                 return False
         try:
-            export_model(self.doc.data, path)
+            export_model(self.doc.models, path)
         except WorkbenchError as exc:
             errors.show_error(self, str(exc))
             return False

@@ -224,6 +224,7 @@ class ModelView(LotsAndExcel, View):
         self.tree.setItemDelegate(CriteriaDelegate(self.tree))
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(16)  # a question two groups deep still shows its code
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)

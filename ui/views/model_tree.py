@@ -33,7 +33,7 @@ from ui.views.model_editing import Refusals
 HEADERS = ("Code", "Title", "Kind", "Weight\n%", "Group\ntotal %", "Effective\n%", "Points",
            "Scale", "Minimum\nscore", "Social value\ntheme")
 #: Starting widths (the title takes what is left); chosen so 1280 pixels show everything.
-WIDTHS = {COL_CODE: 92, COL_KIND: 96, COL_WEIGHT: 66, COL_SUM: 70, COL_EFFECTIVE: 80,
+WIDTHS = {COL_CODE: 108, COL_KIND: 96, COL_WEIGHT: 66, COL_SUM: 70, COL_EFFECTIVE: 80,
           COL_POINTS: 62, COL_SCALE: 104, COL_MINIMUM: 84, COL_THEME: 150}
 HEADER_TIPS = (
     "A short code for the criterion, used in packs and reports",

@@ -18,7 +18,8 @@ from typing import Any
 
 from workbench.atomic import atomic_path
 from workbench.domain import TenderData
-from workbench.names import visible
+from workbench.errors import ValidationError
+from workbench.names import excerpt, visible
 from workbench.safe_xlsx import RISKY_START
 from workbench.storage import TenderFile, audit
 from workbench.storage.schema import PROTECTED
@@ -170,10 +171,25 @@ def trail_choices(tf: TenderFile) -> tuple[list[tuple[str, str]], list[str]]:
 _COLUMNS = "seq, action_id, at, user, action, entity, entity_key, before, after, reason, hash"
 
 
+#: A search is at most this many words of at most this many characters: SQLite refuses far
+#: longer LIKE patterns, and a pasted page of text is not a search.
+MAX_WORDS, MAX_WORD = 10, 100
+#: SQLite allows 32,766 parameters in a statement; a word found in hundreds of bidders' names
+#: adds two each.
+_MAX_PARAMS = 30_000
+
+
 def _where(wanted: TrailFilter, names: Mapping[str, str]) -> tuple[str, list[Any]]:
     """SQL for `wanted`: each word must be in one of the entry's stored fields (LIKE, case
     blind for unaccented letters), or name its kind of record, or name an evaluator or
-    bidder whose id is in its key."""
+    bidder whose id is in its key. ValidationError for a search too long or too broad."""
+    if len(wanted.words) > MAX_WORDS:
+        raise ValidationError(f"search for at most {MAX_WORDS} words at a time, not "
+                              f"{len(wanted.words):,}")
+    long = next((w for w in wanted.words if len(w) > MAX_WORD), None)
+    if long is not None:
+        raise ValidationError(f"a search word is at most {MAX_WORD} characters, not "
+                              f"{excerpt(long)}")
     clauses: list[str] = ["1"]
     params: list[Any] = []
     if wanted.entity:
@@ -196,10 +212,13 @@ def _where(wanted: TrailFilter, names: Mapping[str, str]) -> tuple[str, list[Any
                 ids = lookup.split("=", 1)[1].split("/")
                 either.append(f"({' AND '.join(['entity_key LIKE ?'] * len(ids))})")
                 params += [f'%"{part}"%' for part in ids]
-        if word.isdigit():
+        if word.isascii() and word.isdigit() and len(word) < 16:  # an entry's number
             either.append("seq = ?")
             params.append(int(word))
         clauses.append(f"({' OR '.join(either)})")
+    if len(params) > _MAX_PARAMS:
+        raise ValidationError("that search matches the names of too many bidders and "
+                              "evaluators: add a longer word")
     return " AND ".join(clauses), params
 
 

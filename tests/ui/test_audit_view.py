@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from workbench import audit_trail
+from workbench.errors import WorkbenchError
 from workbench.storage import TenderFile, audit, backup
 from workbench.storage.tenderfile import default_user, who
 from workbench.tender_lock import status
@@ -80,6 +81,25 @@ def test_the_trail_is_read_a_page_at_a_time_newest_first(demo_tender: Path) -> N
         assert audit_trail.Trail(tf, audit_trail.TrailFilter(("100%_",))).count() == 0
 
 
+@pytest.mark.parametrize(("words", "refused"), [
+    (tuple(f"w{n}" for n in range(11)), "search for at most 10 words at a time, not 11"),
+    (("x" * 60_000,), "a search word is at most 100 characters, not xxxxx"),
+])
+def test_an_absurd_search_is_refused_in_one_line(demo_tender: Path, words, refused) -> None:
+    with TenderFile.open(demo_tender, read_only=True) as tf:
+        with pytest.raises(WorkbenchError) as caught:
+            audit_trail.Trail(tf, audit_trail.TrailFilter(words))
+    assert str(caught.value).startswith(refused) and len(str(caught.value)) < 200
+
+
+def test_odd_searches_find_what_they_say(demo_tender: Path) -> None:
+    """Wildcards are literal, a number of 5,000 digits is a word like any other."""
+    with TenderFile.open(demo_tender, read_only=True) as tf:
+        for word in ("%", "_", "\\", "9" * 99, "３"):
+            assert audit_trail.Trail(tf, audit_trail.TrailFilter((word,))).count() >= 0
+        assert audit_trail.Trail(tf, audit_trail.TrailFilter(("259",))).page(0, 1)[0].seq == 259
+
+
 def test_view_lists_the_verified_trail_newest_first(audit_window) -> None:
     view = audit_window.show_view("audit")
     assert view.banner.objectName() == "banner_ok"
@@ -105,6 +125,18 @@ def test_typing_filters_and_clicking_shows_the_entry_in_full(audit_window, qtbot
     view.who.setCurrentText(default_user())
     view.record.setCurrentText("Moderated score")
     assert all(e.record == "Moderated score" for e in shown(view))
+
+
+def test_a_pasted_page_in_the_search_box_says_why_it_shows_nothing(audit_window,
+                                                                     qtbot) -> None:
+    view = audit_window.show_view("audit")
+    view.search.setText(" ".join(["word"] * 40))
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert view.model.rowCount() == 0
+    assert view.count.text() == "Cannot search: search for at most 10 words at a time, not 40"
+    view.search.clear()
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert view.count.text() == "259 entries, newest first"
 
 
 def test_a_changed_score_reads_as_a_change(audit_window) -> None:

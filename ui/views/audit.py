@@ -207,8 +207,13 @@ class AuditView(View):
         largest trail a search reads every entry, while the first page comes at once)."""
         self._typing.stop()
         wanted = self._wanted()
-        self.model.show(audit_trail.Trail(self.doc.tf, wanted))
         self._counting += 1
+        try:
+            self.model.show(audit_trail.Trail(self.doc.tf, wanted))
+        except WorkbenchError as exc:  # a search too long or too broad: say so, show none
+            self.model.clear()
+            self.count.setText(f"Cannot search: {exc}")
+            return
         ticket, main = self._counting, self.doc.tf
         if wanted == audit_trail.TrailFilter():
             self._counted(ticket, main.db.execute("SELECT max(seq) FROM audit").fetchone()[0]

@@ -56,6 +56,11 @@ class AuditModel(RowsModel):
         self._more = len(self._rows) == PAGE
         self.endResetModel()
 
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._trail, self._rows, self._more = None, [], False
+        self.endResetModel()
+
     def canFetchMore(self, parent: Index = ROOT) -> bool:
         return not parent.isValid() and self._more
 

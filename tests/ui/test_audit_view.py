@@ -93,7 +93,7 @@ def test_an_absurd_search_is_refused_in_one_line(demo_tender: Path, words, refus
 
 
 def test_odd_searches_find_what_they_say(demo_tender: Path) -> None:
-    """Wildcards are literal, a number of 5,000 digits is a word like any other."""
+    """Wildcards are literal; a long or full-width number is a word like any other."""
     with TenderFile.open(demo_tender, read_only=True) as tf:
         for word in ("%", "_", "\\", "9" * 99, "３"):
             assert audit_trail.Trail(tf, audit_trail.TrailFilter((word,))).count() >= 0

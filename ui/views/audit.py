@@ -215,9 +215,9 @@ class AuditView(View):
             self.count.setText(f"Cannot search: {exc}")
             return
         ticket, main = self._counting, self.doc.tf
+        total = main.db.execute("SELECT count(*) FROM audit").fetchone()[0]
         if wanted == audit_trail.TrailFilter():
-            self._counted(ticket, main.db.execute("SELECT max(seq) FROM audit").fetchone()[0]
-                          or 0, filtered=False)
+            self.count.setText(f"{total:,} entries, newest first")
             return
         self.count.setText("Counting the entries that match…")
 
@@ -225,18 +225,12 @@ class AuditView(View):
             with main.for_worker_thread() as tf:
                 return audit_trail.Trail(tf, wanted).count()
 
-        run_task(self, "Counting audit entries…", work,
-                 lambda found: self._counted(ticket, found, filtered=True),
-                 lambda exc: self._counted(ticket, -1, filtered=True), quiet=True)
+        def counted(found: int) -> None:
+            if ticket == self._counting:  # else the filters changed meanwhile
+                self.count.setText(f"{found:,} of {total:,} entries match, newest first")
 
-    def _counted(self, ticket: int, found: int, *, filtered: bool) -> None:
-        if ticket != self._counting:
-            return  # the filters changed meanwhile
-        total = self.doc.tf.db.execute("SELECT count(*) FROM audit").fetchone()[0] \
-            if filtered else found
-        self.count.setText("Could not count the entries that match" if found < 0 else
-                           f"{found:,} of {total:,} entries match, newest first" if filtered
-                           else f"{total:,} entries, newest first")
+        run_task(self, "Counting audit entries…", work, counted,
+                 lambda exc: task_failed(self, exc), quiet=True)
 
     def _show_entry(self, current: QModelIndex, _previous: QModelIndex) -> None:
         entry = current.data(ENTRY_ROLE) if current.isValid() else None

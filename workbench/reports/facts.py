@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from workbench import audit_events
 from workbench.audit_events import Events
@@ -61,9 +62,10 @@ class Facts:
         """Whether the model still has the fingerprint it was sealed with (None: not sealed)."""
         return None if not self.seal_hash else plan_hash(self.data) == self.seal_hash
 
-    @property
+    @cached_property
     def stage(self) -> Stage:
-        """Where the tender really is: the status every report prints."""
+        """Where the tender really is: the status every report prints (worked out once: it
+        counts every score)."""
         return stage(self.data, self.results, self.packs_issued)
 
     def result(self, lot_id: str) -> LotResult:

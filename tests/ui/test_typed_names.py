@@ -22,7 +22,7 @@ def _trail(path: Path) -> tuple[int, str]:
         return last_hash(tf.db)
 
 
-def _open_evaluator_dialog(window, qtbot, demo_tender: Path):
+def open_evaluator_dialog(window, qtbot, demo_tender: Path):
     assert window.open_path(str(demo_tender))
     window.show()
     window.activateWindow()
@@ -37,7 +37,7 @@ def _open_evaluator_dialog(window, qtbot, demo_tender: Path):
 
 def test_a_pasted_name_with_a_terminal_escape_is_refused_and_kept(window, qtbot,
                                                                   demo_tender) -> None:
-    panel, dialog = _open_evaluator_dialog(window, qtbot, demo_tender)
+    panel, dialog = open_evaluator_dialog(window, qtbot, demo_tender)
     before = _trail(demo_tender)
     QApplication.clipboard().setText("Sam\x1b[2J Okafor")
     press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
@@ -58,7 +58,7 @@ def test_a_pasted_name_with_a_terminal_escape_is_refused_and_kept(window, qtbot,
 
 def test_an_over_long_role_is_refused_with_a_short_message(window, qtbot,
                                                            demo_tender) -> None:
-    _panel, dialog = _open_evaluator_dialog(window, qtbot, demo_tender)
+    _panel, dialog = open_evaluator_dialog(window, qtbot, demo_tender)
     type_keys(qtbot, "Priya Shah")
     press(qtbot, Qt.Key.Key_Tab)
     role = "Commissioning officer " * 60  # 1,320 characters, pasted from a document

@@ -162,17 +162,9 @@ def test_gateway_typing_survives_another_change(bidders, qtbot) -> None:
 
 def test_evaluator_dialog_refused_stays_open_with_the_role_typed(window, qtbot,
                                                                  demo_tender) -> None:
-    from tests.ui.test_panel import focused as now_focused
     from tests.ui.test_panel import press, type_keys
-    assert window.open_path(str(demo_tender))
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    panel = window.show_view("panel")
-    panel.evaluators.setFocus()
-    press(qtbot, Qt.Key.Key_Insert)
-    dialog = panel.dialog
-    qtbot.waitUntil(lambda: now_focused() is dialog.name)
+    from tests.ui.test_typed_names import open_evaluator_dialog
+    panel, dialog = open_evaluator_dialog(window, qtbot, demo_tender)
     press(qtbot, Qt.Key.Key_Tab)  # no name typed
     type_keys(qtbot, "Clinical lead")
     press(qtbot, Qt.Key.Key_Return)
